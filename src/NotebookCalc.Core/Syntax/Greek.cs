@@ -36,4 +36,12 @@ public static class Greek
     /// <summary>lambda_1 and lambda1 (and λ₁) name the same symbol: drop the underscore before a Greek subscript.</summary>
     public static string Normalize(string name) =>
         TrySplit(name, out var g, out var sub) && sub.Length > 0 ? g + sub : name;
+
+    /// <summary>The LaTeX command for a Greek name (epsilon → \varepsilon, the textbook form).</summary>
+    public static string LatexCommand(string name) => name switch
+    {
+        "epsilon" => "\\varepsilon",
+        "phi" => "\\varphi",
+        _ => "\\" + name,
+    };
 }

@@ -1,0 +1,195 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MathNet.Numerics.LinearAlgebra;
+using NotebookCalc.Rendering;
+using NotebookCalc.Semantics;
+using NotebookCalc.Text;
+
+namespace NotebookCalc.Cli;
+
+/// <summary>
+/// The matcalc command line (LANGUAGE.md §4). Exit codes: 0 success, 1 a claim is wrong or a check failed,
+/// 2 bad input (syntax, shapes, options), always reported as a diagnostic and never as a stack trace.
+/// </summary>
+public static class Cli
+{
+    public const int Ok = 0, Failed = 1, BadInput = 2;
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = BuildCommand(stdout, stderr);
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine("hint: run `matcalc --help` (or `matcalc COMMAND --help`) for the usage.");
+            return BadInput;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            stderr.WriteLine($"error MC9999: internal error ({ex.GetType().Name}): {ex.Message}");
+            stderr.WriteLine("hint: this is a bug in NotebookCalc; please report it with the command you ran.");
+            return BadInput;
+        }
+    }
+
+    private static Option<string> WhereOption() => new("--where", "-w")
+    {
+        Description = "Declarations, e.g. \"W: n x m; Omega: m x m symmetric; s: scalar\".",
+    };
+
+    private static Option<string> FormatOption(params string[] formats)
+    {
+        var o = new Option<string>("--format", "-f") { Description = $"Output format: {string.Join(", ", formats)}.", DefaultValueFactory = _ => formats[0] };
+        o.AcceptOnlyFromAmong(formats);
+        return o;
+    }
+
+    internal static RootCommand BuildCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("matcalc — derive, check and render gradients of scalar functions of matrices.");
+
+        var showExpr = new Argument<string>("EXPR") { Description = "A matcalc expression, e.g. \"tr(W Omega^-1 W')\"." };
+        var showWhere = WhereOption();
+        var showFormat = FormatOption("text", "latex", "json");
+        var show = new Command("show", "Parse an expression, infer the shapes, and print it as text, LaTeX or JSON.") { showExpr, showWhere, showFormat };
+        show.SetAction(r => Guard(r.GetValue(showFormat)!, stdout, stderr, () => Show(r.GetValue(showExpr)!, r.GetValue(showWhere), r.GetValue(showFormat)!, stdout)));
+        root.Subcommands.Add(show);
+
+        var evalExpr = new Argument<string>("EXPR") { Description = "A matcalc expression." };
+        var evalAt = new Option<string>("--at") { Description = "VALUES.json binding symbols to numbers: {\"W\": [[1,2],[3,4]], \"s\": 0.5, \"y\": [1,2]}.", Required = true };
+        var evalWhere = WhereOption();
+        var evalFormat = FormatOption("text", "json");
+        var eval = new Command("eval", "Evaluate an expression at given values.") { evalExpr, evalAt, evalWhere, evalFormat };
+        eval.SetAction(r => Guard(r.GetValue(evalFormat)!, stdout, stderr, () => Eval(r.GetValue(evalExpr)!, r.GetValue(evalAt)!, r.GetValue(evalWhere), r.GetValue(evalFormat)!, stdout)));
+        root.Subcommands.Add(eval);
+        return root;
+    }
+
+    /// <summary>Runs a command body, turning diagnostics into the documented output and exit code 2.</summary>
+    private static int Guard(string format, TextWriter stdout, TextWriter stderr, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (MatcalcException ex)
+        {
+            if (format == "json")
+                stdout.WriteLine(ToJson(new JsonObject { ["error"] = DiagnosticsJson(ex.Source, ex.Diagnostics) }));
+            stderr.WriteLine(DiagnosticFormatter.Format(ex.Source, ex.Diagnostics));
+            return BadInput;
+        }
+    }
+
+    internal static string ToJson(JsonNode node) => node.ToJsonString(JsonOptions);
+
+    internal static JsonArray DiagnosticsJson(string source, IEnumerable<Diagnostic> diagnostics) =>
+        new(diagnostics.Select(d =>
+        {
+            var (line, column) = DiagnosticFormatter.Position(source, d.Span.Start);
+            return (JsonNode)new JsonObject
+            {
+                ["id"] = d.Id,
+                ["severity"] = d.Severity.ToString().ToLowerInvariant(),
+                ["message"] = d.Message,
+                ["hint"] = d.Hint,
+                ["span"] = new JsonObject { ["start"] = d.Span.Start, ["length"] = d.Span.Length, ["line"] = line, ["column"] = column },
+                ["source"] = source,
+            };
+        }).ToArray());
+
+    internal static JsonObject ExprJson(Expr e) => new() { ["text"] = TextPrinter.Print(e), ["latex"] = LatexPrinter.Print(e) };
+
+    private static JsonObject ShapeJson(Shape s) => new() { ["rows"] = s.Rows.ToString(), ["cols"] = s.Cols.ToString(), ["text"] = s.ToString() };
+
+    private static int Show(string text, string? where, string format, TextWriter stdout)
+    {
+        var scope = Scope.Parse(where);
+        var e = MatCalc.Parse(text, scope);
+        switch (format)
+        {
+            case "latex":
+                stdout.WriteLine(e.Latex);
+                break;
+            case "json":
+                stdout.WriteLine(ToJson(new JsonObject
+                {
+                    ["expr"] = ExprJson(e.Expr),
+                    ["shape"] = ShapeJson(e.Shape),
+                    ["symbols"] = new JsonArray(e.Symbols.Select(s => (JsonNode)new JsonObject
+                    {
+                        ["name"] = s.Name,
+                        ["latex"] = LatexPrinter.Name(s.Name),
+                        ["shape"] = ShapeJson(s.Shape),
+                        ["declared"] = scope.TryGet(s.Name, out _),
+                        ["properties"] = new JsonArray(Enum.GetValues<SymbolProps>().Where(p => p != SymbolProps.None && s.Props.HasFlag(p))
+                            .Select(p => (JsonNode)JsonValue.Create(p.ToString().ToLowerInvariant())!).ToArray()),
+                    }).ToArray()),
+                    ["notes"] = DiagnosticsJson(text, e.Notes),
+                }));
+                break;
+            default:
+                stdout.WriteLine(e.Text);
+                stdout.WriteLine($"  shape: {e.Shape}");
+                foreach (var s in e.Symbols)
+                    stdout.WriteLine($"  {s.Name}: {s.Shape}{(scope.TryGet(s.Name, out _) ? "" : " (inferred)")}{PropsText(s.Props)}");
+                foreach (var n in e.Notes) stdout.WriteLine($"  note: {n.Message}");
+                break;
+        }
+        return Ok;
+    }
+
+    private static string PropsText(SymbolProps p) =>
+        p == SymbolProps.None ? "" : " " + string.Join(" ", Enum.GetValues<SymbolProps>().Where(x => x != SymbolProps.None && p.HasFlag(x)).Select(x => x.ToString().ToLowerInvariant()));
+
+    private static int Eval(string text, string valuesPath, string? where, string format, TextWriter stdout)
+    {
+        var e = MatCalc.Parse(text, Scope.Parse(where));
+        string json;
+        try
+        {
+            json = File.ReadAllText(valuesPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new MatcalcException("", Diagnostic.Error("MC3007", default, $"Cannot read the values file '{valuesPath}': {ex.Message}",
+                "Pass a JSON file such as values.json containing {\"W\": [[1,2],[3,4]]}."));
+        }
+        var values = ValuesFile.Parse(json, valuesPath);
+        var result = e.Evaluate(values);
+        if (result.Enumerate().Any(v => !double.IsFinite(v)))
+            throw new MatcalcException(text, Diagnostic.Error("MC3008", new TextSpan(0, text.Length),
+                "The value is not finite (an overflow or an undefined operation) at these values.", "Check the values, e.g. exp of large entries overflows."));
+        if (format == "json")
+            stdout.WriteLine(ToJson(new JsonObject
+            {
+                ["expr"] = ExprJson(e.Expr),
+                ["shape"] = new JsonObject { ["rows"] = result.RowCount, ["cols"] = result.ColumnCount },
+                ["value"] = ValueJson(result, e.Shape),
+            }));
+        else
+            stdout.WriteLine(MatrixText.Format(result));
+        return Ok;
+    }
+
+    /// <summary>A scalar as a number, a column vector as a flat list, a matrix as a list of rows (as VALUES.json).</summary>
+    internal static JsonNode ValueJson(Matrix<double> m, Shape shape)
+    {
+        if (shape.IsScalar) return JsonValue.Create(m[0, 0]);
+        if (shape.Cols.IsOne) return new JsonArray(m.Column(0).Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+        return new JsonArray(m.EnumerateRows().Select(r => (JsonNode)new JsonArray(r.Select(v => (JsonNode)JsonValue.Create(v)).ToArray())).ToArray());
+    }
+}

@@ -1,0 +1,1 @@
+return NotebookCalc.Cli.Cli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,227 @@
+using MathNet.Numerics.LinearAlgebra;
+using NotebookCalc.Semantics;
+using NotebookCalc.Text;
+
+namespace NotebookCalc.Numerics;
+
+/// <summary>Values bound to symbols, and the concrete sizes of the symbolic dimensions they imply.</summary>
+public sealed class Bindings
+{
+    private readonly Dictionary<string, Matrix<double>> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _sizes = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, Matrix<double>> Values => _values;
+
+    public IReadOnlyDictionary<string, int> Sizes => _sizes;
+
+    public Matrix<double> this[string name] => _values[name];
+
+    public void Set(string name, Matrix<double> value) => _values[name] = value;
+
+    public void SetSize(string dimension, int size) => _sizes[dimension] = size;
+
+    public bool TryGet(string name, out Matrix<double> value) => _values.TryGetValue(name, out value!);
+
+    public Bindings Clone()
+    {
+        var b = new Bindings();
+        foreach (var (k, v) in _values) b._values[k] = v.Clone();
+        foreach (var (k, v) in _sizes) b._sizes[k] = v;
+        return b;
+    }
+}
+
+/// <summary>
+/// Evaluates an expression on concrete matrices (MathNet.Numerics, dense, double). Scalars are 1×1 matrices.
+/// Numerical trouble (a singular matrix, the log of a non-positive determinant, a division by zero) is a diagnostic.
+/// </summary>
+public static class Evaluator
+{
+    /// <summary>Evaluates <paramref name="e"/>; throws <see cref="MatcalcException"/> (spans refer to <paramref name="source"/> as a whole).</summary>
+    public static Matrix<double> Evaluate(Expr e, Bindings bindings, string source = "")
+    {
+        var memo = new Dictionary<Expr, Matrix<double>>(ReferenceEqualityComparer.Instance);
+        return Eval(e, bindings, memo, source);
+    }
+
+    public static double EvaluateScalar(Expr e, Bindings bindings, string source = "") => Evaluate(e, bindings, source)[0, 0];
+
+    private static MatcalcException Fail(string source, string id, string message, string hint) =>
+        new(source, Diagnostic.Error(id, new TextSpan(0, source.Length), message, hint));
+
+    private static Matrix<double> Eval(Expr e, Bindings b, Dictionary<Expr, Matrix<double>> memo, string source)
+    {
+        if (memo.TryGetValue(e, out var cached)) return cached;
+        var value = Compute(e, b, memo, source);
+        memo[e] = value;
+        return value;
+    }
+
+    private static Matrix<double> S(double v) => Matrix<double>.Build.Dense(1, 1, v);
+
+    private static int Size(Dim d, Bindings b, string source)
+    {
+        try { return d.Evaluate(b.Sizes); }
+        catch (KeyNotFoundException)
+        {
+            throw Fail(source, "MC3001", $"The dimension {d} has no concrete size.", "Bind a symbol that has this dimension, or pass --dims.");
+        }
+    }
+
+    private static Matrix<double> Compute(Expr e, Bindings b, Dictionary<Expr, Matrix<double>> memo, string source)
+    {
+        Matrix<double> V(Expr x) => Eval(x, b, memo, source);
+        var M = Matrix<double>.Build;
+        switch (e)
+        {
+            case Symbol s:
+                if (!b.TryGet(s.Name, out var value))
+                    throw Fail(source, "MC3001", $"No value was given for {s.Name}.", $"Add \"{s.Name}\" to the values (VALUES.json).");
+                return value;
+            case Number n: return S(n.Value);
+            case Identity i: return M.DenseIdentity(Size(i.Dimension, b, source));
+            case ZeroMatrix z: return M.Dense(Size(z.Shape.Rows, b, source), Size(z.Shape.Cols, b, source));
+            case Ones o: return M.Dense(Size(o.Shape.Rows, b, source), Size(o.Shape.Cols, b, source), 1.0);
+            case Broadcast br: return M.Dense(Size(br.Target.Rows, b, source), Size(br.Target.Cols, b, source), V(br.Value)[0, 0]);
+            case Add a:
+            {
+                var l = V(a.L);
+                var r = V(a.R);
+                if (l.RowCount == 1 && l.ColumnCount == 1 && (r.RowCount > 1 || r.ColumnCount > 1)) return r.Add(l[0, 0]);
+                if (r.RowCount == 1 && r.ColumnCount == 1 && (l.RowCount > 1 || l.ColumnCount > 1)) return l.Add(r[0, 0]);
+                return l + r;
+            }
+            case Neg n: return -V(n.A);
+            case MatMul m: return V(m.L) * V(m.R);
+            case Scale s: return V(s.A) * V(s.Factor)[0, 0];
+            case Divide d:
+            {
+                var den = V(d.Denominator)[0, 0];
+                if (den == 0)
+                    throw Fail(source, "MC3003", $"Division by zero: {d.Denominator} is 0 at this instance.", "Choose values where the denominator is non-zero.");
+                return V(d.Numerator) / den;
+            }
+            case Transpose t: return V(t.A).Transpose();
+            case Inverse i: return Invert(V(i.A), i.A, source);
+            case Power p:
+            {
+                var a = V(p.A);
+                if (a.RowCount == 1 && a.ColumnCount == 1) return S(Math.Pow(a[0, 0], p.Exponent));
+                var k = (int)p.Exponent;
+                var result = M.DenseIdentity(a.RowCount);
+                for (var j = 0; j < k; j++) result *= a;
+                return result;
+            }
+            case Hadamard h:
+            {
+                var (x, y) = Pair(V(h.L), V(h.R));
+                return x.PointwiseMultiply(y);
+            }
+            case HadamardDiv h:
+            {
+                var (x, y) = Pair(V(h.L), V(h.R));
+                if (y.Enumerate().Any(v => v == 0))
+                    throw Fail(source, "MC3003", $"Entrywise division by zero: {h.R} has a zero entry at this instance.", "Declare the divisor positive, or choose other values.");
+                return x.PointwiseDivide(y);
+            }
+            case HadamardPower p:
+            {
+                var a = V(p.A);
+                if (p.Exponent != Math.Floor(p.Exponent) && a.Enumerate().Any(v => v < 0))
+                    throw Fail(source, "MC3004", $"{p.A} has a negative entry, which has no real power {p.Exponent}.", "Declare it positive.");
+                return a.Map(v => Math.Pow(v, p.Exponent));
+            }
+            case Frobenius f: return S(V(f.L).PointwiseMultiply(V(f.R)).Enumerate().Sum());
+            case Kron k: return V(k.L).KroneckerProduct(V(k.R));
+            case Trace t: return S(V(t.A).Trace());
+            case Det d: return S(V(d.A).Determinant());
+            case LogDet l:
+            {
+                var a = V(l.A);
+                var det = a.Determinant();
+                if (!(det > 0))
+                    throw Fail(source, "MC3002", $"ln det is undefined here: det({l.A}) = {det:G4} is not positive at this instance.",
+                        "Declare the matrix spd (symmetric positive definite), or use values with a positive determinant.");
+                var lu = a.LU();
+                return S(lu.Determinant > 0 ? Math.Log(lu.Determinant) : Math.Log(det));
+            }
+            case Elementwise f: return Apply(f, V(f.A), source);
+            case Softmax s: return SoftmaxOf(V(s.A), s.Rows);
+            case SumAll s: return S(V(s.A).Enumerate().Sum());
+            case DiagMatrix d: return M.DenseOfDiagonalVector(V(d.A).Column(0));
+            case DiagVector d: return V(d.A).Diagonal().ToColumnMatrix();
+            case Vec v:
+            {
+                var a = V(v.A);
+                return M.Dense(a.RowCount * a.ColumnCount, 1, a.ToColumnMajorArray());
+            }
+            case Norm n:
+            {
+                var a = V(n.A);
+                return S(n.Kind == NormKind.One ? a.Enumerate().Sum(Math.Abs) : Math.Sqrt(a.Enumerate().Sum(x => x * x)));
+            }
+            case OpaqueCall c:
+                throw Fail(source, "MC3005", $"{c.Function} is an opaque function: it has no numeric definition.",
+                    $"Evaluate with a concrete function in place of {c.Function} (for example softmax(…)).");
+            default:
+                throw new NotSupportedException($"cannot evaluate {e.GetType().Name}");
+        }
+    }
+
+    private static (Matrix<double>, Matrix<double>) Pair(Matrix<double> x, Matrix<double> y)
+    {
+        if (x.RowCount == 1 && x.ColumnCount == 1 && (y.RowCount > 1 || y.ColumnCount > 1)) x = Matrix<double>.Build.Dense(y.RowCount, y.ColumnCount, x[0, 0]);
+        if (y.RowCount == 1 && y.ColumnCount == 1 && (x.RowCount > 1 || x.ColumnCount > 1)) y = Matrix<double>.Build.Dense(x.RowCount, x.ColumnCount, y[0, 0]);
+        return (x, y);
+    }
+
+    /// <summary>Inverts, refusing singular and badly conditioned matrices with a diagnostic.</summary>
+    public static Matrix<double> Invert(Matrix<double> a, Expr of, string source)
+    {
+        var cond = a.ConditionNumber();
+        if (double.IsNaN(cond) || cond > 1e12)
+            throw Fail(source, "MC3002", $"{of} is singular (or nearly: condition number {cond:G3}) at this instance, so its inverse does not exist.",
+                "Declare it invertible or spd so that checks sample an invertible matrix, or choose other values.");
+        return a.Inverse();
+    }
+
+    private static Matrix<double> Apply(Elementwise f, Matrix<double> a, string source)
+    {
+        switch (f.Fn)
+        {
+            case ElementwiseFn.Log when a.Enumerate().Any(v => v <= 0):
+                throw Fail(source, "MC3004", $"log is undefined here: {f.A} has an entry ≤ 0 at this instance.",
+                    "Declare the argument positive, or choose values with positive entries.");
+            case ElementwiseFn.Sqrt when a.Enumerate().Any(v => v < 0):
+                throw Fail(source, "MC3004", $"sqrt is undefined here: {f.A} has a negative entry at this instance.",
+                    "Declare the argument positive, or choose values with non-negative entries.");
+        }
+        Func<double, double> fn = f.Fn switch
+        {
+            ElementwiseFn.Exp => Math.Exp,
+            ElementwiseFn.Log => Math.Log,
+            ElementwiseFn.Sqrt => Math.Sqrt,
+            ElementwiseFn.Tanh => Math.Tanh,
+            ElementwiseFn.Sigmoid => x => 1 / (1 + Math.Exp(-x)),
+            ElementwiseFn.Abs => Math.Abs,
+            ElementwiseFn.Sign => x => Math.Sign(x),
+            ElementwiseFn.Sin => Math.Sin,
+            ElementwiseFn.Cos => Math.Cos,
+            _ => throw new NotSupportedException(f.Fn.ToString()),
+        };
+        return a.Map(fn, MathNet.Numerics.LinearAlgebra.Zeros.Include);
+    }
+
+    public static Matrix<double> SoftmaxOf(Matrix<double> a, bool rows)
+    {
+        var x = rows ? a.Transpose() : a.Clone();
+        for (var j = 0; j < x.ColumnCount; j++)
+        {
+            var col = x.Column(j);
+            var max = col.Maximum();
+            var exp = col.Map(v => Math.Exp(v - max));
+            x.SetColumn(j, exp / exp.Sum());
+        }
+        return rows ? x.Transpose() : x;
+    }
+}

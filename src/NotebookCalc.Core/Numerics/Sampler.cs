@@ -1,0 +1,145 @@
+using MathNet.Numerics.LinearAlgebra;
+using NotebookCalc.Semantics;
+using NotebookCalc.Text;
+
+namespace NotebookCalc.Numerics;
+
+/// <summary>
+/// Draws random instances for checks: a seeded RNG, distinct concrete sizes per symbolic dimension (so a
+/// transposition mistake changes a shape instead of hiding), and values honouring each symbol's declared properties.
+/// </summary>
+public static class Sampler
+{
+    /// <summary>Sizes handed out to symbolic dimensions in order of first appearance: all different, all small.</summary>
+    public static readonly int[] DefaultSizes = [3, 4, 5, 2, 6, 7, 8, 9, 10, 11, 12];
+
+    /// <summary>Assigns sizes to the named dimensions of the symbols (overrides first, then distinct defaults).</summary>
+    public static Dictionary<string, int> AssignSizes(IEnumerable<Shape> shapes, IReadOnlyDictionary<string, int>? overrides = null)
+    {
+        var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (overrides is not null)
+            foreach (var (k, v) in overrides) sizes[k] = v;
+        var used = new HashSet<int>(sizes.Values);
+        var next = 0;
+        foreach (var name in shapes.SelectMany(s => s.Rows.Names().Concat(s.Cols.Names())))
+        {
+            if (sizes.ContainsKey(name)) continue;
+            while (next < DefaultSizes.Length && used.Contains(DefaultSizes[next])) next++;
+            var size = next < DefaultSizes.Length ? DefaultSizes[next++] : 13 + sizes.Count;
+            sizes[name] = size;
+            used.Add(size);
+        }
+        return sizes;
+    }
+
+    /// <summary>A random instance for the given symbols; existing values in <paramref name="fixedValues"/> are kept.</summary>
+    public static Bindings Sample(IEnumerable<Symbol> symbols, int seed, IReadOnlyDictionary<string, int>? dims = null, Bindings? fixedValues = null)
+    {
+        var list = symbols.ToList();
+        var bindings = new Bindings();
+        var sizes = AssignSizes(list.Select(s => s.Shape), fixedValues?.Sizes.Concat(dims ?? new Dictionary<string, int>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
+        foreach (var (k, v) in sizes) bindings.SetSize(k, v);
+        var random = new Random(seed);
+        foreach (var s in list.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            if (fixedValues is not null && fixedValues.TryGet(s.Name, out var given)) { bindings.Set(s.Name, given); continue; }
+            bindings.Set(s.Name, Draw(s, s.Shape.Rows.Evaluate(sizes), s.Shape.Cols.Evaluate(sizes), random));
+        }
+        return bindings;
+    }
+
+    /// <summary>A matrix with the symbol's properties; entries of order 1 so that differences are well scaled.</summary>
+    public static Matrix<double> Draw(Symbol s, int rows, int cols, Random random)
+    {
+        var M = Matrix<double>.Build;
+        Matrix<double> Gaussian(int r, int c) => M.Dense(r, c, (_, _) => Normal(random));
+        var p = s.Props;
+        if (rows == 1 && cols == 1)
+        {
+            // Scalars: away from zero so that divisions and logs are safe; positive when declared.
+            var v = 0.5 + random.NextDouble();
+            return M.Dense(1, 1, p.HasFlag(SymbolProps.Positive) || random.Next(4) > 0 ? v : -v);
+        }
+        if (p.HasFlag(SymbolProps.Indicator)) return M.Dense(rows, cols, (_, _) => random.Next(2));
+        if (p.HasFlag(SymbolProps.Positive) && !p.HasFlag(SymbolProps.Symmetric))
+            return M.Dense(rows, cols, (_, _) => 0.5 + 1.5 * random.NextDouble());
+        if (p.HasFlag(SymbolProps.Orthogonal)) return Gaussian(rows, cols).QR().Q;
+        if (p.HasFlag(SymbolProps.Diagonal))
+        {
+            return M.DenseOfDiagonalArray(Enumerable.Range(0, rows).Select(_ =>
+            {
+                var v = 0.5 + random.NextDouble();
+                return p.HasFlag(SymbolProps.Spd) || p.HasFlag(SymbolProps.Positive) || random.Next(2) == 0 ? v : -v;
+            }).ToArray());
+        }
+        if (p.HasFlag(SymbolProps.Spd))
+        {
+            var g = Gaussian(rows, rows);
+            return g * g.Transpose() / rows + M.DenseIdentity(rows);
+        }
+        if (p.HasFlag(SymbolProps.Symmetric))
+        {
+            var g = Gaussian(rows, rows);
+            var sym = (g + g.Transpose()) / 2;
+            if (p.HasFlag(SymbolProps.Positive)) sym = sym.Map(Math.Abs) + 0.5;
+            return p.HasFlag(SymbolProps.Invertible) ? WellConditioned(sym, random) : sym;
+        }
+        var a = Gaussian(rows, cols);
+        return p.HasFlag(SymbolProps.Invertible) || rows == cols ? WellConditioned(a, random) : a;
+    }
+
+    /// <summary>Shifts a square matrix by a multiple of I until its condition number is moderate.</summary>
+    private static Matrix<double> WellConditioned(Matrix<double> a, Random random)
+    {
+        for (var shift = 0; shift < 20 && a.ConditionNumber() > 50; shift++)
+            a += Matrix<double>.Build.DenseIdentity(a.RowCount) * (random.Next(2) == 0 ? 1 : -1);
+        return a;
+    }
+
+    /// <summary>Standard normal by Box–Muller (deterministic for a seed, independent of library versions).</summary>
+    public static double Normal(Random random)
+    {
+        var u1 = 1.0 - random.NextDouble();
+        var u2 = random.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+
+    /// <summary>Checks that values given by a user fit the symbols' shapes and binds the dimensions.</summary>
+    public static Bindings Bind(IEnumerable<Symbol> symbols, IReadOnlyDictionary<string, Matrix<double>> values, string source = "")
+    {
+        var b = new Bindings();
+        var origin = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var s in symbols)
+        {
+            if (!values.TryGetValue(s.Name, out var v))
+                throw new MatcalcException(source, Diagnostic.Error("MC3001", new TextSpan(0, source.Length), $"No value was given for {s.Name} ({s.Shape}).",
+                    $"Add \"{s.Name}\" to the values."));
+            BindDim(s.Shape.Rows, v.RowCount, s, v, "rows");
+            BindDim(s.Shape.Cols, v.ColumnCount, s, v, "columns");
+            b.Set(s.Name, v);
+        }
+        return b;
+
+        void BindDim(Dim d, int actual, Symbol s, Matrix<double> v, string what)
+        {
+            string Has() => $"{s.Name} is {v.RowCount}×{v.ColumnCount}";
+            switch (d)
+            {
+                case ConstDim c when c.Value != actual:
+                    throw new MatcalcException(source, Diagnostic.Error("MC3006", new TextSpan(0, source.Length),
+                        $"{Has()} but it is declared {s.Shape}: it needs {c.Value} {what}.", $"Give {s.Name} as a {s.Shape} value."));
+                case NamedDim n when b.Sizes.TryGetValue(n.Name, out var bound) && bound != actual:
+                    throw new MatcalcException(source, Diagnostic.Error("MC3006", new TextSpan(0, source.Length),
+                        $"The dimension {n.Name} is {bound} from {origin[n.Name]}, but {Has()}, which makes it {actual}.",
+                        $"Values must agree on {n.Name}; {s.Name} is {s.Shape}."));
+                case NamedDim n when !b.Sizes.ContainsKey(n.Name):
+                    b.SetSize(n.Name, actual);
+                    origin[n.Name] = $"{s.Name} ({v.RowCount}×{v.ColumnCount})";
+                    break;
+                case ProductDim p when p.Names().All(b.Sizes.ContainsKey) && p.Evaluate(b.Sizes) != actual:
+                    throw new MatcalcException(source, Diagnostic.Error("MC3006", new TextSpan(0, source.Length),
+                        $"{Has()} but its {what} should number {p} = {p.Evaluate(b.Sizes)}.", $"Give {s.Name} as a {s.Shape} value."));
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text;
+using NotebookCalc.Semantics;
+using NotebookCalc.Syntax;
+
+namespace NotebookCalc.Rendering;
+
+/// <summary>
+/// Prints an expression as textbook LaTeX: W^\top, \Omega^{-1}, \odot, \operatorname{tr}, \ln\det, \lVert A\rVert_F^2,
+/// \lambda_1, \frac{\lambda_1}{2}, with minimal parentheses. Output is valid under KaTeX strict mode (tested).
+/// </summary>
+public static class LatexPrinter
+{
+    private const int Frob = TextPrinter.Frob, Sum = TextPrinter.Sum, Prod = TextPrinter.Prod, Unary = TextPrinter.Unary,
+        Postfix = TextPrinter.Postfix, Atom = TextPrinter.Atom;
+
+    public static string Print(Expr e)
+    {
+        var sb = new StringBuilder();
+        Write(sb, e, 0);
+        return sb.ToString();
+    }
+
+    /// <summary>A symbol name in LaTeX: lambda1 → \lambda_1, Omega → \Omega, W_2 → W_{2}, logits → \mathit{logits}.</summary>
+    public static string Name(string name)
+    {
+        if (Greek.TrySplit(name, out var greek, out var sub))
+            return Greek.LatexCommand(greek) + Subscript(sub);
+        var underscore = name.IndexOf('_');
+        if (underscore > 0)
+            return Name(name[..underscore]) + Subscript(name[(underscore + 1)..]);
+        var i = name.Length;
+        while (i > 0 && char.IsAsciiDigit(name[i - 1])) i--;
+        if (i > 0 && i < name.Length) return Name(name[..i]) + Subscript(name[i..]);
+        return name.Length == 1 ? name : $"\\mathit{{{name}}}";
+    }
+
+    private static string Subscript(string sub) => sub.Length switch
+    {
+        0 => "",
+        1 => "_" + sub,
+        _ => "_{" + (sub.All(char.IsAsciiDigit) ? sub : Name(sub)) + "}",
+    };
+
+    private static int Level(Expr e) => e switch
+    {
+        Scale { Factor: Divide } => Prod,
+        Divide => Atom, // \frac{}{} is self-delimiting
+        _ => TextPrinter.Level(e),
+    };
+
+    private static void Write(StringBuilder sb, Expr e, int minLevel, bool notFirst = false)
+    {
+        var level = Level(e);
+        var paren = level < minLevel || (notFirst && TextPrinter.StartsWithMinus(e) && level < Atom);
+        if (paren) sb.Append("\\left(");
+        WriteCore(sb, e);
+        if (paren) sb.Append("\\right)");
+    }
+
+    private static void WriteCore(StringBuilder sb, Expr e)
+    {
+        switch (e)
+        {
+            case Symbol s: sb.Append(Name(s.Name)); break;
+            case Number n: sb.Append(Number(n.Value)); break;
+            case Identity: sb.Append('I'); break;
+            case ZeroMatrix: sb.Append('0'); break;
+            case Ones: sb.Append("\\mathbf{1}"); break;
+            case Broadcast b: WriteCore(sb, b.Value); break;
+            case Add a:
+                Write(sb, a.L, Sum);
+                switch (a.R)
+                {
+                    case Neg n:
+                        sb.Append(" - ");
+                        Write(sb, n.A, Sum + 1, notFirst: true);
+                        break;
+                    case Number { Value: < 0 } num:
+                        sb.Append(" - ").Append(Number(-num.Value));
+                        break;
+                    case Broadcast { Value: Number { Value: < 0 } bn }:
+                        sb.Append(" - ").Append(Number(-bn.Value));
+                        break;
+                    default:
+                        sb.Append(" + ");
+                        Write(sb, a.R, Sum + 1, notFirst: true);
+                        break;
+                }
+                break;
+            case Neg n:
+                sb.Append('-');
+                Write(sb, n.A, Unary, notFirst: true);
+                break;
+            case Frobenius f: Infix(sb, f.L, " : ", f.R, Frob); break;
+            case MatMul m: Juxtapose(sb, m.L, m.R); break;
+            case Scale s: Juxtapose(sb, s.Factor, s.A); break;
+            case Divide d:
+                sb.Append("\\frac{");
+                Write(sb, d.Numerator, 0);
+                sb.Append("}{");
+                Write(sb, d.Denominator, 0);
+                sb.Append('}');
+                break;
+            case Hadamard h: Infix(sb, h.L, " \\odot ", h.R, Prod); break;
+            case HadamardDiv h: Infix(sb, h.L, " \\oslash ", h.R, Prod); break;
+            case Transpose { A: Inverse inv }:
+                Write(sb, inv.A, Atom);
+                sb.Append("^{-\\top}");
+                break;
+            case Transpose t:
+                Write(sb, t.A, Atom);
+                sb.Append("^\\top");
+                break;
+            case Inverse i:
+                Write(sb, i.A, Atom);
+                sb.Append("^{-1}");
+                break;
+            case Power { A: Norm n } p:
+                WriteNorm(sb, n);
+                sb.Append('^').Append(Exponent(p.Exponent));
+                break;
+            case Power p:
+                Write(sb, p.A, Atom);
+                sb.Append('^').Append(Exponent(p.Exponent));
+                break;
+            case HadamardPower p:
+                Write(sb, p.A, Atom);
+                sb.Append("^{\\circ ").Append(Number(p.Exponent)).Append('}');
+                break;
+            case Kron k: Infix(sb, k.L, " \\otimes ", k.R, Prod); break;
+            case Trace t: Call(sb, "\\operatorname{tr}", t.A); break;
+            case Det d: Call(sb, "\\det", d.A); break;
+            case LogDet l: Call(sb, "\\ln\\det", l.A); break;
+            case Elementwise { Fn: ElementwiseFn.Sqrt } f:
+                sb.Append("\\sqrt{");
+                Write(sb, f.A, 0);
+                sb.Append('}');
+                break;
+            case Elementwise { Fn: ElementwiseFn.Abs } f:
+                sb.Append("\\left\\lvert ");
+                Write(sb, f.A, 0);
+                sb.Append("\\right\\rvert");
+                break;
+            case Elementwise f: Call(sb, FunctionLatex(f.Fn), f.A); break;
+            case Softmax s: Call(sb, s.Rows ? "\\operatorname{softmax}_{\\text{rows}}" : "\\operatorname{softmax}", s.A); break;
+            case SumAll s: Call(sb, "\\operatorname{sum}", s.A); break;
+            case DiagMatrix d: Call(sb, "\\operatorname{diag}", d.A); break;
+            case DiagVector d: Call(sb, "\\operatorname{diag}", d.A); break;
+            case Vec v: Call(sb, "\\operatorname{vec}", v.A); break;
+            case Norm n: WriteNorm(sb, n); break;
+            case OpaqueCall c:
+                sb.Append(Name(c.Function)).Append("\\left(");
+                Write(sb, c.Arg, 0);
+                sb.Append("\\right)");
+                break;
+            default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
+        }
+    }
+
+    private static void WriteNorm(StringBuilder sb, Norm n)
+    {
+        sb.Append("\\left\\lVert ");
+        Write(sb, n.A, 0);
+        sb.Append("\\right\\rVert_");
+        sb.Append(n.Kind == NormKind.One ? "1" : n.A.Shape.Cols.IsOne || n.A.Shape.Rows.IsOne ? "2" : "F");
+    }
+
+    private static string FunctionLatex(ElementwiseFn fn) => fn switch
+    {
+        ElementwiseFn.Exp => "\\exp",
+        ElementwiseFn.Log => "\\log",
+        ElementwiseFn.Tanh => "\\tanh",
+        ElementwiseFn.Sin => "\\sin",
+        ElementwiseFn.Cos => "\\cos",
+        ElementwiseFn.Sigmoid => "\\operatorname{sigmoid}",
+        ElementwiseFn.Sign => "\\operatorname{sign}",
+        _ => "\\operatorname{" + TextPrinter.FunctionName(fn) + "}",
+    };
+
+    private static void Call(StringBuilder sb, string fn, Expr arg)
+    {
+        sb.Append(fn).Append("\\left(");
+        Write(sb, arg, 0);
+        sb.Append("\\right)");
+    }
+
+    private static void Infix(StringBuilder sb, Expr l, string op, Expr r, int level)
+    {
+        Write(sb, l, level);
+        sb.Append(op);
+        Write(sb, r, level + 1, notFirst: true);
+    }
+
+    private static void Juxtapose(StringBuilder sb, Expr l, Expr r)
+    {
+        Write(sb, l, Prod);
+        var right = new StringBuilder();
+        Write(right, r, Prod + 1, notFirst: true);
+        sb.Append(right.Length > 0 && (char.IsAsciiDigit(right[0]) || right[0] == '.') ? " \\cdot " : " ");
+        sb.Append(right);
+    }
+
+    private static string Exponent(double v)
+    {
+        var s = Number(v);
+        return s.Length == 1 ? s : "{" + s + "}";
+    }
+
+    public static string Number(double v)
+    {
+        var s = TextPrinter.FormatNumber(v);
+        var e = s.IndexOfAny(['E', 'e']);
+        if (e < 0) return s;
+        var mantissa = s[..e];
+        var exponent = int.Parse(s[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        return (mantissa == "1" ? "" : mantissa + " \\times ") + "10^{" + exponent.ToString(CultureInfo.InvariantCulture) + "}";
+    }
+}

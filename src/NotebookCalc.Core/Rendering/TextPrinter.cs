@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text;
+using NotebookCalc.Semantics;
+
+namespace NotebookCalc.Rendering;
+
+/// <summary>
+/// Prints an expression as matcalc text (ASCII) that parses back to an equal tree, with minimal parentheses.
+/// Levels follow the parser: `:` 10, `+ -` 20, products 30, unary minus 40, postfix 50, atoms 60.
+/// </summary>
+public static class TextPrinter
+{
+    internal const int Frob = 10, Sum = 20, Prod = 30, Unary = 40, Postfix = 50, Atom = 60;
+
+    public static string Print(Expr e)
+    {
+        var sb = new StringBuilder();
+        Write(sb, e, 0);
+        return sb.ToString();
+    }
+
+    /// <summary>The precedence level of the operator at the root of e as printed.</summary>
+    internal static int Level(Expr e) => e switch
+    {
+        Frobenius => Frob,
+        Add => Sum,
+        MatMul or Scale or Divide or Hadamard or HadamardDiv => Prod,
+        Neg => Unary,
+        Number n => n.Value < 0 ? Unary : Atom,
+        Broadcast b => Level(b.Value),
+        Transpose or Power or HadamardPower => Postfix,
+        _ => Atom,
+    };
+
+    /// <summary>True when the printed form starts with a minus sign (must be bracketed unless it comes first).</summary>
+    internal static bool StartsWithMinus(Expr e) => e switch
+    {
+        Neg => true,
+        Number n => n.Value < 0 || (n.Value == 0 && double.IsNegative(n.Value)),
+        Broadcast b => StartsWithMinus(b.Value),
+        Add or Frobenius or MatMul or Scale or Divide or Hadamard or HadamardDiv => StartsWithMinus(((BinaryExpr)e).Left),
+        Transpose or Power or HadamardPower => StartsWithMinus(((UnaryExpr)e).Arg),
+        _ => false,
+    };
+
+    private static void Write(StringBuilder sb, Expr e, int minLevel, bool notFirst = false)
+    {
+        var level = Level(e);
+        var paren = level < minLevel || (notFirst && StartsWithMinus(e) && level < Atom);
+        if (paren) sb.Append('(');
+        WriteCore(sb, e);
+        if (paren) sb.Append(')');
+    }
+
+    private static void WriteCore(StringBuilder sb, Expr e)
+    {
+        switch (e)
+        {
+            case Symbol s: sb.Append(s.Name); break;
+            case Number n: sb.Append(FormatNumber(n.Value)); break;
+            case Identity i: sb.Append(i.Dimension is ProductDim ? "I" : $"I_{i.Dimension}"); break;
+            case ZeroMatrix z: sb.Append($"zeros({z.Shape.Rows}, {z.Shape.Cols})"); break;
+            case Ones o: sb.Append(o.Shape.Cols.IsOne ? $"ones({o.Shape.Rows})" : $"ones({o.Shape.Rows}, {o.Shape.Cols})"); break;
+            case Broadcast b: WriteCore(sb, b.Value); break;
+            case Add a:
+                Write(sb, a.L, Sum);
+                switch (a.R)
+                {
+                    case Neg n:
+                        sb.Append(" - ");
+                        Write(sb, n.A, Sum + 1, notFirst: true);
+                        break;
+                    case Number { Value: < 0 } num:
+                        sb.Append(" - ").Append(FormatNumber(-num.Value));
+                        break;
+                    case Broadcast { Value: Number { Value: < 0 } bn }:
+                        sb.Append(" - ").Append(FormatNumber(-bn.Value));
+                        break;
+                    default:
+                        sb.Append(" + ");
+                        Write(sb, a.R, Sum + 1, notFirst: true);
+                        break;
+                }
+                break;
+            case Neg n:
+                sb.Append('-');
+                Write(sb, n.A, Unary, notFirst: true);
+                break;
+            case Frobenius f: Infix(sb, f.L, " : ", f.R, Frob); break;
+            case MatMul m: Juxtapose(sb, m.L, m.R); break;
+            case Scale s: Juxtapose(sb, s.Factor, s.A); break;
+            case Divide d: Infix(sb, d.Numerator, " / ", d.Denominator, Prod); break;
+            case Hadamard h: Infix(sb, h.L, " .* ", h.R, Prod); break;
+            case HadamardDiv h: Infix(sb, h.L, " ./ ", h.R, Prod); break;
+            case Transpose t: Write(sb, t.A, Postfix); sb.Append('\''); break;
+            case Power p: Write(sb, p.A, Postfix + 1); sb.Append('^').Append(FormatNumber(p.Exponent)); break;
+            case HadamardPower p: Write(sb, p.A, Postfix + 1); sb.Append(".^").Append(FormatNumber(p.Exponent)); break;
+            case Inverse i: Call(sb, "inv", i.A); break;
+            case Kron k:
+                sb.Append("kron(");
+                Write(sb, k.L, 0);
+                sb.Append(", ");
+                Write(sb, k.R, 0);
+                sb.Append(')');
+                break;
+            case Trace t: Call(sb, "tr", t.A); break;
+            case Det d: Call(sb, "det", d.A); break;
+            case LogDet l: Call(sb, "logdet", l.A); break;
+            case Elementwise f: Call(sb, FunctionName(f.Fn), f.A); break;
+            case Softmax s: Call(sb, s.Rows ? "softmax_rows" : "softmax", s.A); break;
+            case SumAll s: Call(sb, "sum", s.A); break;
+            case DiagMatrix d: Call(sb, "diag", d.A); break;
+            case DiagVector d: Call(sb, "diag", d.A); break;
+            case Vec v: Call(sb, "vec", v.A); break;
+            case Norm n: Call(sb, n.Kind == NormKind.One ? "norm1" : "norm", n.A); break;
+            case OpaqueCall c: Call(sb, c.Function, c.Arg); break;
+            default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
+        }
+    }
+
+    public static string FunctionName(ElementwiseFn fn) => fn.ToString().ToLowerInvariant();
+
+    private static void Call(StringBuilder sb, string name, Expr arg)
+    {
+        sb.Append(name).Append('(');
+        Write(sb, arg, 0);
+        sb.Append(')');
+    }
+
+    private static void Infix(StringBuilder sb, Expr l, string op, Expr r, int level)
+    {
+        Write(sb, l, level);
+        sb.Append(op);
+        Write(sb, r, level + 1, notFirst: true);
+    }
+
+    private static void Juxtapose(StringBuilder sb, Expr l, Expr r)
+    {
+        Write(sb, l, Prod);
+        var right = new StringBuilder();
+        Write(right, r, Prod + 1, notFirst: true);
+        // Two numbers side by side would read as one: use an explicit *.
+        sb.Append(right.Length > 0 && (char.IsAsciiDigit(right[0]) || right[0] == '.') ? " * " : " ");
+        sb.Append(right);
+    }
+
+    public static string FormatNumber(double v)
+    {
+        if (v == Math.Floor(v) && Math.Abs(v) < 1e15) return ((long)v).ToString(CultureInfo.InvariantCulture);
+        return v.ToString("R", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,665 @@
+using System.Globalization;
+using NotebookCalc.Syntax;
+using NotebookCalc.Text;
+
+namespace NotebookCalc.Semantics;
+
+/// <summary>
+/// Turns a syntax tree into a typed <see cref="Expr"/>: resolves names against the declarations, infers the shape
+/// of every subexpression with symbolic dimensions (union-find with deferred constraints for the constructs whose
+/// meaning depends on shapes: scalar-vs-matrix products, broadcasting sums), and reports clashes with spans.
+/// </summary>
+internal sealed class Binder
+{
+    private enum Decision { Undecided, Plain, Scale, ScaleRight, MatMul, BroadcastLeft, BroadcastRight, DiagMatrix, DiagVector }
+
+    private sealed class SymbolInfo(string name, ShapeVar shape, Declaration? declaration, TextSpan firstUse)
+    {
+        public string Name { get; } = name;
+        public ShapeVar Shape { get; } = shape;
+        public Declaration? Declaration { get; } = declaration;
+        public TextSpan FirstUse { get; } = firstUse;
+    }
+
+    private sealed record Pending(SyntaxNode Node, Func<bool> TryResolve);
+
+    private readonly string _source;
+    private readonly Scope _scope;
+    private readonly Dictionary<SyntaxNode, ShapeVar> _shapes = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SyntaxNode, Decision> _decisions = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, SymbolInfo> _symbols = new(StringComparer.Ordinal);
+    private readonly List<(SyntaxNode Node, ShapeVar Shape)> _identities = [];
+    private readonly List<Pending> _pending = [];
+    private readonly List<Diagnostic> _notes = [];
+
+    private Binder(string source, Scope scope)
+    {
+        _source = source;
+        _scope = scope;
+    }
+
+    public static (Expr Expr, IReadOnlyList<Diagnostic> Notes, IReadOnlyList<Symbol> Symbols) Bind(string source, SyntaxNode root, Scope scope)
+    {
+        var binder = new Binder(source, scope);
+        binder.Infer(root);
+        binder.Solve();
+        var expr = binder.Build(root);
+        var symbols = expr.DescendantsAndSelf().OfType<Symbol>().DistinctBy(s => s.Name).ToList();
+        return (expr, binder._notes, symbols);
+    }
+
+    // ───────────────────────────── inference ─────────────────────────────
+
+    private MatcalcException Error(string id, TextSpan span, string message, string? hint) =>
+        new(_source, Diagnostic.Error(id, span, message, hint));
+
+    private string Snippet(SyntaxNode n)
+    {
+        var text = _source.Substring(n.Span.Start, n.Span.Length).Trim();
+        text = string.Join(' ', text.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        return text.Length > 32 ? text[..29] + "…" : text;
+    }
+
+    private string Describe(SyntaxNode n) => $"{Snippet(n)} ({_shapes[n]})";
+
+    private ShapeVar Infer(SyntaxNode node)
+    {
+        var shape = InferCore(node);
+        _shapes[node] = shape;
+        return shape;
+    }
+
+    private ShapeVar InferCore(SyntaxNode node)
+    {
+        switch (node.Kind)
+        {
+            case SyntaxKind.Number:
+                return ShapeVar.Scalar();
+            case SyntaxKind.Name:
+                return InferName(node);
+            case SyntaxKind.Group:
+                return Infer(node[0]);
+            case SyntaxKind.Negate:
+            case SyntaxKind.HadamardPower:
+                return Infer(node[0]);
+            case SyntaxKind.Transpose:
+                return Infer(node[0]).T;
+            case SyntaxKind.Inverse:
+            {
+                var a = Infer(node[0]);
+                RequireSquare(node, node[0], a, "the inverse", "Only square matrices have inverses; for a least-squares solve use (A'A)^-1 A'.");
+                return a;
+            }
+            case SyntaxKind.Power:
+            {
+                var a = Infer(node[0]);
+                if (node.Value == 0)
+                    throw Error("MC1010", node.OperatorSpan, "A zero exponent is not supported.", "Write I (or 1 for a scalar) instead of A^0.");
+                if (node.Value != Math.Floor(node.Value))
+                {
+                    if (!ShapeVar.Unify(a, ShapeVar.Scalar()))
+                        throw Error("MC1011", node.Span, $"{Describe(node[0])} is a matrix; only scalars have non-integer powers.",
+                            "For entrywise powers write A .^ p (or A^{∘p}).");
+                    return a;
+                }
+                RequireSquare(node, node[0], a, $"the matrix power ^{node.Value.ToString(CultureInfo.InvariantCulture)}",
+                    "For entrywise powers of a non-square matrix write A .^ k (or A^{∘k}).");
+                return a;
+            }
+            case SyntaxKind.Binary:
+                return InferBinary(node);
+            case SyntaxKind.Call:
+                return InferCall(node);
+            case SyntaxKind.Norm:
+                Infer(node[0]);
+                return ShapeVar.Scalar();
+            case SyntaxKind.Determinant:
+            {
+                var a = Infer(node[0]);
+                RequireSquare(node, node[0], a, "the determinant |…|", "The determinant is defined for square matrices only.");
+                return ShapeVar.Scalar();
+            }
+            default:
+                throw new InvalidOperationException($"unexpected syntax {node.Kind}");
+        }
+    }
+
+    private ShapeVar InferName(SyntaxNode node)
+    {
+        var name = node.Text;
+        if (name == "I" || (name.StartsWith("I_", StringComparison.Ordinal) && name.Length > 2 && !_scope.TryGet(name, out _)))
+        {
+            var d = new DimVar();
+            if (name.Length > 2)
+            {
+                var dimText = name[2..];
+                d.Assign(int.TryParse(dimText, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0 ? Dim.Of(k) : Dim.Of(dimText));
+            }
+            var shape = new ShapeVar(d, d);
+            _identities.Add((node, shape));
+            return shape;
+        }
+        if (_symbols.TryGetValue(name, out var existing)) return existing.Shape;
+        if (_scope.TryGet(name, out var declaration))
+        {
+            if (declaration.IsFunction)
+                throw Error("MC1012", node.Span, $"{name} is a function of {declaration.FunctionOf}; it needs its argument.",
+                    $"Write {name}({declaration.FunctionOf}).");
+            var info = new SymbolInfo(name, ShapeVar.Of(declaration.Shape), declaration, node.Span);
+            _symbols[name] = info;
+            return info.Shape;
+        }
+        var fresh = new SymbolInfo(name, ShapeVar.Fresh(), null, node.Span);
+        _symbols[name] = fresh;
+        return fresh.Shape;
+    }
+
+    private void RequireSquare(SyntaxNode node, SyntaxNode operand, ShapeVar a, string what, string hint)
+    {
+        if (!DimVar.Unify(a.Rows, a.Cols))
+            throw Error("MC1007", node.Span, $"{what} needs a square matrix, but {Snippet(operand)} is {a}.", hint);
+    }
+
+    private ShapeVar InferBinary(SyntaxNode node)
+    {
+        var l = Infer(node[0]);
+        var r = Infer(node[1]);
+        switch (node.Text)
+        {
+            case "+" or "-" or ".*" or "./":
+            {
+                var result = ShapeVar.Fresh();
+                var what = node.Text switch { "+" => "add", "-" => "subtract", ".*" => "multiply entrywise", _ => "divide entrywise" };
+                Defer(node, () => ResolveElementwisePair(node, l, r, result, what));
+                return result;
+            }
+            case "*" or "juxt":
+            {
+                var result = ShapeVar.Fresh();
+                Defer(node, () => ResolveProduct(node, l, r, result, force: false));
+                return result;
+            }
+            case "/":
+                if (!ShapeVar.Unify(r, ShapeVar.Scalar()))
+                    throw Error("MC1008", node[1].Span, $"Division needs a scalar denominator, but {Describe(node[1])} is a matrix.",
+                        "For entrywise division write A ./ B; to divide by a matrix multiply by its inverse: A inv(B).");
+                return l;
+            case ":":
+                if (!ShapeVar.Unify(l, r))
+                    throw Error("MC1006", node.OperatorSpan,
+                        $"cannot take the Frobenius product A : B of {Describe(node[0])} and {Describe(node[1])}: the shapes must be equal.",
+                        TransposeHint(node, l, r, same: true));
+                return ShapeVar.Scalar();
+            case "kron":
+                return DeferKron(node, l, r);
+            default:
+                throw new InvalidOperationException(node.Text);
+        }
+    }
+
+    private ShapeVar DeferKron(SyntaxNode node, ShapeVar l, ShapeVar r)
+    {
+        var result = ShapeVar.Fresh();
+        Defer(node, () =>
+        {
+            if (!(l.Resolved && r.Resolved)) return false;
+            result.Rows.Assign(Dim.Product(l.Rows.Value!, r.Rows.Value!));
+            result.Cols.Assign(Dim.Product(l.Cols.Value!, r.Cols.Value!));
+            return true;
+        });
+        return result;
+    }
+
+    private void Defer(SyntaxNode node, Func<bool> tryResolve)
+    {
+        if (!tryResolve()) _pending.Add(new Pending(node, tryResolve));
+    }
+
+    private bool ResolveElementwisePair(SyntaxNode node, ShapeVar l, ShapeVar r, ShapeVar result, string what)
+    {
+        Decision decision;
+        if (l.KnownScalar && r.KnownScalar) decision = Decision.Plain;
+        else if (l.KnownScalar && r.KnownNonScalar) decision = Decision.BroadcastLeft;
+        else if (r.KnownScalar && l.KnownNonScalar) decision = Decision.BroadcastRight;
+        else if (l.KnownNonScalar || r.KnownNonScalar) decision = Decision.Plain;
+        else return false;
+        _decisions[node] = decision;
+        var (a, b) = decision switch { Decision.BroadcastLeft => (r, r), Decision.BroadcastRight => (l, l), _ => (l, r) };
+        if (!ShapeVar.Unify(a, b))
+            throw Error("MC1006", node.OperatorSpan,
+                $"cannot {what} {Describe(node[0])} and {Describe(node[1])}: the shapes differ.",
+                TransposeHint(node, l, r, same: true));
+        ShapeVar.Unify(result, a);
+        return true;
+    }
+
+    private bool ResolveProduct(SyntaxNode node, ShapeVar l, ShapeVar r, ShapeVar result, bool force)
+    {
+        Decision decision;
+        if (l.KnownScalar) decision = Decision.Scale;
+        else if (r.KnownScalar) decision = Decision.ScaleRight;
+        else if (l.KnownNonScalar && r.KnownNonScalar) decision = Decision.MatMul;
+        else if (!force) return false;
+        else if (r.KnownNonScalar && IsBareUndeclaredSymbol(node[0])) decision = Decision.Scale;
+        else if (l.KnownNonScalar || r.KnownNonScalar) decision = Decision.MatMul;
+        else return false;
+        _decisions[node] = decision;
+        switch (decision)
+        {
+            case Decision.Scale:
+                if (!ShapeVar.Unify(l, ShapeVar.Scalar())) throw new InvalidOperationException("scalar");
+                ShapeVar.Unify(result, r);
+                break;
+            case Decision.ScaleRight:
+                ShapeVar.Unify(result, l);
+                break;
+            default:
+                if (!DimVar.Unify(l.Cols, r.Rows))
+                    throw Error("MC1005", node.OperatorSpan,
+                        $"cannot multiply {Describe(node[0])} by {Describe(node[1])}: inner dimensions {l.Cols} and {r.Rows} differ.",
+                        TransposeHint(node, l, r, same: false));
+                DimVar.Unify(result.Rows, l.Rows);
+                DimVar.Unify(result.Cols, r.Cols);
+                break;
+        }
+        return true;
+    }
+
+    private bool IsBareUndeclaredSymbol(SyntaxNode n) => n.Kind switch
+    {
+        SyntaxKind.Group or SyntaxKind.Power or SyntaxKind.Negate => IsBareUndeclaredSymbol(n[0]),
+        SyntaxKind.Name => _symbols.TryGetValue(n.Text, out var s) && s.Declaration is null,
+        _ => false,
+    };
+
+    /// <summary>Suggests the transposes that would make a product or an elementwise operation fit.</summary>
+    private string TransposeHint(SyntaxNode node, ShapeVar l, ShapeVar r, bool same)
+    {
+        var a = Snippet(node[0]);
+        var b = Snippet(node[1]);
+        string Wrap(string s) => s.All(c => char.IsLetterOrDigit(c) || c == '_') ? s : $"({s})";
+        var options = new List<string>();
+        if (same)
+        {
+            if (l.CanUnify(r.T)) options.Add($"use {Wrap(b)}' ({r.T}) in place of {b}");
+        }
+        else
+        {
+            if (DimVarEq(l.Cols, r.Cols)) options.Add($"{Wrap(a)} {Wrap(b)}' ({l.Rows}×{r.Rows})");
+            if (DimVarEq(l.Rows, r.Rows)) options.Add($"{Wrap(a)}' {Wrap(b)} ({l.Cols}×{r.Cols})");
+            if (DimVarEq(l.Rows, r.Cols)) options.Add($"{Wrap(b)} {Wrap(a)} ({r.Rows}×{l.Cols})");
+        }
+        var fit = options.Count > 0 ? $"Shapes that fit: {string.Join("; or ", options)}. " : "";
+        return same
+            ? $"{fit}Both operands must have the same shape (a scalar is broadcast). Check the declarations with `matcalc show`."
+            : $"{fit}In a product the columns of the left factor must equal the rows of the right one; check the declared shapes and the transposes.";
+    }
+
+    private static bool DimVarEq(DimVar a, DimVar b) => a.Value is not null && a.Value == b.Value;
+
+    private ShapeVar InferCall(SyntaxNode node)
+    {
+        var name = node.Text;
+        if (_scope.TryGet(name, out var decl) && decl.IsFunction)
+        {
+            ExpectArgs(node, 1, $"{name}({decl.FunctionOf})");
+            var arg = Infer(node[0]);
+            if (_scope.TryGet(decl.FunctionOf!, out var argDecl) && !ShapeVar.Unify(arg, ShapeVar.Of(argDecl.Shape)))
+                throw Error("MC1006", node[0].Span,
+                    $"{name} is a function of {decl.FunctionOf} ({argDecl.Shape}), but its argument {Describe(node[0])} has another shape.",
+                    $"Pass {decl.FunctionOf} or an expression of the same shape.");
+            return ShapeVar.Of(decl.Shape);
+        }
+        if (!Parser.Functions.Contains(name))
+        {
+            // A(B + C): an undeclared name before brackets is a product with the group.
+            if (node.Children.Count != 1)
+                throw Error("MC1013", node.OperatorSpan, $"Unknown function '{name}'.",
+                    $"Declare it as an opaque function (`{name}: n x m function of w`) or use a built-in such as tr, det, exp, kron.");
+            var product = new SyntaxNode(SyntaxKind.Binary, node.Span, "juxt", 0,
+                [SyntaxNode.Leaf(SyntaxKind.Name, node.OperatorSpan, name), new SyntaxNode(SyntaxKind.Group, node[0].Span, "()", 0, [node[0]])])
+            { OperatorSpan = node.OperatorSpan };
+            _rewritten[node] = product;
+            return Infer(product);
+        }
+        switch (name)
+        {
+            case "tr" or "trace" or "Tr" or "det" or "logdet":
+            {
+                ExpectArgs(node, 1, $"{name}(A)");
+                var a = Infer(node[0]);
+                RequireSquare(node, node[0], a, name is "det" or "logdet" ? $"{name}" : "the trace",
+                    name is "tr" or "trace" or "Tr" ? "tr(A'A) and tr(A A') are square; tr(A'B) is the Frobenius product A : B." : "The determinant is defined for square matrices only.");
+                return ShapeVar.Scalar();
+            }
+            case "ln" or "log":
+            {
+                ExpectArgs(node, 1, $"{name}(A)");
+                var a = Infer(node[0]);
+                return IsDeterminant(node[0]) ? ShapeVar.Scalar() : a;
+            }
+            case "exp" or "sqrt" or "tanh" or "sigmoid" or "abs" or "sign" or "sin" or "cos" or "softmax" or "softmax_rows":
+                ExpectArgs(node, 1, $"{name}(A)");
+                return Infer(node[0]);
+            case "sum" or "norm" or "norm1" or "norm2":
+                ExpectArgs(node, 1, $"{name}(A)");
+                Infer(node[0]);
+                return ShapeVar.Scalar();
+            case "inv":
+            {
+                ExpectArgs(node, 1, "inv(A)");
+                var a = Infer(node[0]);
+                RequireSquare(node, node[0], a, "inv", "Only square matrices have inverses.");
+                return a;
+            }
+            case "transpose":
+                ExpectArgs(node, 1, "transpose(A)");
+                return Infer(node[0]).T;
+            case "kron":
+                ExpectArgs(node, 2, "kron(A, B)");
+                return DeferKron(node, Infer(node[0]), Infer(node[1]));
+            case "diag":
+            {
+                ExpectArgs(node, 1, "diag(x) or diag(A)");
+                var a = Infer(node[0]);
+                var result = ShapeVar.Fresh();
+                Defer(node, () =>
+                {
+                    if (!a.Cols.Known) return false;
+                    if (a.Cols.IsOne)
+                    {
+                        _decisions[node] = Decision.DiagMatrix;
+                        DimVar.Unify(result.Rows, a.Rows);
+                        DimVar.Unify(result.Cols, a.Rows);
+                    }
+                    else
+                    {
+                        _decisions[node] = Decision.DiagVector;
+                        RequireSquare(node, node[0], a, "diag(A)", "diag of a matrix takes its diagonal and needs a square matrix; diag(x) of a vector builds a diagonal matrix.");
+                        DimVar.Unify(result.Rows, a.Rows);
+                        result.Cols.Assign(Dim.One);
+                    }
+                    return true;
+                });
+                return result;
+            }
+            case "vec":
+            {
+                ExpectArgs(node, 1, "vec(A)");
+                var a = Infer(node[0]);
+                var result = ShapeVar.Fresh();
+                result.Cols.Assign(Dim.One);
+                Defer(node, () =>
+                {
+                    if (!a.Resolved) return false;
+                    result.Rows.Assign(Dim.Product(a.Rows.Value!, a.Cols.Value!));
+                    return true;
+                });
+                return result;
+            }
+            case "eye":
+            {
+                ExpectArgs(node, 1, "eye(n)");
+                var d = new DimVar(DimArgument(node[0]));
+                return new ShapeVar(d, d);
+            }
+            case "zeros" or "ones":
+            {
+                if (node.Children.Count is not (1 or 2))
+                    throw Error("MC1014", node.Span, $"{name} takes one or two dimensions.", $"Write {name}(n, m) for a matrix or {name}(n) for a column vector.");
+                var rows = DimArgument(node[0]);
+                var cols = node.Children.Count == 2 ? DimArgument(node[1]) : Dim.One;
+                return ShapeVar.Of(new Shape(rows, cols));
+            }
+            default:
+                throw new InvalidOperationException(name);
+        }
+    }
+
+    private readonly Dictionary<SyntaxNode, SyntaxNode> _rewritten = new(ReferenceEqualityComparer.Instance);
+
+    private Dim DimArgument(SyntaxNode n)
+    {
+        if (n.Kind == SyntaxKind.Number && n.Value >= 1 && n.Value <= 100_000 && n.Value == Math.Floor(n.Value)) return Dim.Of((int)n.Value);
+        if (n.Kind == SyntaxKind.Name && !_scope.TryGet(n.Text, out _)) return Dim.Of(n.Text);
+        throw Error("MC1014", n.Span, $"'{Snippet(n)}' is not a dimension.", "A dimension is a name such as n or a positive integer, e.g. eye(n), zeros(n, m).");
+    }
+
+    private void ExpectArgs(SyntaxNode node, int count, string usage)
+    {
+        if (node.Children.Count != count)
+            throw Error("MC1014", node.Span, $"{node.Text} takes {count} argument{(count == 1 ? "" : "s")} but was given {node.Children.Count}.", $"Write {usage}.");
+    }
+
+    private static bool IsDeterminant(SyntaxNode n) => n.Kind switch
+    {
+        SyntaxKind.Group => IsDeterminant(n[0]),
+        SyntaxKind.Determinant => true,
+        SyntaxKind.Call => n.Text == "det",
+        _ => false,
+    };
+
+    // ───────────────────────────── solving ─────────────────────────────
+
+    private void Solve()
+    {
+        while (true)
+        {
+            RunPending();
+            if (ForceOneProduct()) continue;
+            if (DefaultOneSymbol()) continue;
+            break;
+        }
+        foreach (var s in _symbols.Values.Where(s => !s.Shape.Resolved))
+        {
+            var known = s.Shape.Rows.Known || s.Shape.Cols.Known ? $" (so far: {s.Shape.Rows}×{s.Shape.Cols})" : "";
+            var example = $"{s.Name}: {s.Shape.Rows.Value?.ToString() ?? "n"} x {s.Shape.Cols.Value?.ToString() ?? "m"}";
+            throw Error("MC1015", s.FirstUse, $"The shape of {s.Name} cannot be determined from the expression{known}.",
+                $"Declare it, e.g. --where \"{example}\" (in a notebook: #!matcalc let \"{example}\").");
+        }
+        foreach (var (node, shape) in _identities.Where(i => !i.Shape.Resolved))
+            throw Error("MC1015", node.Span, "The size of the identity I cannot be determined from the expression.",
+                "Write I_n or eye(n) with the dimension you mean.");
+        foreach (var p in _pending)
+            throw Error("MC1015", p.Node.Span, $"The shape of {Snippet(p.Node)} cannot be determined.", "Declare the shapes of the symbols it uses.");
+    }
+
+    private void RunPending()
+    {
+        bool progress;
+        do
+        {
+            progress = false;
+            for (var i = 0; i < _pending.Count; i++)
+            {
+                if (!_pending[i].TryResolve()) continue;
+                _pending.RemoveAt(i--);
+                progress = true;
+            }
+        } while (progress);
+    }
+
+    private bool ForceOneProduct()
+    {
+        foreach (var p in _pending)
+        {
+            if (p.Node.Kind != SyntaxKind.Binary || p.Node.Text is not ("*" or "juxt")) continue;
+            var l = _shapes[p.Node[0]];
+            var r = _shapes[p.Node[1]];
+            if (ResolveProduct(p.Node, l, r, _shapes[p.Node], force: true))
+            {
+                _pending.Remove(p);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>An undeclared lowercase or Greek symbol is a column vector when its rows are known, else a scalar.</summary>
+    private bool DefaultOneSymbol()
+    {
+        foreach (var s in _symbols.Values.Where(s => s.Declaration is null && !s.Shape.Resolved).OrderBy(s => s.FirstUse.Start))
+        {
+            if (char.IsUpper(s.Name[0])) continue; // matrices are written in capitals: ask for a declaration instead
+            if (s.Shape.Rows.Known && !s.Shape.Cols.Known)
+            {
+                s.Shape.Cols.Assign(Dim.One);
+                _notes.Add(Diagnostic.Info("MC1100", s.FirstUse, $"{s.Name} is not declared; it is taken to be a column vector ({s.Shape.Rows}).",
+                    $"Declare it to be explicit: {s.Name}: {s.Shape.Rows}"));
+                return true;
+            }
+            if (!s.Shape.Rows.Known && !s.Shape.Cols.Known)
+            {
+                ShapeVar.Unify(s.Shape, ShapeVar.Scalar());
+                _notes.Add(Diagnostic.Info("MC1100", s.FirstUse, $"{s.Name} is not declared; it is taken to be a scalar.",
+                    $"Declare it to be explicit: {s.Name}: scalar"));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ───────────────────────────── building ─────────────────────────────
+
+    private Shape ShapeOf(SyntaxNode n)
+    {
+        var s = _shapes[n];
+        if (!s.Resolved)
+            throw Error("MC1015", n.Span, $"The shape of {Snippet(n)} cannot be determined.", "Declare the shapes of the symbols it uses.");
+        return s.ToShape();
+    }
+
+    private Expr Build(SyntaxNode node)
+    {
+        if (_rewritten.TryGetValue(node, out var replacement)) return Build(replacement);
+        switch (node.Kind)
+        {
+            case SyntaxKind.Number:
+                return new Number(node.Value);
+            case SyntaxKind.Name:
+            {
+                var shape = ShapeOf(node);
+                if (!_symbols.TryGetValue(node.Text, out var info)) return new Identity(shape.Rows);
+                return new Symbol(node.Text, shape, info.Declaration?.Props ?? SymbolProps.None);
+            }
+            case SyntaxKind.Group:
+                return Build(node[0]);
+            case SyntaxKind.Negate:
+                return Negate(Build(node[0]));
+            case SyntaxKind.Transpose:
+                return new Transpose(Build(node[0]));
+            case SyntaxKind.Inverse:
+                return new Inverse(Build(node[0]));
+            case SyntaxKind.Power:
+            {
+                var a = Build(node[0]);
+                var k = node.Value;
+                if (k == 1) return a;
+                if (k < 0 && k == Math.Floor(k)) return k == -1 ? new Inverse(a) : new Power(new Inverse(a), -k);
+                return new Power(a, k);
+            }
+            case SyntaxKind.HadamardPower:
+                return new HadamardPower(Build(node[0]), node.Value);
+            case SyntaxKind.Binary:
+                return BuildBinary(node);
+            case SyntaxKind.Call:
+                return BuildCall(node);
+            case SyntaxKind.Norm:
+            {
+                var a = Build(node[0]);
+                if (node.Text == "2" && !(a.Shape.Cols.IsOne || a.Shape.Rows.IsOne))
+                    throw Error("MC1016", node.Span, $"‖·‖₂ of the matrix {Describe(node[0])} is the spectral norm, which NotebookCalc does not support.",
+                        "Use the Frobenius norm ‖A‖_F (norm(A)); ‖x‖₂ is supported for vectors.");
+                return new Norm(a, node.Text == "1" ? NormKind.One : NormKind.Frobenius);
+            }
+            case SyntaxKind.Determinant:
+            {
+                var a = Build(node[0]);
+                return a.IsScalar ? new Elementwise(ElementwiseFn.Abs, a) : new Det(a);
+            }
+            default:
+                throw new InvalidOperationException(node.Kind.ToString());
+        }
+    }
+
+    internal static Expr Negate(Expr e) => e is Number n ? new Number(-n.Value) : new Neg(e);
+
+    private Expr BuildBinary(SyntaxNode node)
+    {
+        var l = Build(node[0]);
+        var r = Build(node[1]);
+        var decision = _decisions.GetValueOrDefault(node);
+        switch (node.Text)
+        {
+            case "+" or "-" or ".*" or "./":
+            {
+                if (node.Text == "-") r = Negate(r);
+                if (decision == Decision.BroadcastLeft) l = new Broadcast(l, r.Shape);
+                if (decision == Decision.BroadcastRight) r = new Broadcast(r, l.Shape);
+                return node.Text switch
+                {
+                    "+" or "-" => new Add(l, r),
+                    ".*" => new Hadamard(l, r),
+                    _ => new HadamardDiv(l, r),
+                };
+            }
+            case "*" or "juxt":
+                return decision switch
+                {
+                    Decision.Scale => new Scale(l, r),
+                    Decision.ScaleRight => new Scale(r, l),
+                    _ => new MatMul(l, r),
+                };
+            case "/":
+                return new Divide(l, r);
+            case ":":
+                return new Frobenius(l, r);
+            default:
+                return new Kron(l, r);
+        }
+    }
+
+    private Expr BuildCall(SyntaxNode node)
+    {
+        var name = node.Text;
+        if (_scope.TryGet(name, out var decl) && decl.IsFunction)
+            return new OpaqueCall(name, decl.Shape, Build(node[0]));
+        Expr Arg() => Build(node[0]);
+        switch (name)
+        {
+            case "tr" or "trace" or "Tr": return new Trace(Arg());
+            case "det": return new Det(Arg());
+            case "logdet": return new LogDet(Arg());
+            case "ln" or "log":
+                if (IsDeterminant(node[0]))
+                {
+                    var inner = node[0];
+                    while (inner.Kind == SyntaxKind.Group) inner = inner[0];
+                    return new LogDet(Build(inner[0]));
+                }
+                return new Elementwise(ElementwiseFn.Log, Arg());
+            case "exp": return new Elementwise(ElementwiseFn.Exp, Arg());
+            case "sqrt": return new Elementwise(ElementwiseFn.Sqrt, Arg());
+            case "tanh": return new Elementwise(ElementwiseFn.Tanh, Arg());
+            case "sigmoid": return new Elementwise(ElementwiseFn.Sigmoid, Arg());
+            case "abs": return new Elementwise(ElementwiseFn.Abs, Arg());
+            case "sign": return new Elementwise(ElementwiseFn.Sign, Arg());
+            case "sin": return new Elementwise(ElementwiseFn.Sin, Arg());
+            case "cos": return new Elementwise(ElementwiseFn.Cos, Arg());
+            case "softmax": return new Softmax(Arg(), Rows: false);
+            case "softmax_rows": return new Softmax(Arg(), Rows: true);
+            case "sum": return new SumAll(Arg());
+            case "norm" or "norm2": return new Norm(Arg(), NormKind.Frobenius);
+            case "norm1": return new Norm(Arg(), NormKind.One);
+            case "inv": return new Inverse(Arg());
+            case "transpose": return new Transpose(Arg());
+            case "kron": return new Kron(Build(node[0]), Build(node[1]));
+            case "diag": return _decisions[node] == Decision.DiagMatrix ? new DiagMatrix(Arg()) : new DiagVector(Arg());
+            case "vec": return new Vec(Arg());
+            case "eye": return new Identity(ShapeOf(node).Rows);
+            case "zeros": return new ZeroMatrix(ShapeOf(node));
+            case "ones": return new Ones(ShapeOf(node));
+            default: throw new InvalidOperationException(name);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace NotebookCalc.Semantics;
+
+/// <summary>A symbolic dimension: a positive integer, a name (n, m), or a product (from Kronecker products and vec).</summary>
+public abstract record Dim
+{
+    public static readonly Dim One = new ConstDim(1);
+
+    public static Dim Of(int value) => value == 1 ? One : new ConstDim(value);
+
+    public static Dim Of(string name) => new NamedDim(name);
+
+    public static Dim Product(Dim a, Dim b) => (a, b) switch
+    {
+        (ConstDim { Value: 1 }, _) => b,
+        (_, ConstDim { Value: 1 }) => a,
+        (ConstDim x, ConstDim y) => Of(x.Value * y.Value),
+        _ => new ProductDim(a, b),
+    };
+
+    public bool IsOne => this is ConstDim { Value: 1 };
+
+    /// <summary>The concrete size under an assignment of named dimensions.</summary>
+    public abstract int Evaluate(IReadOnlyDictionary<string, int> sizes);
+
+    public abstract IEnumerable<string> Names();
+}
+
+public sealed record ConstDim(int Value) : Dim
+{
+    public override int Evaluate(IReadOnlyDictionary<string, int> sizes) => Value;
+    public override IEnumerable<string> Names() => [];
+    public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);
+}
+
+public sealed record NamedDim(string Name) : Dim
+{
+    public override int Evaluate(IReadOnlyDictionary<string, int> sizes) =>
+        sizes.TryGetValue(Name, out var v) ? v : throw new KeyNotFoundException($"dimension {Name} has no size");
+    public override IEnumerable<string> Names() => [Name];
+    public override string ToString() => Name;
+}
+
+public sealed record ProductDim(Dim Left, Dim Right) : Dim
+{
+    public override int Evaluate(IReadOnlyDictionary<string, int> sizes) => Left.Evaluate(sizes) * Right.Evaluate(sizes);
+    public override IEnumerable<string> Names() => Left.Names().Concat(Right.Names());
+    public override string ToString() => $"{Wrap(Left)}{Wrap(Right)}";
+    private static string Wrap(Dim d) => d is ConstDim c ? c.Value + "·" : d.ToString();
+}
+
+/// <summary>The shape of a value: rows × columns. Scalars are 1×1, column vectors n×1.</summary>
+public readonly record struct Shape(Dim Rows, Dim Cols)
+{
+    public static readonly Shape Scalar = new(Dim.One, Dim.One);
+
+    public static Shape Matrix(Dim rows, Dim cols) => new(rows, cols);
+
+    public static Shape Vector(Dim rows) => new(rows, Dim.One);
+
+    public bool IsScalar => Rows.IsOne && Cols.IsOne;
+
+    public bool IsColumnVector => Cols.IsOne && !Rows.IsOne;
+
+    public bool IsSquare => Rows == Cols;
+
+    public Shape Transposed => new(Cols, Rows);
+
+    /// <summary>n×m, n (column vector), 1×m (row vector) or scalar — the way the user would write the shape.</summary>
+    public override string ToString() => IsScalar ? "scalar" : $"{Rows}×{Cols}";
+
+    /// <summary>The declaration spelling (`n x m`, `n`, `scalar`).</summary>
+    public string ToDeclaration() => IsScalar ? "scalar" : IsColumnVector ? Rows.ToString()! : $"{Rows} x {Cols}";
+}
