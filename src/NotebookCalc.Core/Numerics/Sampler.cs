@@ -37,7 +37,10 @@ public static class Sampler
     {
         var list = symbols.ToList();
         var bindings = new Bindings();
-        var sizes = AssignSizes(list.Select(s => s.Shape), fixedValues?.Sizes.Concat(dims ?? new Dictionary<string, int>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
+        var overrides = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (k, v) in fixedValues?.Sizes ?? new Dictionary<string, int>()) overrides[k] = v;
+        foreach (var (k, v) in dims ?? new Dictionary<string, int>()) overrides[k] = v;
+        var sizes = AssignSizes(list.Select(s => s.Shape), overrides);
         foreach (var (k, v) in sizes) bindings.SetSize(k, v);
         var random = new Random(seed);
         foreach (var s in list.OrderBy(s => s.Name, StringComparer.Ordinal))

@@ -61,7 +61,7 @@ public static class DeclarationParser
         ["positive"] = SymbolProps.Positive,
     };
 
-    private static readonly HashSet<string> Reserved = ["I", "T", "scalar", "function", "of", "x"];
+    private static readonly HashSet<string> Reserved = ["I", "scalar", "function", "of"];
 
     public static IReadOnlyList<Declaration> Parse(string text)
     {

@@ -10,7 +10,7 @@ namespace NotebookCalc.Syntax;
 public sealed class Parser
 {
     public const int MaxLength = 20_000;
-    public const int MaxDepth = 200;
+    public const int MaxDepth = 256;
 
     /// <summary>Built-in functions: a name followed by an operand or a parenthesised argument list.</summary>
     public static readonly IReadOnlySet<string> Functions = new HashSet<string>(StringComparer.Ordinal)
@@ -78,11 +78,16 @@ public sealed class Parser
 
     private void Enter()
     {
-        if (++_depth > MaxDepth)
-            throw new MatcalcException(_source, Diagnostic.Error("MC0009", Current.Span,
-                $"The expression is nested more than {MaxDepth} levels deep.",
-                "Simplify the expression or name a subexpression with a declaration."));
+        if (++_depth > MaxDepth) throw TooDeep(Current.Span);
     }
+
+    private MatcalcException TooDeep(TextSpan span) =>
+        new(_source, Diagnostic.Error("MC0009", span,
+            $"The expression is nested more than {MaxDepth} levels deep (each operator in a long chain counts as a level).",
+            "Simplify the expression, split a long sum, or name a subexpression with a declaration."));
+
+    /// <summary>Every node built is checked here, so later phases (which recurse over the tree) never overflow the stack.</summary>
+    private SyntaxNode Checked(SyntaxNode node) => node.Depth > MaxDepth ? throw TooDeep(node.OperatorSpan) : node;
 
     private SyntaxNode ParseExpression(int minBp)
     {
@@ -98,10 +103,10 @@ public sealed class Parser
                 var juxtaposed = text == "juxt";
                 if (!juxtaposed) Advance();
                 var right = ParseExpression(bp);
-                left = new SyntaxNode(SyntaxKind.Binary, left.Span.Union(right.Span), text, 0, [left, right])
+                left = Checked(new SyntaxNode(SyntaxKind.Binary, left.Span.Union(right.Span), text, 0, [left, right])
                 {
                     OperatorSpan = juxtaposed ? TextSpan.FromBounds(left.Span.End, right.Span.Start) : op.Span,
-                };
+                });
             }
             return left;
         }
@@ -140,7 +145,7 @@ public sealed class Parser
             {
                 Advance();
                 var operand = ParseExpression(BpUnary);
-                return new SyntaxNode(SyntaxKind.Negate, t.Span.Union(operand.Span), "-", 0, [operand]) { OperatorSpan = t.Span };
+                return Checked(new SyntaxNode(SyntaxKind.Negate, t.Span.Union(operand.Span), "-", 0, [operand]) { OperatorSpan = t.Span });
             }
             case TokenKind.Plus:
                 Advance();
@@ -319,6 +324,7 @@ public sealed class Parser
     {
         while (true)
         {
+            Checked(operand);
             var t = Current;
             switch (t.Kind)
             {

@@ -30,6 +30,9 @@ public sealed record SyntaxNode(SyntaxKind Kind, TextSpan Span, string Text, dou
     /// <summary>The span of the operator token itself (for binary and postfix operators), used to point at clashes.</summary>
     public TextSpan OperatorSpan { get; init; } = Span;
 
+    /// <summary>Height of the tree below and including this node (limited by <see cref="Parser.MaxDepth"/>).</summary>
+    public int Depth { get; } = 1 + (Children.Count == 0 ? 0 : Children.Max(c => c.Depth));
+
     public SyntaxNode this[int i] => Children[i];
 
     public static SyntaxNode Leaf(SyntaxKind kind, TextSpan span, string text, double value = 0) => new(kind, span, text, value, []);
