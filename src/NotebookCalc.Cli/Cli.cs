@@ -157,7 +157,7 @@ public static class Cli
 
     private static int Eval(string text, string valuesPath, string? where, string format, TextWriter stdout)
     {
-        var e = MatCalc.Parse(text, Scope.Parse(where));
+        var scope = Scope.Parse(where);
         string json;
         try
         {
@@ -169,6 +169,10 @@ public static class Cli
                 "Pass a JSON file such as values.json containing {\"W\": [[1,2],[3,4]]}."));
         }
         var values = ValuesFile.Parse(json, valuesPath);
+        // Symbols that are not declared take their shape from the value given (concrete dimensions).
+        scope = scope.With(values.Where(v => !scope.TryGet(v.Key, out _)).Select(v =>
+            new Declaration(v.Key, new Shape(Dim.Of(v.Value.RowCount), Dim.Of(v.Value.ColumnCount)), SymbolProps.None, default)));
+        var e = MatCalc.Parse(text, scope);
         var result = e.Evaluate(values);
         if (result.Enumerate().Any(v => !double.IsFinite(v)))
             throw new MatcalcException(text, Diagnostic.Error("MC3008", new TextSpan(0, text.Length),

@@ -84,8 +84,9 @@ public sealed class Lexer
             while (SubscriptDigit(Peek()) >= 0) value = value * 10 + SubscriptDigit(_text[_pos++]);
             return new Token(TokenKind.Subscript, TextSpan.FromBounds(start, _pos), value.ToString(CultureInfo.InvariantCulture), value, space);
         }
-        var rune = char.IsSurrogatePair(_text, _pos) ? _text.Substring(_pos, 2) : c.ToString();
-        var code = char.ConvertToUtf32(rune, 0);
+        var pair = char.IsSurrogatePair(_text, _pos);
+        var rune = pair ? _text.Substring(_pos, 2) : c.ToString();
+        var code = pair ? char.ConvertToUtf32(rune, 0) : c;
         diagnostics.Add(Diagnostic.Error("MC0002", new TextSpan(start, rune.Length),
             $"Unexpected character '{rune}' (U+{code:X4}).",
             "Use the operators of the matcalc language: + - * / ' ^ .* ./ : and functions such as tr(), det(), inv(); see `matcalc help`."));
