@@ -49,7 +49,7 @@ public abstract record Expr
 
     public int Size => DescendantsAndSelf().Count();
 
-    public override string ToString() => Rendering.TextPrinter.Print(this);
+    public sealed override string ToString() => Rendering.TextPrinter.Print(this);
 }
 
 /// <summary>A leaf: no children.</summary>
