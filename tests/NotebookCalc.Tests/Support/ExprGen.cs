@@ -60,7 +60,7 @@ public static class ExprGen
             9 => new Scale(Make(Kind.Scalar, d), Make(Kind.Scalar, d)),
             10 => new Power(Make(Kind.Scalar, d), 2),
             11 => new SumAll(Make(Kind.NM, d)),
-            12 => new Elementwise((ElementwiseFn)Next(9), Make(Kind.Scalar, d)),
+            12 => Apply((ElementwiseFn)Next(9), Make(Kind.Scalar, d)),
             13 => new Norm(Make(Kind.NM, d), Next(2) == 0 ? NormKind.One : NormKind.Frobenius),
             14 => Negate(Make(Kind.Scalar, d)),
             _ => new Add(Make(Kind.Scalar, d), new Number(-2)),
@@ -90,6 +90,9 @@ public static class ExprGen
 
     /// <summary>As the parser builds it: the negation of a literal is a negative literal.</summary>
     private static Expr Negate(Expr e) => e is Number n ? new Number(-n.Value) : new Neg(e);
+
+    /// <summary>As the binder builds it: log of a determinant is the log-determinant.</summary>
+    private static Expr Apply(ElementwiseFn fn, Expr arg) => fn == ElementwiseFn.Log && arg is Det d ? new LogDet(d.A) : new Elementwise(fn, arg);
 
     private static Kind Transposed(Kind k) => k switch { Kind.NM => Kind.MN, Kind.MN => Kind.NM, _ => k };
 
