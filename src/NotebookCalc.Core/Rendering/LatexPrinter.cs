@@ -46,6 +46,7 @@ public static class LatexPrinter
     {
         Scale { Factor: Divide } => Prod,
         Divide => Atom, // \frac{}{} is self-delimiting
+        Inverse => Postfix, // printed as a superscript: A^{-1}
         _ => TextPrinter.Level(e),
     };
 

@@ -607,7 +607,7 @@ internal sealed class Binder
                 return decision switch
                 {
                     Decision.Scale => new Scale(l, r),
-                    Decision.ScaleRight => new Scale(r, l),
+                    Decision.ScaleRight => l.IsScalar ? new Scale(l, r) : new Scale(r, l),
                     _ => new MatMul(l, r),
                 };
             case "/":
