@@ -1,0 +1,90 @@
+// NotebookCalc build. Run with:  dotnet tool restore && dotnet cake [--target=Test] [--configuration=Debug]
+var target = Argument("target", "Default");
+var configuration = Argument("configuration", "Release");
+
+var solution = "./NotebookCalc.sln";
+var artifacts = MakeAbsolute(Directory("./artifacts"));
+var packages = artifacts.Combine("packages");
+var testResults = artifacts.Combine("test-results");
+
+bool NpmAvailable()
+{
+    try
+    {
+        var exit = StartProcess(IsRunningOnWindows() ? "npm.cmd" : "npm", new ProcessSettings { Arguments = "--version", RedirectStandardOutput = true });
+        return exit == 0;
+    }
+    catch { return false; }
+}
+
+Task("Clean")
+    .Does(() =>
+{
+    CleanDirectory(artifacts);
+    DotNetClean(solution, new DotNetCleanSettings { Configuration = configuration, Verbosity = DotNetVerbosity.Minimal });
+});
+
+Task("Restore")
+    .Does(() =>
+{
+    DotNetRestore(solution);
+    // KaTeX renders every LaTeX string the tests produce, in strict mode.
+    if (NpmAvailable())
+    {
+        var exit = StartProcess(IsRunningOnWindows() ? "npm.cmd" : "npm", new ProcessSettings { Arguments = "ci --no-audit --no-fund --prefix tests/katex" });
+        if (exit != 0) throw new Exception("npm ci --prefix tests/katex failed");
+    }
+    else
+    {
+        Warning("npm was not found: the LaTeX validity tests need Node.js (https://nodejs.org) and will fail with that message.");
+    }
+});
+
+Task("Build")
+    .IsDependentOn("Restore")
+    .Does(() =>
+{
+    DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration, NoRestore = true });
+});
+
+Task("Test")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    DotNetTest(solution, new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        NoRestore = true,
+        ResultsDirectory = testResults,
+        Loggers = { "trx", "console;verbosity=normal" },
+    });
+});
+
+Task("Pack")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    DotNetPack(solution, new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = packages });
+});
+
+Task("Example")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // The main job ends by running the tool the way a user would.
+    var cli = $"./src/NotebookCalc.Cli/bin/{configuration}/net10.0/matcalc.dll";
+    var exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder().AppendQuoted(cli).Append("show")
+            .AppendQuoted("λ₁/2 tr(W Wᵀ) + λ₂/2 tr(W Ω⁻¹ Wᵀ)").Append("--where").AppendQuoted("W: n x m; Ω: m x m symmetric; λ1, λ2: scalar"),
+    });
+    if (exit != 0) throw new Exception($"matcalc example failed with exit code {exit}");
+});
+
+Task("Default")
+    .IsDependentOn("Test")
+    .IsDependentOn("Pack")
+    .IsDependentOn("Example");
+
+RunTarget(target);
