@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
+using NotebookCalc.Calculus;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
@@ -75,6 +76,8 @@ public static class Cli
         var eval = new Command("eval", "Evaluate an expression at given values.") { evalExpr, evalAt, evalWhere, evalFormat };
         eval.SetAction(r => Guard(r.GetValue(evalFormat)!, stdout, stderr, () => Eval(r.GetValue(evalExpr)!, r.GetValue(evalAt)!, r.GetValue(evalWhere), r.GetValue(evalFormat)!, stdout)));
         root.Subcommands.Add(eval);
+        root.Subcommands.Add(GradientCommand(stdout, stderr));
+        root.Subcommands.Add(CheckCommand(stdout, stderr));
         return root;
     }
 
@@ -196,4 +199,161 @@ public static class Cli
         if (shape.Cols.IsOne) return new JsonArray(m.Column(0).Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
         return new JsonArray(m.EnumerateRows().Select(r => (JsonNode)new JsonArray(r.Select(v => (JsonNode)JsonValue.Create(v)).ToArray())).ToArray());
     }
+
+    private static Option<string> WrtOption() => new("--wrt") { Description = "The variable to differentiate with respect to.", Required = true };
+
+    private static Option<int> SeedOption() => new("--seed") { Description = "Seed of the random instance used by checks.", DefaultValueFactory = _ => 1 };
+
+    private static Option<string> DimsOption() => new("--dims") { Description = "Concrete sizes for checks, e.g. n=3,m=4." };
+
+    private static Command GradientCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var expr = new Argument<string>("EXPR") { Description = "A scalar function, e.g. \"tr(W W')\"." };
+        var wrt = WrtOption();
+        var where = WhereOption();
+        var method = new Option<string>("--method") { Description = "all, differential, gateaux or index.", DefaultValueFactory = _ => "all" };
+        method.AcceptOnlyFromAmong("all", "differential", "gateaux", "index");
+        var format = FormatOption("text", "latex", "json");
+        var seed = SeedOption();
+        var dims = DimsOption();
+        var at = new Option<string>("--at") { Description = "VALUES.json: also evaluate the gradient there." };
+        var check = new Option<string>("--check") { Description = "on (default) or off: the numerical check on a random instance.", DefaultValueFactory = _ => "on" };
+        check.AcceptOnlyFromAmong("on", "off");
+        var cmd = new Command("gradient", "Derive the gradient of a scalar function, step by step, and check it numerically.")
+            { expr, wrt, where, method, format, seed, dims, at, check };
+        cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
+        {
+            var options = new GradientOptions
+            {
+                Method = r.GetValue(method)!, Check = r.GetValue(check) == "on", Seed = r.GetValue(seed), Dims = ParseDims(r.GetValue(dims)),
+            };
+            var result = MatrixCalculus.Gradient(MatCalc.Parse(r.GetValue(expr)!, Scope.Parse(r.GetValue(where))), r.GetValue(wrt)!, options);
+            Matrix<double>? value = null;
+            if (r.GetValue(at) is { } path) value = MatrixCalculus.EvaluateAt(result, ReadValues(path));
+            switch (r.GetValue(format))
+            {
+                case "json": stdout.WriteLine(ToJson(GradientJson(result, value))); break;
+                case "latex": stdout.WriteLine(DerivationFormat.Latex(result)); break;
+                default:
+                    stdout.WriteLine(DerivationFormat.Text(result));
+                    if (value is not null) stdout.WriteLine("value at the given point:\n" + MatrixText.Format(value));
+                    break;
+            }
+            return result.Check is { Passed: false, Skipped: false } ? Failed : Ok;
+        }));
+        return cmd;
+    }
+
+    private static Command CheckCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var expr = new Argument<string>("EXPR") { Description = "A scalar function." };
+        var wrt = WrtOption();
+        var claim = new Option<string>("--claim") { Description = "The claimed gradient, in matcalc syntax.", Required = true };
+        var where = WhereOption();
+        var format = FormatOption("text", "json");
+        var seed = SeedOption();
+        var dims = DimsOption();
+        var cmd = new Command("check", "Say whether a claimed gradient is right; when it is not, show a counterexample.")
+            { expr, wrt, claim, where, format, seed, dims };
+        cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
+        {
+            var options = new GradientOptions { Seed = r.GetValue(seed), Dims = ParseDims(r.GetValue(dims)) };
+            var f = MatCalc.Parse(r.GetValue(expr)!, Scope.Parse(r.GetValue(where)));
+            var report = MatrixCalculus.Check(f, r.GetValue(wrt)!, r.GetValue(claim)!, options);
+            if (r.GetValue(format) == "json") stdout.WriteLine(ToJson(ClaimJson(report, r.GetValue(wrt)!)));
+            else stdout.WriteLine(DerivationFormat.Text(report, r.GetValue(wrt)!));
+            return report.Right ? Ok : Failed;
+        }));
+        return cmd;
+    }
+
+    internal static Dictionary<string, int>? ParseDims(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var kv = part.Split('=', StringSplitOptions.TrimEntries);
+            if (kv.Length != 2 || kv[0].Length == 0 || !int.TryParse(kv[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) || v is < 1 or > 2000)
+                throw new MatcalcException(text, Diagnostic.Error("MC3009", new TextSpan(Math.Max(0, text.IndexOf(part, StringComparison.Ordinal)), part.Length),
+                    $"'{part}' is not a dimension size.", "Write --dims n=3,m=4 with sizes from 1 to 2000."));
+            result[kv[0]] = v;
+        }
+        return result;
+    }
+
+    private static Dictionary<string, Matrix<double>> ReadValues(string path)
+    {
+        string json;
+        try { json = File.ReadAllText(path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new MatcalcException("", Diagnostic.Error("MC3007", default, $"Cannot read the values file '{path}': {ex.Message}",
+                "Pass a JSON file such as values.json containing {\"W\": [[1,2],[3,4]]}."));
+        }
+        return ValuesFile.Parse(json, path);
+    }
+
+    internal static JsonObject GradientJson(GradientResult r, Matrix<double>? value)
+    {
+        var o = new JsonObject
+        {
+            ["expr"] = ExprJson(r.Function.Expr),
+            ["wrt"] = r.Variable.Name,
+            ["gradient"] = ExprJson(r.Gradient),
+            ["methods"] = new JsonArray(r.Methods.Select(m => (JsonNode)new JsonObject
+            {
+                ["name"] = m.Method,
+                ["gradient"] = m.Gradient is null ? null : ExprJson(m.Gradient),
+                ["steps"] = new JsonArray(m.Steps.Select(s => (JsonNode)new JsonObject
+                {
+                    ["latex"] = s.Latex, ["text"] = s.Text, ["rule"] = s.Rule,
+                    ["rules"] = new JsonArray(s.Rules.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray()),
+                }).ToArray()),
+                ["unsupported"] = m.Unsupported,
+            }).ToArray()),
+            ["agree"] = r.Agree,
+            ["agreement"] = r.AgreementBasis,
+            ["check"] = r.Check is null ? null : new JsonObject
+            {
+                ["relativeError"] = double.IsFinite(r.Check.RelativeError) ? r.Check.RelativeError : null,
+                ["passed"] = r.Check.Passed,
+                ["skipped"] = r.Check.Skipped,
+                ["seed"] = r.Check.Seed,
+                ["tolerance"] = r.Check.Tolerance,
+                ["sizes"] = new JsonObject(r.Check.Sizes.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                ["summary"] = r.Check.Summary,
+            },
+        };
+        if (value is not null) o["value"] = ValueJson(value, r.Variable.Shape);
+        return o;
+    }
+
+    internal static JsonObject ClaimJson(ClaimReport c, string wrt) => new()
+    {
+        ["wrt"] = wrt,
+        ["right"] = c.Right,
+        ["verdict"] = c.Verdict,
+        ["how"] = c.How,
+        ["claim"] = c.Claim is null ? null : ExprJson(c.Claim),
+        ["gradient"] = ExprJson(c.Gradient),
+        ["counterexample"] = c.Counterexample is null ? null : new JsonObject
+        {
+            ["seed"] = c.Counterexample.Seed,
+            ["sizes"] = new JsonObject(c.Counterexample.Sizes.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            ["values"] = new JsonObject(c.Counterexample.Values.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)MatrixJson(p.Value)))),
+            ["expected"] = MatrixJson(c.Counterexample.Expected),
+            ["claimed"] = MatrixJson(c.Counterexample.Claimed),
+            ["differences"] = new JsonArray(c.Counterexample.Differences.Select(d => (JsonNode)new JsonObject
+            {
+                ["row"] = d.Row + 1, ["col"] = d.Col + 1, ["expected"] = d.Expected, ["claimed"] = d.Claimed,
+            }).ToArray()),
+        },
+        ["hints"] = new JsonArray(c.Hints.Select(h => (JsonNode)JsonValue.Create(h)!).ToArray()),
+        ["claimDiagnostics"] = DiagnosticsJson("", c.ClaimDiagnostics),
+    };
+
+    private static JsonNode MatrixJson(Matrix<double> m) =>
+        m.RowCount == 1 && m.ColumnCount == 1 ? JsonValue.Create(m[0, 0])
+        : new JsonArray(m.EnumerateRows().Select(r => (JsonNode)new JsonArray(r.Select(v => (JsonNode)JsonValue.Create(v)).ToArray())).ToArray());
 }

@@ -160,6 +160,14 @@ public static class Evaluator
                 var a = V(n.A);
                 return S(n.Kind == NormKind.One ? a.Enumerate().Sum(Math.Abs) : Math.Sqrt(a.Enumerate().Sum(x => x * x)));
             }
+            case Calculus.Unvec u:
+            {
+                var v = V(u.V);
+                return M.Dense(Size(u.Target.Rows, b, source), Size(u.Target.Cols, b, source), v.ToColumnMajorArray());
+            }
+            case Calculus.JacobianAdjoint or Calculus.JacobianApply or Calculus.Differential:
+                throw Fail(source, "MC3005", "A Jacobian tensor of an opaque function has no numeric value.",
+                    "Replace the opaque function by a concrete one (for example softmax(…)) to check numerically.");
             case OpaqueCall c:
                 throw Fail(source, "MC3005", $"{c.Function} is an opaque function: it has no numeric definition.",
                     $"Evaluate with a concrete function in place of {c.Function} (for example softmax(…)).");

@@ -155,6 +155,17 @@ public static class LatexPrinter
                 Write(sb, c.Arg, 0);
                 sb.Append("\\right)");
                 break;
+            case Calculus.Differential { Of: Symbol s }: sb.Append("d").Append(Name(s.Name)); break;
+            case Calculus.Differential d: Call(sb, "d", d.Of); break;
+            case Calculus.JacobianApply j:
+                sb.Append(Jacobian(j.Function, j.Arg)).Append(" : ");
+                Write(sb, j.Direction, Frob + 1, notFirst: true);
+                break;
+            case Calculus.JacobianAdjoint j:
+                Write(sb, j.Cotangent, Frob + 1);
+                sb.Append(" : ").Append(Jacobian(j.Function, j.Arg));
+                break;
+            case Calculus.Unvec u: Call(sb, "\\operatorname{vec}^{-1}", u.V); break;
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
         }
     }
@@ -166,6 +177,8 @@ public static class LatexPrinter
         sb.Append("\\right\\rVert_");
         sb.Append(n.Kind == NormKind.One ? "1" : n.A.Shape.Cols.IsOne || n.A.Shape.Rows.IsOne ? "2" : "F");
     }
+
+    private static string Jacobian(string f, Expr arg) => $"\\frac{{\\partial {Name(f)}}}{{\\partial {Print(arg)}}}";
 
     private static string FunctionLatex(ElementwiseFn fn) => fn switch
     {

@@ -22,7 +22,7 @@ public static class TextPrinter
     /// <summary>The precedence level of the operator at the root of e as printed.</summary>
     internal static int Level(Expr e) => e switch
     {
-        Frobenius => Frob,
+        Frobenius or Calculus.JacobianApply or Calculus.JacobianAdjoint => Frob,
         Add => Sum,
         MatMul or Scale or Divide or Hadamard or HadamardDiv => Prod,
         Neg => Unary,
@@ -114,6 +114,17 @@ public static class TextPrinter
             case Vec v: Call(sb, "vec", v.A); break;
             case Norm n: Call(sb, n.Kind == NormKind.One ? "norm1" : "norm", n.A); break;
             case OpaqueCall c: Call(sb, c.Function, c.Arg); break;
+            case Calculus.Differential { Of: Symbol s }: sb.Append('d').Append(s.Name); break;
+            case Calculus.Differential d: Call(sb, "d", d.Of); break;
+            case Calculus.JacobianApply j:
+                sb.Append($"d{j.Function}/d{TextPrinter.Print(j.Arg)} : ");
+                Write(sb, j.Direction, Frob + 1, notFirst: true);
+                break;
+            case Calculus.JacobianAdjoint j:
+                Write(sb, j.Cotangent, Frob + 1);
+                sb.Append($" : d{j.Function}/d{TextPrinter.Print(j.Arg)}");
+                break;
+            case Calculus.Unvec u: Call(sb, "unvec", u.V); break;
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
         }
     }

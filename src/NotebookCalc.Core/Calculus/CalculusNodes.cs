@@ -1,0 +1,34 @@
+using NotebookCalc.Semantics;
+
+namespace NotebookCalc.Calculus;
+
+/// <summary>d(A): the differential of A, left unevaluated while a derivation is in progress. d(X) of a variable is dX.</summary>
+public sealed record Differential(Expr Of) : UnaryExpr(Of)
+{
+    public override Shape Shape { get; } = Of.Shape;
+    public override Expr WithArg(Expr arg) => new Differential(arg);
+}
+
+/// <summary>
+/// Γ : dw — the fourth-order Jacobian tensor Γ_ijkl = ∂F_ij/∂w_kl of an opaque function applied to a direction.
+/// The result has the shape of F.
+/// </summary>
+public sealed record JacobianApply(string Function, Expr Arg, Expr Direction, Shape ResultShape) : BinaryExpr(Arg, Direction)
+{
+    public override Shape Shape { get; } = ResultShape;
+    public override Expr WithArgs(Expr left, Expr right) => new JacobianApply(Function, left, right, ResultShape);
+}
+
+/// <summary>C : Γ — a cotangent C (shape of F) contracted with the Jacobian tensor of F; the result has the shape of w.</summary>
+public sealed record JacobianAdjoint(string Function, Expr Arg, Expr Cotangent) : BinaryExpr(Arg, Cotangent)
+{
+    public override Shape Shape { get; } = Arg.Shape;
+    public override Expr WithArgs(Expr left, Expr right) => new JacobianAdjoint(Function, left, right);
+}
+
+/// <summary>The inverse of vec: the column vector v read column by column into a matrix of the given shape.</summary>
+public sealed record Unvec(Expr V, Shape Target) : UnaryExpr(V)
+{
+    public override Shape Shape { get; } = Target;
+    public override Expr WithArg(Expr arg) => new Unvec(arg, Target);
+}

@@ -1,0 +1,21 @@
+using NotebookCalc.Rendering;
+using NotebookCalc.Semantics;
+
+namespace NotebookCalc.Calculus;
+
+/// <summary>One line of a derivation: <c>Lhs = Expression</c>, justified by the named rules.</summary>
+public sealed record DerivationStep(string LhsLatex, string LhsText, Expr Expression, IReadOnlyList<string> Rules, string? Note = null)
+{
+    public string Latex => $"{LhsLatex} = {LatexPrinter.Print(Expression)}";
+
+    public string Text => $"{LhsText} = {TextPrinter.Print(Expression)}";
+
+    /// <summary>The rules' names joined for display (the first is the main one).</summary>
+    public string Rule => string.Join(", ", Rules);
+}
+
+/// <summary>A derivation by one method: its steps and the gradient it arrives at (or why it could not).</summary>
+public sealed record Derivation(string Method, IReadOnlyList<DerivationStep> Steps, Expr? Gradient, string? Unsupported = null)
+{
+    public bool Succeeded => Gradient is not null;
+}

@@ -1,0 +1,290 @@
+using NotebookCalc.Rendering;
+using NotebookCalc.Semantics;
+using NotebookCalc.Text;
+
+namespace NotebookCalc.Calculus;
+
+/// <summary>Raised when a method cannot handle a construct; the message says which and why.</summary>
+public sealed class UnsupportedConstructException(string message) : Exception(message);
+
+/// <summary>
+/// The Frobenius-product differential method (Magnus–Neudecker): take df with the differential rules, one layer per
+/// step; rewrite each term as G_i : dX with the Frobenius identities; collect; read off ∂f/∂X = ΣG_i; simplify.
+/// </summary>
+public sealed class DifferentialMethod
+{
+    private readonly Symbol _x;
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+
+    private DifferentialMethod(Symbol x) => _x = x;
+
+    public const string Name = "differential";
+
+    public static Derivation Derive(Expr f, Symbol x)
+    {
+        var m = new DifferentialMethod(x);
+        var steps = new List<DerivationStep> { new("f", "f", f, ["definition"]) };
+        var dx = $"d{LatexPrinter.Name(x.Name)}";
+        Expr df = new Differential(f);
+        steps.Add(new DerivationStep("df", "df", df, ["definition"]));
+        for (var guard = 0; guard < 10_000 && HasPending(df, x); guard++)
+        {
+            m._used.Clear();
+            df = m.StepOnce(df);
+            steps.Add(new DerivationStep("df", "df", df, m._used.OrderBy(RuleOrder).ToList()));
+        }
+
+        // Rewrite each term as G_i : dX.
+        var terms = Terms(df).ToList();
+        m._used.Clear();
+        // Each G_i is shown tidied (the simplifier only rewrites to equal values); the rules it used are listed with the step.
+        var raw = terms.Select(t => m.Adjoint(new Number(1), t)).Where(g => !Ops.IsZero(g)).ToList();
+        var tidyRules = new SortedSet<string>(StringComparer.Ordinal);
+        var contributions = raw.Select(g => { var s = Simplifier.Simplify(g, out var r); tidyRules.UnionWith(r); return s; }).ToList();
+        var dX = new Differential(x);
+        var frob = Ops.Sum(contributions.Select(g => (Expr)new Frobenius(g, dX)), Shape.Scalar);
+        steps.Add(new DerivationStep("df", "df", frob, m._used.OrderBy(RuleOrder).Concat(tidyRules).ToList()));
+        var sum = Ops.Sum(contributions, x.Shape);
+        if (contributions.Count > 1)
+            steps.Add(new DerivationStep("df", "df", new Frobenius(sum, dX), [Rules.FrobeniusCollect.Name]));
+        var lhsLatex = $@"\frac{{\partial f}}{{\partial {LatexPrinter.Name(x.Name)}}}";
+        var lhsText = $"df/d{x.Name}";
+        steps.Add(new DerivationStep(lhsLatex, lhsText, sum, [Rules.IdentifyGradient.Name]));
+        var simplified = Simplifier.Simplify(sum, out var simplifyRules);
+        if (simplified != sum)
+            steps.Add(new DerivationStep(lhsLatex, lhsText, simplified, simplifyRules));
+        _ = dx;
+        return new Derivation(Name, steps, simplified);
+    }
+
+    private static int RuleOrder(string name) => name == Rules.DConst.Name ? 1 : 0;
+
+    private static bool HasPending(Expr e, Symbol x) =>
+        e.DescendantsAndSelf().Any(n => n is Differential d && d.Of != x);
+
+    private bool Contains(Expr e) => e.DescendantsAndSelf().Any(n => n is Symbol s && s.Name == _x.Name);
+
+    /// <summary>The top-level terms of a sum.</summary>
+    internal static IEnumerable<Expr> Terms(Expr e)
+    {
+        switch (e)
+        {
+            case Add a:
+                foreach (var t in Terms(a.L)) yield return t;
+                foreach (var t in Terms(a.R)) yield return t;
+                break;
+            case Neg n:
+                foreach (var t in Terms(n.A)) yield return Ops.Neg(t);
+                break;
+            default:
+                if (!Ops.IsZero(e)) yield return e;
+                break;
+        }
+    }
+
+    // ───────────── one layer of the differential ─────────────
+
+    private Expr StepOnce(Expr e)
+    {
+        if (e is Differential d)
+            return d.Of == _x ? d : Apply(d.Of);
+        if (e.Children.Count == 0) return e;
+        var children = e.Children.Select(StepOnce).ToList();
+        return Rebuild(e, children);
+    }
+
+    /// <summary>Rebuilds a node with new children through the smart constructors (so zeros fold away).</summary>
+    private static Expr Rebuild(Expr e, IReadOnlyList<Expr> c) => e switch
+    {
+        Add => Ops.Add(c[0], c[1]),
+        Neg => Ops.Neg(c[0]),
+        MatMul => Ops.Mul(c[0], c[1]),
+        Scale => Ops.Scale(c[0], c[1]),
+        Divide => Ops.Div(c[0], c[1]),
+        Transpose => Ops.T(c[0]),
+        Trace => Ops.Tr(c[0]),
+        Frobenius => Ops.Frob(c[0], c[1]),
+        Hadamard => Ops.Had(c[0], c[1]),
+        HadamardDiv => Ops.HadDiv(c[0], c[1]),
+        Broadcast b when Ops.IsZero(c[0]) => Ops.Zero(b.Shape),
+        SumAll when Ops.IsZero(c[0]) => new Number(0),
+        _ => e.With(c),
+    };
+
+    private Expr D(Expr u)
+    {
+        if (Contains(u)) return new Differential(u);
+        _used.Add(Rules.DConst.Name);
+        return Ops.Zero(u.Shape);
+    }
+
+    private Expr Use(Rule rule, Expr result)
+    {
+        _used.Add(rule.Name);
+        return result;
+    }
+
+    private Expr Apply(Expr a)
+    {
+        if (!Contains(a)) return D(a);
+        switch (a)
+        {
+            case Add s: return Use(Rules.DSum, Ops.Add(D(s.L), D(s.R)));
+            case Neg n: return Use(Rules.DNeg, Ops.Neg(D(n.A)));
+            case MatMul m: return Use(Rules.DProduct, Ops.Add(Ops.Mul(D(m.L), m.R), Ops.Mul(m.L, D(m.R))));
+            case Scale s: return Use(Rules.DScale, Ops.Add(Ops.Scale(D(s.Factor), s.A), Ops.Scale(s.Factor, D(s.A))));
+            case Divide q:
+                return Use(Rules.DQuotient, Ops.Sub(Ops.Div(D(q.Numerator), q.Denominator),
+                    Ops.Div(Ops.Scale(D(q.Denominator), q.Numerator), new Power(q.Denominator, 2))));
+            case Broadcast b: return Use(Rules.DBroadcast, Ops.Add(Ops.Zero(b.Shape), D(b.Value)));
+            case Transpose t: return Use(Rules.DTranspose, Ops.T(D(t.A)));
+            case Inverse i: return Use(Rules.DInverse, Ops.Neg(Ops.Mul(Ops.Mul(a, D(i.A)), a)));
+            case Power { A: Norm { Kind: NormKind.Frobenius } n, Exponent: 2 }:
+                return Use(Rules.DNormSquared, Ops.Scale(new Number(2), Ops.Frob(n.A, D(n.A))));
+            case Power p when p.A.IsScalar:
+                return Use(Rules.DPower, Ops.Scale(Ops.Scale(new Number(p.Exponent), ScalarPower(p.A, p.Exponent - 1)), D(p.A)));
+            case Power p:
+            {
+                var k = (int)p.Exponent;
+                var terms = Enumerable.Range(0, k).Select(i => Ops.Mul(Ops.Mul(MatrixPower(p.A, i), D(p.A)), MatrixPower(p.A, k - 1 - i)));
+                return Use(Rules.DPower, Ops.Sum(terms, p.Shape));
+            }
+            case Hadamard h: return Use(Rules.DHadamard, Ops.Add(Ops.Had(D(h.L), h.R), Ops.Had(h.L, D(h.R))));
+            case HadamardDiv h:
+                return Use(Rules.DHadamardDiv, Ops.Sub(Ops.HadDiv(D(h.L), h.R), Ops.HadDiv(Ops.Had(h.L, D(h.R)), Ops.Had(h.R, h.R))));
+            case HadamardPower hp:
+                return Use(Rules.DHadamardPower, Ops.Had(Ops.Scale(new Number(hp.Exponent), HadamardPow(hp.A, hp.Exponent - 1)), D(hp.A)));
+            case Frobenius f: return Use(Rules.DFrobenius, Ops.Add(Ops.Frob(D(f.L), f.R), Ops.Frob(f.L, D(f.R))));
+            case Kron k: return Use(Rules.DKron, Ops.Add(KronOrZero(D(k.L), k.R), KronOrZero(k.L, D(k.R))));
+            case Trace t: return Use(Rules.DTrace, Ops.Tr(D(t.A)));
+            case Det d: return Use(Rules.DDet, Ops.Scale(a, Ops.Tr(Ops.Mul(Ops.Inv(d.A), D(d.A)))));
+            case LogDet l: return Use(Rules.DLogDet, Ops.Tr(Ops.Mul(Ops.Inv(l.A), D(l.A))));
+            case Elementwise e: return Use(Rules.DElementwise, ElementwiseDifferential(e));
+            case SumAll s: return Use(Rules.DSumEntries, new SumAll(D(s.A)));
+            case DiagMatrix dm: return Use(Rules.DDiag, new DiagMatrix(D(dm.A)));
+            case DiagVector dv: return Use(Rules.DDiag, new DiagVector(D(dv.A)));
+            case Vec v: return Use(Rules.DVec, new Vec(D(v.A)));
+            case Norm { Kind: NormKind.Frobenius } n: return Use(Rules.DNorm, Ops.Div(Ops.Frob(n.A, D(n.A)), a));
+            case Norm n: return Use(Rules.DNorm1, Ops.Frob(new Elementwise(ElementwiseFn.Sign, n.A), D(n.A)));
+            case Softmax s:
+            {
+                var dX = D(s.A);
+                var sdx = Ops.Had(a, dX);
+                var centred = s.Rows
+                    ? Ops.Mul(sdx, Ops.Ones(s.Shape.Cols, s.Shape.Cols))
+                    : Ops.Mul(Ops.Ones(s.Shape.Rows, s.Shape.Rows), sdx);
+                return Use(Rules.DSoftmax, Ops.Had(a, Ops.Sub(dX, centred)));
+            }
+            case OpaqueCall c: return Use(Rules.DOpaque, new JacobianApply(c.Function, c.Arg, D(c.Arg), c.Shape));
+            default:
+                throw new UnsupportedConstructException($"no differential rule for {a.GetType().Name} ({TextPrinter.Print(a)})");
+        }
+    }
+
+    private static Expr KronOrZero(Expr a, Expr b) => Ops.IsZero(a) || Ops.IsZero(b) ? Ops.Zero(new Kron(a, b).Shape) : new Kron(a, b);
+
+    private static Expr ScalarPower(Expr a, double k) => k == 0 ? new Number(1) : k == 1 ? a : new Power(a, k);
+
+    private static Expr MatrixPower(Expr a, int k) => k == 0 ? new Identity(a.Shape.Rows) : k == 1 ? a : new Power(a, k);
+
+    private static Expr HadamardPow(Expr a, double p) => p == 0 ? new Ones(a.Shape) : p == 1 ? a : new HadamardPower(a, p);
+
+    private Expr ElementwiseDifferential(Elementwise e)
+    {
+        var u = e.A;
+        var du = D(u);
+        Expr Fn(ElementwiseFn fn, Expr x) => new Elementwise(fn, x);
+        return e.Fn switch
+        {
+            ElementwiseFn.Exp => Ops.Had(e, du),
+            ElementwiseFn.Log => Ops.HadDiv(du, u),
+            ElementwiseFn.Sqrt => Ops.HadDiv(du, Ops.Scale(new Number(2), e)),
+            ElementwiseFn.Tanh => Ops.Had(Ops.Sub(new Number(1), HadamardPow(e, 2)), du),
+            ElementwiseFn.Sigmoid => Ops.Had(Ops.Had(e, Ops.Sub(new Number(1), e)), du),
+            ElementwiseFn.Abs => Ops.Had(Fn(ElementwiseFn.Sign, u), du),
+            ElementwiseFn.Sign => Ops.Zero(e.Shape),
+            ElementwiseFn.Sin => Ops.Had(Fn(ElementwiseFn.Cos, u), du),
+            ElementwiseFn.Cos => Ops.Neg(Ops.Had(Fn(ElementwiseFn.Sin, u), du)),
+            _ => throw new UnsupportedConstructException(e.Fn.ToString()),
+        };
+    }
+
+    // ───────────── C : T  →  G : dX ─────────────
+
+    /// <summary>The G with C : T = G : dX, for T linear in dX (C has the shape of T).</summary>
+    private Expr Adjoint(Expr c, Expr t)
+    {
+        if (!t.DescendantsAndSelf().Any(n => n is Differential)) return Ops.Zero(_x.Shape);
+        bool Has(Expr e) => e.DescendantsAndSelf().Any(n => n is Differential);
+        switch (t)
+        {
+            case Differential:
+                return c.IsScalar && !_x.IsScalar ? throw new InvalidOperationException("shape") : c;
+            case Add a:
+                return Ops.Add(Adjoint(c, a.L), Adjoint(c, a.R));
+            case Neg n:
+                return Adjoint(Ops.Neg(c), n.A);
+            case Broadcast b:
+                _used.Add(Rules.FrobeniusBroadcast.Name);
+                return Adjoint(c.IsScalar ? c : new SumAll(c), b.Value);
+            case MatMul m when Has(m.R):
+                _used.Add(Rules.FrobeniusMulLeft.Name);
+                return Adjoint(Ops.Mul(Ops.T(m.L), c), m.R);
+            case MatMul m:
+                _used.Add(Rules.FrobeniusMulRight.Name);
+                return Adjoint(Ops.Mul(c, Ops.T(m.R)), m.L);
+            case Scale s when Has(s.A):
+                _used.Add(Rules.FrobeniusScalar.Name);
+                return Adjoint(Ops.Scale(s.Factor, c), s.A);
+            case Scale s:
+                _used.Add(Rules.FrobeniusScalar.Name);
+                return Adjoint(Ops.Frob(c, s.A), s.Factor);
+            case Divide q:
+                _used.Add(Rules.FrobeniusScalar.Name);
+                return Adjoint(Ops.Div(c, q.Denominator), q.Numerator);
+            case Transpose tr:
+                _used.Add(Rules.FrobeniusTranspose.Name);
+                return Adjoint(Ops.T(c), tr.A);
+            case Hadamard h when Has(h.R):
+                _used.Add(Rules.FrobeniusHadamard.Name);
+                return Adjoint(Ops.Had(c, h.L), h.R);
+            case Hadamard h:
+                _used.Add(Rules.FrobeniusHadamard.Name);
+                return Adjoint(Ops.Had(c, h.R), h.L);
+            case HadamardDiv hd when !Has(hd.R):
+                _used.Add(Rules.FrobeniusHadamardDiv.Name);
+                return Adjoint(Ops.HadDiv(c, hd.R), hd.L);
+            case Frobenius f when Has(f.R):
+                _used.Add(Rules.FrobeniusSymmetry.Name);
+                return Adjoint(Ops.Scale(c, f.L), f.R);
+            case Frobenius f:
+                return Adjoint(Ops.Scale(c, f.R), f.L);
+            case Trace tr:
+                _used.Add(Rules.TraceAsFrobenius.Name);
+                return Adjoint(Ops.Scale(c, new Identity(tr.A.Shape.Rows)), tr.A);
+            case SumAll s:
+                _used.Add(Rules.SumAsFrobenius.Name);
+                return Adjoint(Ops.Scale(c, new Ones(s.A.Shape)), s.A);
+            case DiagMatrix dm:
+                _used.Add(Rules.FrobeniusDiag.Name);
+                return Adjoint(new DiagVector(c), dm.A);
+            case DiagVector dv:
+                _used.Add(Rules.FrobeniusDiag.Name);
+                return Adjoint(new DiagMatrix(c), dv.A);
+            case Vec v:
+                _used.Add(Rules.FrobeniusVec.Name);
+                return Adjoint(new Unvec(c, v.A.Shape), v.A);
+            case Unvec u:
+                _used.Add(Rules.FrobeniusVec.Name);
+                return Adjoint(new Vec(c), u.V);
+            case JacobianApply j:
+                _used.Add(Rules.FrobeniusJacobian.Name);
+                return Adjoint(new JacobianAdjoint(j.Function, j.Arg, c), j.Direction);
+            case Kron:
+                throw new UnsupportedConstructException(
+                    "the variable inside a Kronecker product: moving C : (dA ⊗ B) onto dA needs a reshaping (the vec-permutation) that this method does not write out");
+            default:
+                throw new UnsupportedConstructException($"cannot move {t.GetType().Name} out of a Frobenius product");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using NotebookCalc.Numerics;
+using NotebookCalc.Semantics;
+using NotebookCalc.Text;
+
+namespace NotebookCalc.Calculus;
+
+/// <summary>The outcome of a numerical gradient check on one random instance.</summary>
+public sealed record CheckReport(
+    bool Passed,
+    double RelativeError,
+    double Tolerance,
+    int Seed,
+    IReadOnlyDictionary<string, int> Sizes,
+    int Directions,
+    bool Entrywise,
+    string Summary)
+{
+    /// <summary>Why the tolerance is what it is (shown with the result).</summary>
+    public const string ToleranceReason =
+        "central differences with step h = 1e-5·max(1, ‖X‖_F) along unit directions: truncation error O(h²) ≈ 1e-10 and rounding error ≈ 2e-16·|f|/h ≈ 1e-11 relative, so 1e-6 leaves headroom while a wrong gradient differs by O(1)";
+
+    public bool Skipped { get; init; }
+}
+
+/// <summary>Numerical verification of a gradient: central differences along random directions and, for small X, per entry.</summary>
+public static class GradientCheck
+{
+    public const double Tolerance = 1e-6;
+    private const int MaxEntrywise = 64;
+
+    public static CheckReport Run(Expression f, Symbol x, Expr gradient, int seed = 1, IReadOnlyDictionary<string, int>? dims = null)
+    {
+        if (f.Expr.DescendantsAndSelf().Any(e => e is OpaqueCall) || gradient.DescendantsAndSelf().Any(e => e is JacobianAdjoint or OpaqueCall))
+            return new CheckReport(false, double.NaN, Tolerance, seed, new Dictionary<string, int>(), 0, false,
+                "not checked numerically: the function contains an opaque function, which has no numeric value (replace it by a concrete function to check)")
+            { Skipped = true };
+        var symbols = f.Symbols.Concat(gradient.DescendantsAndSelf().OfType<Symbol>()).DistinctBy(s => s.Name).ToList();
+        MatcalcException? last = null;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var s = seed + 1000 * attempt;
+            try
+            {
+                var b = Sampler.Sample(symbols, s, dims);
+                return RunOn(f, x, gradient, b, s);
+            }
+            catch (MatcalcException ex) when (ex.Diagnostics.All(d => d.Id.StartsWith("MC3", StringComparison.Ordinal)))
+            {
+                last = ex;
+            }
+        }
+        throw new MatcalcException(f.Source, last!.Diagnostics.Select(d => d with
+        {
+            Message = "The numerical check found no valid random instance in 5 tries: " + d.Message,
+        }).ToList());
+    }
+
+    public static CheckReport RunOn(Expression f, Symbol x, Expr gradient, Bindings b, int seed)
+    {
+        var g = Evaluator.Evaluate(gradient, b, f.Source);
+        var x0 = b[x.Name];
+        var random = new Random(seed * 7919 + 17);
+        var scale = Math.Max(1, x0.FrobeniusNorm());
+        var h = 1e-5 * scale;
+        double F(Matrix<double> at)
+        {
+            var copy = b.Clone();
+            copy.Set(x.Name, at);
+            return Evaluator.EvaluateScalar(f.Expr, copy, f.Source);
+        }
+        var f0 = F(x0);
+        var worst = 0.0;
+        const int directions = 3;
+        for (var k = 0; k < directions; k++)
+        {
+            var hdir = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount, (_, _) => Sampler.Normal(random));
+            hdir /= hdir.FrobeniusNorm();
+            var fd = (F(x0 + h * hdir) - F(x0 - h * hdir)) / (2 * h);
+            var an = g.PointwiseMultiply(hdir).Enumerate().Sum();
+            worst = Math.Max(worst, Relative(fd, an, f0, g));
+        }
+        var entrywise = x0.RowCount * x0.ColumnCount <= MaxEntrywise;
+        if (entrywise)
+        {
+            var fdG = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount);
+            for (var i = 0; i < x0.RowCount; i++)
+                for (var j = 0; j < x0.ColumnCount; j++)
+                {
+                    var e = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount);
+                    e[i, j] = 1;
+                    fdG[i, j] = (F(x0 + h * e) - F(x0 - h * e)) / (2 * h);
+                }
+            var diff = (fdG - g).FrobeniusNorm();
+            var denom = Math.Max(Math.Max(fdG.FrobeniusNorm(), g.FrobeniusNorm()), 1e-8 * (1 + Math.Abs(f0)));
+            worst = Math.Max(worst, diff / denom);
+        }
+        var passed = worst <= Tolerance && double.IsFinite(worst);
+        var sizes = b.Sizes.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value);
+        var sizeText = string.Join(", ", sizes.Select(p => $"{p.Key}={p.Value}"));
+        var summary = $"{(passed ? "passed" : "FAILED")}: relative error {worst.ToString("0.0e+0", CultureInfo.InvariantCulture)} " +
+                      $"(tolerance {Tolerance.ToString("0e+0", CultureInfo.InvariantCulture)}) on a random instance (seed {seed}{(sizeText.Length > 0 ? ", " + sizeText : "")}), " +
+                      $"{directions} directions{(entrywise ? " and every entry" : "")}";
+        return new CheckReport(passed, worst, Tolerance, seed, sizes, directions, entrywise, summary);
+    }
+
+    private static double Relative(double fd, double an, double f0, Matrix<double> g)
+    {
+        var denom = Math.Max(Math.Max(Math.Abs(fd), Math.Abs(an)), 1e-8 * (1 + Math.Abs(f0) + g.FrobeniusNorm()));
+        return Math.Abs(fd - an) / denom;
+    }
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rendering;
+using NotebookCalc.Semantics;
+using NotebookCalc.Text;
+
+namespace NotebookCalc.Calculus;
+
+/// <summary>Options shared by gradient and check.</summary>
+public sealed record GradientOptions
+{
+    /// <summary>"all" or one method name.</summary>
+    public string Method { get; init; } = "all";
+    public bool Check { get; init; } = true;
+    public int Seed { get; init; } = 1;
+    public IReadOnlyDictionary<string, int>? Dims { get; init; }
+}
+
+/// <summary>A gradient with its derivations, agreement and numerical check.</summary>
+public sealed record GradientResult(
+    Expression Function,
+    Symbol Variable,
+    IReadOnlyList<Derivation> Methods,
+    Expr Gradient,
+    bool Agree,
+    string AgreementBasis,
+    CheckReport? Check);
+
+/// <summary>The verdict on a claimed gradient.</summary>
+public sealed record ClaimReport(
+    bool Right,
+    string Verdict,
+    Expr Gradient,
+    Expr? Claim,
+    string How,
+    Counterexample? Counterexample,
+    IReadOnlyList<string> Hints,
+    IReadOnlyList<Diagnostic> ClaimDiagnostics);
+
+/// <summary>An instance on which a claim and the true gradient differ, with the entries that differ most.</summary>
+public sealed record Counterexample(int Seed, IReadOnlyDictionary<string, int> Sizes, IReadOnlyDictionary<string, Matrix<double>> Values,
+    Matrix<double> Expected, Matrix<double> Claimed, IReadOnlyList<(int Row, int Col, double Expected, double Claimed)> Differences);
+
+/// <summary>The library entry point for derivatives: <c>MatrixCalculus.Gradient("tr(W W')", "W", "W: n x m")</c>.</summary>
+public static class MatrixCalculus
+{
+    public static readonly string[] MethodNames = [DifferentialMethod.Name];
+
+    public static GradientResult Gradient(string expr, string wrt, string? where = null, GradientOptions? options = null) =>
+        Gradient(MatCalc.Parse(expr, where), wrt, options);
+
+    public static GradientResult Gradient(Expression f, string wrt, GradientOptions? options = null)
+    {
+        options ??= new GradientOptions();
+        var x = Variable(f, wrt);
+        if (options.Method is not ("all" or DifferentialMethod.Name))
+            throw new MatcalcException(options.Method, Diagnostic.Error("MC2004", new TextSpan(0, options.Method.Length),
+                $"The {options.Method} method is not available in this version.", "Use --method differential (or all)."));
+        var methods = new List<Derivation>();
+        try
+        {
+            methods.Add(DifferentialMethod.Derive(f.Expr, x));
+        }
+        catch (UnsupportedConstructException ex)
+        {
+            methods.Add(new Derivation(DifferentialMethod.Name, [], null, ex.Message));
+        }
+        var succeeded = methods.Where(m => m.Succeeded).ToList();
+        if (succeeded.Count == 0)
+            throw new MatcalcException(f.Source, Diagnostic.Error("MC2003", new TextSpan(0, f.Source.Length),
+                $"No method could differentiate this function: {string.Join("; ", methods.Select(m => $"{m.Method}: {m.Unsupported}"))}.",
+                "Rewrite the construct (for example with tr/Frobenius products), or differentiate with respect to another variable."));
+        var gradient = succeeded[0].Gradient!;
+        var agree = succeeded.All(m => m.Gradient == gradient);
+        var basis = succeeded.Count == 1 ? "one method" : agree ? "symbolic" : "numeric";
+        var check = options.Check ? GradientCheck.Run(f, x, gradient, options.Seed, options.Dims) : null;
+        return new GradientResult(f, x, methods, gradient, agree, basis, check);
+    }
+
+    private static Symbol Variable(Expression f, string wrt)
+    {
+        var name = Syntax.Greek.Normalize(wrt.Trim());
+        if (!f.Shape.IsScalar)
+            throw new MatcalcException(f.Source, Diagnostic.Error("MC2001", new TextSpan(0, f.Source.Length),
+                $"The function is {f.Shape}, not a scalar; gradients are defined for scalar functions.",
+                "Take a scalar of it, e.g. tr(…), sum(…), norm(…)^2, or a Frobenius product with another matrix."));
+        var x = f.Symbols.FirstOrDefault(s => s.Name == name || Syntax.Greek.Normalize(s.Name) == name);
+        if (x is null)
+        {
+            var names = string.Join(", ", f.Symbols.Select(s => s.Name));
+            throw new MatcalcException(wrt, Diagnostic.Error("MC2002", new TextSpan(0, wrt.Length),
+                $"{wrt} does not appear in the function{(names.Length > 0 ? $" (its symbols are {names})" : "")}.",
+                names.Length > 0 ? $"Differentiate with respect to one of: {names}." : "The function is constant."));
+        }
+        return x;
+    }
+
+    /// <summary>Evaluates the gradient at given values (the `--at` option).</summary>
+    public static Matrix<double> EvaluateAt(GradientResult r, IReadOnlyDictionary<string, Matrix<double>> values)
+    {
+        var symbols = r.Function.Symbols.Concat(r.Gradient.DescendantsAndSelf().OfType<Symbol>()).DistinctBy(s => s.Name);
+        return Evaluator.Evaluate(r.Gradient, Sampler.Bind(symbols, values, r.Function.Source), r.Function.Source);
+    }
+
+    // ───────────── claims ─────────────
+
+    public static ClaimReport Check(string expr, string wrt, string claim, string? where = null, GradientOptions? options = null) =>
+        Check(MatCalc.Parse(expr, where), wrt, claim, options);
+
+    public static ClaimReport Check(Expression f, string wrt, string claimText, GradientOptions? options = null)
+    {
+        options ??= new GradientOptions();
+        var result = Gradient(f, wrt, options with { Check = false });
+        var x = result.Variable;
+        var truth = result.Gradient;
+        // The claim may use every symbol of f with the shapes inferred there.
+        var scope = f.Scope.With(f.Symbols.Where(s => !f.Scope.TryGet(s.Name, out _))
+            .Select(s => new Declaration(s.Name, s.Shape, s.Props, default)));
+        Expression claim;
+        try
+        {
+            claim = MatCalc.Parse(claimText, scope);
+        }
+        catch (MatcalcException ex) when (ex.Diagnostics.Any(d => d.Id.StartsWith("MC1", StringComparison.Ordinal)))
+        {
+            var d = ex.Diagnostics[0];
+            return new ClaimReport(false, $"wrong: the claim is not even well-shaped — {d.Message}", truth, null, "shape check", null,
+                SquareHint(f, x, claimText), ex.Diagnostics);
+        }
+        if (claim.Shape != x.Shape)
+            return new ClaimReport(false,
+                $"wrong: the claim is {claim.Shape} but ∂f/∂{x.Name} must have the shape of {x.Name} ({x.Shape})",
+                truth, claim.Expr, "shape check", null,
+                [$"A gradient has the shape of the variable (LANGUAGE.md: denominator layout); a {claim.Shape} result usually means a Jacobian or a transposed product was written."],
+                []);
+        if (Simplifier.Simplify(claim.Expr) == truth)
+            return new ClaimReport(true, "right (equal to the derived gradient after simplification)", truth, claim.Expr, "symbolic", null, [], []);
+        var symbols = f.Symbols.Concat(claim.Symbols).Concat(truth.DescendantsAndSelf().OfType<Symbol>()).DistinctBy(s => s.Name).ToList();
+        if (truth.DescendantsAndSelf().Any(e => e is JacobianAdjoint) || claim.Expr.DescendantsAndSelf().Any(e => e is OpaqueCall))
+            return new ClaimReport(false, "undecided: the claim differs symbolically and the opaque function cannot be evaluated", truth, claim.Expr,
+                "symbolic", null, ["Replace the opaque function by a concrete one to compare numerically."], []);
+        var counter = FindCounterexample(symbols, truth, claim.Expr, f.Source, options.Seed, options.Dims, props: null);
+        if (counter is null)
+            return new ClaimReport(true, "right (equal to the derived gradient on 3 random instances)", truth, claim.Expr, "numeric", null, [], []);
+        var hints = new List<string>();
+        foreach (var s in symbols.Where(s => s.Shape.IsSquare && !s.Shape.IsScalar && !s.Props.HasFlag(SymbolProps.Symmetric) && s.Name != x.Name))
+        {
+            var sym = symbols.Select(t => t.Name == s.Name ? t with { Props = t.Props | SymbolProps.Symmetric } : t).ToList();
+            if (FindCounterexample(sym, truth, claim.Expr, f.Source, options.Seed, options.Dims, props: s.Name) is null)
+                hints.Add($"The claim would be right if {s.Name} were symmetric ({s.Name}ᵀ = {s.Name}); declare `{s.Name}: {s.Shape.ToDeclaration()} symmetric` if it is.");
+        }
+        return new ClaimReport(false, "wrong: it differs from the derived gradient on a random instance", truth, claim.Expr, "numeric", counter, hints, []);
+    }
+
+    private static IReadOnlyList<string> SquareHint(Expression f, Symbol x, string claimText)
+    {
+        var dims = f.Symbols.SelectMany(s => s.Shape.Rows.Names().Concat(s.Shape.Cols.Names())).Distinct().ToList();
+        if (dims.Count < 2) return [];
+        return [$"The claim only makes sense if the dimensions {string.Join(", ", dims)} are equal (all matrices square); even then it must agree with ∂f/∂{x.Name} — check it with square declarations."];
+    }
+
+    private static Counterexample? FindCounterexample(IReadOnlyList<Symbol> symbols, Expr truth, Expr claim, string source, int seed,
+        IReadOnlyDictionary<string, int>? dims, string? props)
+    {
+        for (var k = 0; k < 3; k++)
+        {
+            var s = seed + k;
+            Bindings b;
+            Matrix<double> expected, claimed;
+            try
+            {
+                b = Sampler.Sample(symbols, s, dims);
+                expected = Evaluator.Evaluate(truth, b, source);
+                claimed = Evaluator.Evaluate(claim, b, source);
+            }
+            catch (MatcalcException) { continue; }
+            var diff = (expected - claimed).FrobeniusNorm();
+            var scale = Math.Max(1e-12, Math.Max(expected.FrobeniusNorm(), claimed.FrobeniusNorm()));
+            if (diff / scale <= 1e-8) continue;
+            var entries = new List<(int, int, double, double)>();
+            for (var i = 0; i < expected.RowCount; i++)
+                for (var j = 0; j < expected.ColumnCount; j++)
+                    if (Math.Abs(expected[i, j] - claimed[i, j]) > 1e-8 * scale) entries.Add((i, j, expected[i, j], claimed[i, j]));
+            var top = entries.OrderByDescending(e => Math.Abs(e.Item3 - e.Item4)).Take(5).ToList();
+            return new Counterexample(s, b.Sizes, b.Values, expected, claimed, top);
+        }
+        _ = props;
+        return null;
+    }
+
+    public static string Describe(Counterexample c)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append($"Counterexample (seed {c.Seed}; {string.Join(", ", c.Sizes.Select(p => $"{p.Key}={p.Value}"))}):");
+        foreach (var (i, j, e, cl) in c.Differences)
+            sb.Append(CultureInfo.InvariantCulture, $"\n  entry ({i + 1},{j + 1}): ∂f/∂X = {MatrixText.Number(e)}, claim = {MatrixText.Number(cl)} (differs by {MatrixText.Number(cl - e)})");
+        return sb.ToString();
+    }
+}

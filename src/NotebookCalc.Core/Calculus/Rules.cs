@@ -1,0 +1,80 @@
+namespace NotebookCalc.Calculus;
+
+/// <summary>
+/// A named rule of the derivation, with its statement in LaTeX. <see cref="Example"/> is a function whose derivation
+/// uses the rule; the test suite derives it and checks the gradient numerically, so every rule is tested.
+/// </summary>
+public sealed record Rule(string Name, string Latex, string Example, string Wrt, string Where, string? Assumption = null);
+
+/// <summary>The one catalogue of rules used by the derivations and the simplifier.</summary>
+public static class Rules
+{
+    private static readonly Dictionary<string, Rule> ByName = new(StringComparer.Ordinal);
+
+    private static Rule R(string name, string latex, string example, string wrt, string where, string? assumption = null)
+    {
+        var r = new Rule(name, latex, example, wrt, where, assumption);
+        ByName.Add(name, r);
+        return r;
+    }
+
+    private const string Mats = "X: n x m; A: p x n; B: m x p; C: n x m; D: p x m; S: n x n spd; Y: n x n invertible; x: n; a: n; b: m; s: scalar; P: n x m positive";
+
+    // ── differentials ──
+    public static readonly Rule DConst = R("d_const", @"dC = 0 \text{ for } C \text{ not depending on the variable}", "tr(A X B) + tr(S)", "X", Mats);
+    public static readonly Rule DSum = R("d_sum", @"d(A + B) = dA + dB", "tr(X' C) + tr(C' X)", "X", Mats);
+    public static readonly Rule DNeg = R("d_neg", @"d(-A) = -dA", "-tr(X' C)", "X", Mats);
+    public static readonly Rule DProduct = R("d_product", @"d(AB) = dA\,B + A\,dB", "tr(X' X)", "X", Mats);
+    public static readonly Rule DScale = R("d_scale", @"d(cA) = dc\,A + c\,dA", "s tr(X' C) + tr(X' C) tr(X' X)", "X", Mats);
+    public static readonly Rule DQuotient = R("d_quotient", @"d\left(\frac{A}{c}\right) = \frac{dA}{c} - \frac{A\,dc}{c^2}", "(a' Y a) / (a' a)", "a", Mats);
+    public static readonly Rule DTranspose = R("d_transpose", @"d(A^\top) = (dA)^\top", "tr(C X')", "X", Mats);
+    public static readonly Rule DInverse = R("d_inv", @"d(A^{-1}) = -A^{-1}\,dA\,A^{-1}", "a' inv(Y) a", "Y", Mats, "A invertible");
+    public static readonly Rule DPower = R("d_power", @"d(A^k) = \sum_{i=0}^{k-1} A^i\,dA\,A^{k-1-i},\quad d(s^p) = p\,s^{p-1}\,ds", "tr(Y^3) + (a' a)^3", "Y", Mats);
+    public static readonly Rule DHadamard = R("d_hadamard", @"d(A \odot B) = dA \odot B + A \odot dB", "sum(X .* X .* C)", "X", Mats);
+    public static readonly Rule DHadamardDiv = R("d_hadamard_div", @"d(A \oslash B) = dA \oslash B - (A \odot dB) \oslash (B \odot B)", "sum(C ./ P)", "P", Mats);
+    public static readonly Rule DHadamardPower = R("d_hadamard_power", @"d(A^{\circ p}) = p\,A^{\circ (p-1)} \odot dA", "sum(P .^ 3)", "P", Mats);
+    public static readonly Rule DFrobenius = R("d_frobenius", @"d(A : B) = dA : B + A : dB", "X : (X .* C)", "X", Mats);
+    public static readonly Rule DKron = R("d_kron", @"d(A \otimes B) = dA \otimes B + A \otimes dB", "tr(kron(Y, S))", "Y", Mats);
+    public static readonly Rule DTrace = R("d_trace", @"d\operatorname{tr}(A) = \operatorname{tr}(dA)", "tr(A X B)", "X", Mats);
+    public static readonly Rule DDet = R("d_det", @"d\det(A) = \det(A)\operatorname{tr}(A^{-1}\,dA)", "det(Y)", "Y", Mats, "A invertible");
+    public static readonly Rule DLogDet = R("d_logdet", @"d\ln\det(A) = \operatorname{tr}(A^{-1}\,dA)", "logdet(S)", "S", Mats, "det A > 0");
+    public static readonly Rule DElementwise = R("d_elementwise", @"d f(A) = f'(A) \odot dA \text{ (entrywise } f\text{)}", "sum(exp(P) + log(P) + sqrt(P) + tanh(P) + sigmoid(P) + sin(P) + cos(P) + abs(P) + sign(P))", "P", Mats);
+    public static readonly Rule DSumEntries = R("d_sum_entries", @"d\operatorname{sum}(A) = \operatorname{sum}(dA)", "sum(A X)", "X", Mats);
+    public static readonly Rule DDiag = R("d_diag", @"d\operatorname{diag}(A) = \operatorname{diag}(dA)", "a' diag(X X') a + sum(diag(a) X)", "X", Mats);
+    public static readonly Rule DVec = R("d_vec", @"d\operatorname{vec}(A) = \operatorname{vec}(dA)", "vec(X)' vec(C)", "X", Mats);
+    public static readonly Rule DNorm = R("d_norm", @"d\lVert A\rVert_F = \frac{A : dA}{\lVert A\rVert_F}", "norm(X)", "X", Mats, "A ≠ 0");
+    public static readonly Rule DNormSquared = R("d_norm_sq", @"d\lVert A\rVert_F^2 = 2A : dA", "norm(A X - D)^2", "X", Mats);
+    public static readonly Rule DNorm1 = R("d_norm1", @"d\lVert A\rVert_1 = \operatorname{sign}(A) : dA", "norm1(X)", "X", Mats, "no entry of A is 0");
+    public static readonly Rule DSoftmax = R("d_softmax", @"dS = S \odot \left(dX - \mathbf{1}\mathbf{1}^\top (S \odot dX)\right),\ S = \operatorname{softmax}(X) \text{ (columns)}", "sum(C .* softmax(X)) + sum(C .* softmax_rows(X))", "X", Mats);
+    public static readonly Rule DBroadcast = R("d_broadcast", @"d(c\mathbf{1}) = dc\,\mathbf{1}", "sum(X - tr(X' C))", "X", Mats);
+    public static readonly Rule DOpaque = R("d_opaque", @"dF(w) = \Gamma : dw,\quad \Gamma_{ijkl} = \frac{\partial F_{ij}}{\partial w_{kl}}", "norm(F(w))^2", "w", "F: n x l function of w; w: d x n");
+
+    // ── Frobenius-product identities ──
+    public static readonly Rule TraceAsFrobenius = R("trace_as_frobenius", @"\operatorname{tr}(A) = I : A", "tr(A X B)", "X", Mats);
+    public static readonly Rule SumAsFrobenius = R("sum_as_frobenius", @"\operatorname{sum}(A) = \mathbf{1} : A", "sum(A X)", "X", Mats);
+    public static readonly Rule FrobeniusMulLeft = R("frobenius_mul_left", @"C : AB = A^\top C : B", "tr(A X B)", "X", Mats);
+    public static readonly Rule FrobeniusMulRight = R("frobenius_mul_right", @"C : AB = C B^\top : A", "tr(A X B)", "X", Mats);
+    public static readonly Rule FrobeniusTranspose = R("frobenius_transpose", @"C : A^\top = C^\top : A", "tr(C X')", "X", Mats);
+    public static readonly Rule FrobeniusHadamard = R("frobenius_hadamard", @"C : (A \odot B) = (C \odot A) : B", "sum(X .* C)", "X", Mats);
+    public static readonly Rule FrobeniusHadamardDiv = R("frobenius_hadamard_div", @"C : (A \oslash B) = (C \oslash B) : A", "sum(X ./ P)", "X", Mats);
+    public static readonly Rule FrobeniusScalar = R("frobenius_scalar", @"C : (c\,A) = c\,C : A = (C : A) : c", "s tr(X' C) + tr(X' C) tr(X' X)", "X", Mats);
+    public static readonly Rule FrobeniusBroadcast = R("frobenius_broadcast", @"C : (c\mathbf{1}) = \operatorname{sum}(C)\,c", "sum(X - tr(X' C))", "X", Mats);
+    public static readonly Rule FrobeniusSymmetry = R("frobenius_symmetry", @"A : B = B : A", "X : C", "X", Mats);
+    public static readonly Rule FrobeniusDiag = R("frobenius_diag", @"C : \operatorname{diag}(a) = \operatorname{diag}(C) : a,\quad c : \operatorname{diag}(A) = \operatorname{diag}(c) : A", "a' diag(X X') a + sum(diag(a) X)", "X", Mats);
+    public static readonly Rule FrobeniusVec = R("frobenius_vec", @"c : \operatorname{vec}(A) = \operatorname{vec}^{-1}(c) : A", "vec(X)' vec(C)", "X", Mats);
+    public static readonly Rule FrobeniusJacobian = R("frobenius_jacobian", @"C : (\Gamma : dW) = (C : \Gamma) : dW", "norm(F(w))^2", "w", "F: n x l function of w; w: d x n");
+    public static readonly Rule FrobeniusCollect = R("frobenius_collect", @"G_1 : dX + G_2 : dX = (G_1 + G_2) : dX", "tr(X' C) + tr(C' X)", "X", Mats);
+    public static readonly Rule IdentifyGradient = R("identify_gradient", @"df = G : dX \iff \frac{\partial f}{\partial X} = G", "tr(X' C)", "X", Mats);
+
+    // ── simplification ──
+    public static readonly Rule TransposeProduct = R("transpose_product", @"(AB)^\top = B^\top A^\top,\ (A^\top)^\top = A,\ (A + B)^\top = A^\top + B^\top", "tr(C X')", "X", Mats);
+    public static readonly Rule TransposeInverse = R("transpose_inverse", @"(A^{-1})^\top = (A^\top)^{-1}", "a' inv(Y) a", "Y", Mats);
+    public static readonly Rule Symmetric = R("symmetric", @"S^\top = S \text{ for symmetric } S", "a' inv(S) a", "a", Mats, "S symmetric (declared or of the form A A^\\top)");
+    public static readonly Rule IndicatorPower = R("indicator_idempotent", @"W \odot W = W \text{ for } W \in \{0,1\}^{n\times m}", "norm(W .* (C - X))^2", "X", "W: n x m indicator; C: n x m; X: n x m", "W indicator");
+    public static readonly Rule CombineLikeTerms = R("combine_like_terms", @"aM + bM = (a + b)M", "tr(X' X)", "X", Mats);
+    public static readonly Rule FactorCommon = R("factor_common", @"AB + AC = A(B + C),\ BA + CA = (B + C)A", "s tr(X X') + tr(X S X')", "X", Mats);
+
+    public static IReadOnlyCollection<Rule> All => ByName.Values;
+
+    public static Rule Get(string name) => ByName[name];
+}

@@ -1,0 +1,459 @@
+using NotebookCalc.Rendering;
+using NotebookCalc.Semantics;
+
+namespace NotebookCalc.Calculus;
+
+/// <summary>
+/// Writes results the way a textbook would: transposes pushed onto symbols ((AB)ᵀ = BᵀAᵀ, (A⁻¹)ᵀ = (Aᵀ)⁻¹, Sᵀ = S for
+/// declared or structurally symmetric S), products expanded into monomials (coefficient × scalar factors × a chain of
+/// matrices), like terms combined, Hadamard powers merged (W ⊙ W = W for an indicator W), then common scalar and
+/// left/right factors taken out. Every rewrite is value-preserving (tested by evaluation) and the procedure is a fixed
+/// number of passes, so it always terminates.
+/// </summary>
+public static class Simplifier
+{
+    /// <summary>Distributing products over sums stops when a term would expand into more monomials than this.</summary>
+    private const int MaxMonomials = 64;
+
+    public static Expr Simplify(Expr e) => Simplify(e, out _);
+
+    public static Expr Simplify(Expr e, out IReadOnlyList<string> rulesUsed)
+    {
+        var ctx = new Context();
+        var result = ctx.Full(e);
+        // A second pass catches what the first exposed (e.g. a transpose that became symmetric after expansion).
+        var again = ctx.Full(result);
+        rulesUsed = ctx.Used.OrderBy(r => r, StringComparer.Ordinal).ToList();
+        return again;
+    }
+
+    private sealed class Monomial(double coef, SortedDictionary<string, (Expr Atom, double Exp)> scalars, List<Expr> chain, Shape shape)
+    {
+        public double Coef = coef;
+        public readonly SortedDictionary<string, (Expr Atom, double Exp)> Scalars = scalars;
+        public readonly List<Expr> Chain = chain;
+        public readonly Shape Shape = shape;
+
+        public static Monomial Scalar(double c) => new(c, new(StringComparer.Ordinal), [], Semantics.Shape.Scalar);
+
+        public string ScalarKey => string.Join("·", Scalars.Select(s => $"{s.Key}^{s.Value.Exp}"));
+
+        public string ChainKey => string.Join(" ", Chain.Select(TextPrinter.Print));
+
+        public Monomial Clone(double? coef = null) =>
+            new(coef ?? Coef, new SortedDictionary<string, (Expr, double)>(Scalars, StringComparer.Ordinal), [.. Chain], Shape);
+    }
+
+    private sealed class Context
+    {
+        public readonly HashSet<string> Used = new(StringComparer.Ordinal);
+
+        public Expr Full(Expr e)
+        {
+            var n = Normalize(e);
+            var monos = Expand(n);
+            return Rebuild(Combine(monos), n.Shape, factor: true);
+        }
+
+        // ───────────── normalisation (bottom-up) ─────────────
+
+        private Expr Normalize(Expr e)
+        {
+            switch (e)
+            {
+                case Transpose t: return TransposeOf(Normalize(t.A));
+                case Hadamard or HadamardPower or HadamardDiv when !e.IsScalar: return HadamardProduct(e);
+                case Power { A: Power inner } p: return Normalize(new Power(inner.A, inner.Exponent * p.Exponent));
+                case Inverse { A: Inverse inner }: return Normalize(inner.A);
+                case LeafExpr: return e;
+            }
+            var children = e.Children.Select(Normalize).ToList();
+            var rebuilt = e switch
+            {
+                Add => Ops.Add(children[0], children[1]),
+                Neg => Ops.Neg(children[0]),
+                MatMul => Ops.Mul(children[0], children[1]),
+                Scale => Ops.Scale(children[0], children[1]),
+                Divide => Ops.Div(children[0], children[1]),
+                Frobenius => Ops.Frob(children[0], children[1]),
+                Hadamard => Ops.Had(children[0], children[1]),
+                HadamardDiv => Ops.HadDiv(children[0], children[1]),
+                Trace => Ops.Tr(children[0]),
+                Inverse => Ops.Inv(children[0]),
+                _ => e.With(children),
+            };
+            // Inside function arguments, write each sum in its simplest form too.
+            if (rebuilt is Inverse or Trace or Det or LogDet or Elementwise or Norm or Softmax or SumAll or Frobenius or Power or HadamardDiv or DiagMatrix or DiagVector or Vec or Kron or JacobianAdjoint or Broadcast)
+                rebuilt = rebuilt.With(rebuilt.Children.Select(c => c is Add or Neg or Scale ? Full(c) : c).ToList());
+            if (rebuilt is Frobenius { L: var fl, R: var fr } && fl.IsScalar && fr.IsScalar) return Ops.Mul(fl, fr);
+            return rebuilt;
+        }
+
+        /// <summary>Pushes a transpose down to the symbols.</summary>
+        private Expr TransposeOf(Expr a)
+        {
+            if (a.IsScalar) return a;
+            Expr Use(string rule, Expr r) { Used.Add(rule); return r; }
+            switch (a)
+            {
+                case Transpose t: return Use(Rules.TransposeProduct.Name, t.A);
+                case MatMul m: return Use(Rules.TransposeProduct.Name, Ops.Mul(TransposeOf(m.R), TransposeOf(m.L)));
+                case Add s: return Use(Rules.TransposeProduct.Name, Ops.Add(TransposeOf(s.L), TransposeOf(s.R)));
+                case Neg n: return Ops.Neg(TransposeOf(n.A));
+                case Scale s: return Ops.Scale(s.Factor, TransposeOf(s.A));
+                case Divide d: return Ops.Div(TransposeOf(d.Numerator), d.Denominator);
+                case Symbol { Props: var p } when p.HasFlag(SymbolProps.Symmetric): return Use(Rules.Symmetric.Name, a);
+                case Identity: return a;
+                case ZeroMatrix z: return new ZeroMatrix(z.Shape.Transposed);
+                case Ones o: return new Ones(o.Shape.Transposed);
+                case DiagMatrix: return a;
+                case Broadcast b: return new Broadcast(b.Value, b.Shape.Transposed);
+                case Hadamard h: return new Hadamard(TransposeOf(h.L), TransposeOf(h.R));
+                case HadamardDiv h: return new HadamardDiv(TransposeOf(h.L), TransposeOf(h.R));
+                case HadamardPower h: return new HadamardPower(TransposeOf(h.A), h.Exponent);
+                case Elementwise f: return new Elementwise(f.Fn, TransposeOf(f.A));
+                case Power p: return new Power(TransposeOf(p.A), p.Exponent);
+                case Inverse i:
+                {
+                    var inner = TransposeOf(i.A);
+                    if (inner == i.A) return Use(Rules.Symmetric.Name, a);
+                    if (i.A is Symbol) return new Transpose(a);
+                    return Use(Rules.TransposeInverse.Name, Ops.Inv(inner));
+                }
+                default: return new Transpose(a);
+            }
+        }
+
+        /// <summary>Flattens a Hadamard product, merges equal factors into powers, and applies W ⊙ W = W for indicators.</summary>
+        private Expr HadamardProduct(Expr e)
+        {
+            var factors = new List<(Expr Base, double Power)>();
+            Expr scalar = new Number(1);
+            void Collect(Expr x, double power)
+            {
+                switch (x)
+                {
+                    case Hadamard h: Collect(h.L, power); Collect(h.R, power); break;
+                    case HadamardDiv hd: Collect(hd.L, power); Collect(hd.R, -power); break;
+                    case HadamardPower hp: Collect(hp.A, power * hp.Exponent); break;
+                    case Ones: break;
+                    case Neg n when power == 1: scalar = Ops.Neg(scalar); Collect(n.A, power); break;
+                    case Broadcast b when power == -1: scalar = Ops.Div(scalar, Normalize(b.Value)); break;
+                    case Broadcast b when power == 1: scalar = Ops.Mul(scalar, Normalize(b.Value)); break;
+                    case Scale s when power == 1: scalar = Ops.Mul(scalar, Normalize(s.Factor)); Collect(s.A, power); break;
+                    default:
+                    {
+                        var n = Normalize(x);
+                        if (n is Hadamard or HadamardPower or HadamardDiv or Scale or Broadcast or Ones || (n is Neg && power == 1)) { Collect(n, power); break; }
+                        var i = factors.FindIndex(f => f.Base == n);
+                        if (i >= 0) factors[i] = (n, factors[i].Power + power);
+                        else factors.Add((n, power));
+                        break;
+                    }
+                }
+            }
+            Collect(e, 1);
+            Expr? acc = null;
+            Expr? denominator = null;
+            if (factors.Any(f => Math.Abs(f.Power) < 1e-12)) Used.Add(Rules.CombineLikeTerms.Name);
+            foreach (var (b, p) in factors.Where(f => Math.Abs(f.Power) >= 1e-12))
+            {
+                if (p < 0)
+                {
+                    var d = p == -1 ? b : new HadamardPower(b, -p);
+                    denominator = denominator is null ? d : new Hadamard(denominator, d);
+                    continue;
+                }
+                var power = p;
+                if (b is Symbol { Props: var props } && props.HasFlag(SymbolProps.Indicator) && p > 1 && p == Math.Floor(p))
+                {
+                    Used.Add(Rules.IndicatorPower.Name);
+                    power = 1;
+                }
+                var term = power == 1 ? b : new HadamardPower(b, power);
+                acc = acc is null ? term : new Hadamard(acc, term);
+            }
+            acc ??= new Ones(e.Shape);
+            if (denominator is not null) acc = new HadamardDiv(acc, denominator);
+            return Ops.Scale(scalar, acc);
+        }
+
+        // ───────────── expansion into monomials ─────────────
+
+        private List<Monomial> Expand(Expr e)
+        {
+            switch (e)
+            {
+                case Number n: return [Monomial.Scalar(n.Value)];
+                case Add a: return [.. Expand(a.L), .. Expand(a.R)];
+                case Neg n: return Expand(n.A).Select(m => m.Clone(-m.Coef)).ToList();
+                case Scale s: return Product(Expand(s.Factor), Expand(s.A), e);
+                case MatMul m: return Product(Expand(m.L), Expand(m.R), e);
+                case Divide d:
+                {
+                    var num = Expand(d.Numerator);
+                    if (d.Denominator is Number k) return num.Select(m => m.Clone(m.Coef / k.Value)).ToList();
+                    var den = Expand(d.Denominator);
+                    if (den.Count == 1 && den[0].Chain.Count == 0 && den[0].Coef != 0)
+                    {
+                        var inv = Monomial.Scalar(1 / den[0].Coef);
+                        foreach (var (key, (atom, exp)) in den[0].Scalars) inv.Scalars[key] = (atom, -exp);
+                        return Product(num, [inv], e);
+                    }
+                    var reciprocal = Monomial.Scalar(1);
+                    var denominator = Full(d.Denominator);
+                    reciprocal.Scalars[TextPrinter.Print(denominator)] = (denominator, -1);
+                    return Product(num, [reciprocal], e);
+                }
+                case Power p when p.IsScalar && p.A is not Number:
+                {
+                    var b = Expand(p.A);
+                    if (b.Count == 1 && b[0].Chain.Count == 0 && (p.Exponent == Math.Floor(p.Exponent) || b[0].Coef > 0))
+                    {
+                        var m = Monomial.Scalar(Math.Pow(b[0].Coef, p.Exponent));
+                        foreach (var (key, (atom, exp)) in b[0].Scalars) m.Scalars[key] = (atom, exp * p.Exponent);
+                        return [m];
+                    }
+                    return [Atom(e)];
+                }
+                case Identity: return [new Monomial(1, new(StringComparer.Ordinal), [], e.Shape)];
+                default: return [Atom(e)];
+            }
+        }
+
+        private static Monomial Atom(Expr e)
+        {
+            var m = new Monomial(1, new(StringComparer.Ordinal), [], e.Shape);
+            if (e.IsScalar) m.Scalars[TextPrinter.Print(e)] = (e, 1);
+            else m.Chain.Add(e);
+            return m;
+        }
+
+        private List<Monomial> Product(List<Monomial> left, List<Monomial> right, Expr whole)
+        {
+            if (left.Count * right.Count > MaxMonomials) return [Atom(whole)];
+            var result = new List<Monomial>(left.Count * right.Count);
+            var shape = whole.Shape;
+            foreach (var l in left)
+                foreach (var r in right)
+                {
+                    var m = new Monomial(l.Coef * r.Coef, new(StringComparer.Ordinal), [], shape);
+                    foreach (var (k, v) in l.Scalars) AddScalar(m, k, v.Atom, v.Exp);
+                    foreach (var (k, v) in r.Scalars) AddScalar(m, k, v.Atom, v.Exp);
+                    // A 1×1 chain next to a matrix is a scalar factor.
+                    var lChainScalar = l.Chain.Count > 0 && l.Shape.IsScalar;
+                    var rChainScalar = r.Chain.Count > 0 && r.Shape.IsScalar;
+                    if (lChainScalar && !shape.IsScalar) AddScalarAtom(m, ChainExpr(l.Chain));
+                    else m.Chain.AddRange(l.Chain);
+                    if (rChainScalar && (!shape.IsScalar || lChainScalar)) AddScalarAtom(m, ChainExpr(r.Chain));
+                    else m.Chain.AddRange(r.Chain);
+                    result.Add(m);
+                }
+            return result;
+        }
+
+        private static void AddScalarAtom(Monomial m, Expr atom) => AddScalar(m, TextPrinter.Print(atom), atom, 1);
+
+        private static void AddScalar(Monomial m, string key, Expr atom, double exp)
+        {
+            var total = m.Scalars.TryGetValue(key, out var existing) ? existing.Exp + exp : exp;
+            if (total == 0) m.Scalars.Remove(key);
+            else m.Scalars[key] = (atom, total);
+        }
+
+        private static Expr ChainExpr(IEnumerable<Expr> chain) => chain.Aggregate((a, b) => new MatMul(a, b));
+
+        private List<Monomial> Combine(List<Monomial> monos)
+        {
+            var result = new List<Monomial>();
+            foreach (var m in monos)
+            {
+                if (m.Coef == 0) continue;
+                var same = result.FindIndex(r => r.ScalarKey == m.ScalarKey && r.ChainKey == m.ChainKey && r.Shape == m.Shape);
+                if (same >= 0)
+                {
+                    Used.Add(Rules.CombineLikeTerms.Name);
+                    result[same].Coef += m.Coef;
+                }
+                else result.Add(m.Clone());
+            }
+            result.RemoveAll(m => Math.Abs(m.Coef) < 1e-300);
+            return result;
+        }
+
+        // ───────────── rebuilding, with common factors taken out ─────────────
+
+        private Expr Rebuild(List<Monomial> monos, Shape shape, bool factor)
+        {
+            if (monos.Count == 0) return Ops.Zero(shape);
+            if (monos.Count == 1) return MonomialExpr(monos[0], shape, foldSign: true);
+            if (factor)
+            {
+                // Group the terms by their scalar part (|coefficient| and scalar factors).
+                var groups = monos.GroupBy(m => (Math.Abs(m.Coef), m.ScalarKey)).Select(g => g.ToList()).ToList();
+                if (groups.Count < monos.Count)
+                {
+                    Expr? sum = null;
+                    foreach (var g in groups)
+                    {
+                        Expr term;
+                        if (g.Count == 1) term = MonomialExpr(g[0], shape);
+                        else
+                        {
+                            Used.Add(Rules.FactorCommon.Name);
+                            var common = g[0].Clone(Math.Abs(g[0].Coef));
+                            common.Chain.Clear();
+                            var inner = FactorChains(g.Select(m => (Math.Sign(m.Coef) * 1.0, m)).ToList(), shape, stripScalars: true);
+                            term = ScaleByMonomial(common, inner);
+                        }
+                        sum = sum is null ? term : AddTerm(sum, term);
+                    }
+                    return sum!;
+                }
+                if (monos.All(m => m.Chain.Count > 0))
+                {
+                    var factored = FactorChains(monos.Select(m => (1.0, m)).ToList(), shape, stripScalars: false);
+                    if (factored is not null) return factored;
+                }
+            }
+            return PositiveFirst(monos).Select(m => MonomialExpr(m, shape)).Aggregate(AddTerm);
+        }
+
+        /// <summary>B − A rather than −A + B: a positive term leads when there is one.</summary>
+        private static IEnumerable<Monomial> PositiveFirst(List<Monomial> monos)
+        {
+            var first = monos.FindIndex(m => m.Coef > 0);
+            return first <= 0 ? monos : monos.Skip(first).Take(1).Concat(monos.Where((_, i) => i != first));
+        }
+
+        private static Expr AddTerm(Expr acc, Expr term) => term is Neg n ? new Add(acc, new Neg(n.A)) : Ops.Add(acc, term);
+
+        /// <summary>
+        /// P (Σ ±rest_i) S for the longest common prefix P and suffix S of the chains, preferring factors that leave every
+        /// remainder non-empty (2Xᵀ(XWZ − X)Zᵀ rather than 2XᵀX(WZ − I)Zᵀ). Returns a plain sum when nothing is common.
+        /// </summary>
+        private Expr FactorChains(List<(double Sign, Monomial M)> terms, Shape shape, bool stripScalars)
+        {
+            terms = terms.OrderBy(t => t.M.Chain.Sum(f => f.DescendantsAndSelf().Count(n => n is Transpose)))
+                .ThenBy(t => t.Sign * t.M.Coef < 0 ? 1 : 0).ToList();
+            var chains = terms.Select(t => t.M.Chain).ToList();
+            int Common(Func<List<Expr>, int, Expr> at, int skip)
+            {
+                var max = chains.Min(c => c.Count) - skip;
+                var k = 0;
+                while (k < max && chains.All(c => at(c, k) == at(chains[0], k))) k++;
+                return k;
+            }
+            var prefix = Common((c, i) => c[i], 0);
+            var suffix = Math.Max(0, Common((c, i) => c[c.Count - 1 - i], 0));
+            // Keep every remainder non-empty when possible.
+            var minLen = chains.Min(c => c.Count);
+            if (prefix + suffix > minLen) suffix = Math.Max(0, minLen - prefix);
+            if (prefix + suffix == minLen && minLen > 1)
+            {
+                if (prefix >= suffix) prefix--; else suffix--;
+            }
+            if (prefix == 0 && suffix == 0)
+            {
+                Expr? plain = null;
+                foreach (var (sign, m) in terms)
+                {
+                    var t = stripScalars ? MonomialExpr(m.Clone(sign) is var c0 ? StripScalars(c0) : c0, shape) : MonomialExpr(m, shape);
+                    plain = plain is null ? t : AddTerm(plain, t);
+                }
+                return plain!;
+            }
+            Used.Add(Rules.FactorCommon.Name);
+            var head = chains[0].Take(prefix).ToList();
+            var tail = chains[0].Skip(chains[0].Count - suffix).ToList();
+            Expr? inner = null;
+            foreach (var (sign, m) in terms)
+            {
+                var rest = m.Chain.Skip(prefix).Take(m.Chain.Count - prefix - suffix).ToList();
+                var restShape = new Shape(
+                    prefix > 0 ? head[^1].Shape.Cols : shape.Rows,
+                    suffix > 0 ? tail[0].Shape.Rows : shape.Cols);
+                var r = stripScalars ? StripScalars(m.Clone(sign)) : m.Clone();
+                r.Chain.Clear();
+                r.Chain.AddRange(rest);
+                var term = MonomialExpr(r, restShape);
+                inner = inner is null ? term : AddTerm(inner, term);
+            }
+            Expr result = inner!;
+            if (head.Count > 0) result = new MatMul(ChainExpr(head), result);
+            if (tail.Count > 0) result = Ops.Mul(result, ChainExpr(tail));
+            return result;
+        }
+
+        private static Monomial StripScalars(Monomial m)
+        {
+            m.Scalars.Clear();
+            return m;
+        }
+
+        private static Expr ScaleByMonomial(Monomial scalarPart, Expr inner) => ScaleFront(MonomialExpr(scalarPart, Shape.Scalar), inner);
+
+        /// <summary>c·(A B C) written as (c A) B C, so that the text "c A B C" reads and re-parses as written.</summary>
+        private static Expr ScaleFront(Expr scalar, Expr e) => e switch
+        {
+            _ when Ops.IsOne(scalar) => e,
+            Neg n => Ops.Neg(ScaleFront(scalar, n.A)),
+            MatMul m => new MatMul(ScaleFront(scalar, m.L), m.R),
+            _ => Ops.Scale(scalar, e),
+        };
+
+        /// <summary>coef · Πscalars · chain, with 1/k coefficients and negative powers written as fractions.</summary>
+        private static Expr MonomialExpr(Monomial m, Shape shape, bool foldSign = false)
+        {
+            var coef = m.Coef;
+            var negative = coef < 0;
+            coef = Math.Abs(coef);
+            if (foldSign && negative && coef != 1 && !(coef < 1 && Math.Abs(1 / coef - Math.Round(1 / coef)) < 1e-12))
+            {
+                // A lone term: -2 A B reads better than -(2 A B).
+                var positive = MonomialExpr(m.Clone(coef), shape);
+                return positive switch
+                {
+                    MatMul mm => MulFront(mm),
+                    Scale { Factor: Number k } sc => new Scale(new Number(-k.Value), sc.A),
+                    _ => Ops.Neg(positive),
+                };
+                static Expr MulFront(Expr e) => e switch
+                {
+                    MatMul mm => new MatMul(MulFront(mm.L), mm.R),
+                    Scale { Factor: Number k } sc => new Scale(new Number(-k.Value), sc.A),
+                    _ => Ops.Neg(e),
+                };
+            }
+            Expr? num = null, den = null;
+            foreach (var (_, (atom, exp)) in m.Scalars)
+            {
+                var factor = Math.Abs(exp) == 1 ? atom : new Power(atom, Math.Abs(exp));
+                if (exp > 0) num = num is null ? factor : new Scale(num, factor);
+                else den = den is null ? factor : new Scale(den, factor);
+            }
+            var reciprocal = coef < 1 && coef > 0 && Math.Abs(1 / coef - Math.Round(1 / coef)) < 1e-12 && 1 / coef <= 1e6;
+            Expr? scalar;
+            if (reciprocal)
+            {
+                var k = new Number(Math.Round(1 / coef));
+                den = den is null ? k : new Scale(k, den);
+                scalar = new Divide(num ?? new Number(1), den);
+            }
+            else
+            {
+                if (coef != 1) num = num is null ? new Number(coef) : new Scale(new Number(coef), num);
+                scalar = den is null ? num : new Divide(num ?? new Number(1), den);
+            }
+            Expr result;
+            if (m.Chain.Count == 0)
+                result = shape.IsScalar ? scalar ?? new Number(1) : Ops.Scale(scalar ?? new Number(1), shape.IsSquare ? new Identity(shape.Rows) : new Ones(shape));
+            else
+            {
+                var chain = ChainExpr(m.Chain);
+                result = scalar is null ? chain : ScaleFront(scalar, chain);
+            }
+            return negative ? Ops.Neg(result) : result;
+        }
+    }
+}
