@@ -32,3 +32,13 @@ public sealed record Unvec(Expr V, Shape Target) : UnaryExpr(V)
     public override Shape Shape { get; } = Target;
     public override Expr WithArg(Expr arg) => new Unvec(arg, Target);
 }
+
+/// <summary>
+/// The G with C : (dA ⊗ B) = G : dA, i.e. G_ij = Σ_kl C_{(i,k),(j,l)} B_kl — each block of C contracted with B
+/// (<see cref="IsLeft"/> true); or with C : (A ⊗ dB) = G : dB, G_kl = Σ_ij A_ij C_{(i,k),(j,l)} (IsLeft false).
+/// </summary>
+public sealed record KronAdjoint(Expr Cotangent, Expr Other, bool IsLeft, Shape Target) : BinaryExpr(Cotangent, Other)
+{
+    public override Shape Shape { get; } = Target;
+    public override Expr WithArgs(Expr left, Expr right) => new KronAdjoint(left, right, IsLeft, Target);
+}

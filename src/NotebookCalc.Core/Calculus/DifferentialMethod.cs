@@ -280,9 +280,12 @@ public sealed class DifferentialMethod
             case JacobianApply j:
                 _used.Add(Rules.FrobeniusJacobian.Name);
                 return Adjoint(new JacobianAdjoint(j.Function, j.Arg, c), j.Direction);
-            case Kron:
-                throw new UnsupportedConstructException(
-                    "the variable inside a Kronecker product: moving C : (dA ⊗ B) onto dA needs a reshaping (the vec-permutation) that this method does not write out");
+            case Kron k when Has(k.L):
+                _used.Add(Rules.FrobeniusKron.Name);
+                return Adjoint(new KronAdjoint(c, k.R, IsLeft: true, k.L.Shape), k.L);
+            case Kron k:
+                _used.Add(Rules.FrobeniusKron.Name);
+                return Adjoint(new KronAdjoint(c, k.L, IsLeft: false, k.R.Shape), k.R);
             default:
                 throw new UnsupportedConstructException($"cannot move {t.GetType().Name} out of a Frobenius product");
         }

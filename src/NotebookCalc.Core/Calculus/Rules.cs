@@ -40,7 +40,7 @@ public static class Rules
     public static readonly Rule DLogDet = R("d_logdet", @"d\ln\det(A) = \operatorname{tr}(A^{-1}\,dA)", "logdet(S)", "S", Mats, "det A > 0");
     public static readonly Rule DElementwise = R("d_elementwise", @"d f(A) = f'(A) \odot dA \text{ (entrywise } f\text{)}", "sum(exp(P) + log(P) + sqrt(P) + tanh(P) + sigmoid(P) + sin(P) + cos(P) + abs(P) + sign(P))", "P", Mats);
     public static readonly Rule DSumEntries = R("d_sum_entries", @"d\operatorname{sum}(A) = \operatorname{sum}(dA)", "sum(A X)", "X", Mats);
-    public static readonly Rule DDiag = R("d_diag", @"d\operatorname{diag}(A) = \operatorname{diag}(dA)", "a' diag(X X') a + sum(diag(a) X)", "X", Mats);
+    public static readonly Rule DDiag = R("d_diag", @"d\operatorname{diag}(A) = \operatorname{diag}(dA)", "a' diag(diag(X X')) a + sum(diag(a) X)", "X", Mats);
     public static readonly Rule DVec = R("d_vec", @"d\operatorname{vec}(A) = \operatorname{vec}(dA)", "vec(X)' vec(C)", "X", Mats);
     public static readonly Rule DNorm = R("d_norm", @"d\lVert A\rVert_F = \frac{A : dA}{\lVert A\rVert_F}", "norm(X)", "X", Mats, "A ≠ 0");
     public static readonly Rule DNormSquared = R("d_norm_sq", @"d\lVert A\rVert_F^2 = 2A : dA", "norm(A X - D)^2", "X", Mats);
@@ -59,20 +59,21 @@ public static class Rules
     public static readonly Rule FrobeniusHadamardDiv = R("frobenius_hadamard_div", @"C : (A \oslash B) = (C \oslash B) : A", "sum(X ./ P)", "X", Mats);
     public static readonly Rule FrobeniusScalar = R("frobenius_scalar", @"C : (c\,A) = c\,C : A = (C : A) : c", "s tr(X' C) + tr(X' C) tr(X' X)", "X", Mats);
     public static readonly Rule FrobeniusBroadcast = R("frobenius_broadcast", @"C : (c\mathbf{1}) = \operatorname{sum}(C)\,c", "sum(X - tr(X' C))", "X", Mats);
-    public static readonly Rule FrobeniusSymmetry = R("frobenius_symmetry", @"A : B = B : A", "X : C", "X", Mats);
-    public static readonly Rule FrobeniusDiag = R("frobenius_diag", @"C : \operatorname{diag}(a) = \operatorname{diag}(C) : a,\quad c : \operatorname{diag}(A) = \operatorname{diag}(c) : A", "a' diag(X X') a + sum(diag(a) X)", "X", Mats);
+    public static readonly Rule FrobeniusSymmetry = R("frobenius_symmetry", @"A : B = B : A", "C : X", "X", Mats);
+    public static readonly Rule FrobeniusDiag = R("frobenius_diag", @"C : \operatorname{diag}(a) = \operatorname{diag}(C) : a,\quad c : \operatorname{diag}(A) = \operatorname{diag}(c) : A", "a' diag(diag(X X')) a + sum(diag(a) X)", "X", Mats);
     public static readonly Rule FrobeniusVec = R("frobenius_vec", @"c : \operatorname{vec}(A) = \operatorname{vec}^{-1}(c) : A", "vec(X)' vec(C)", "X", Mats);
+    public static readonly Rule FrobeniusKron = R("frobenius_kron", @"C : (dA \otimes B) = \left[\textstyle\sum_{kl} C_{(i,k),(j,l)} B_{kl}\right]_{ij} : dA", "tr(kron(Y, S)) + sum(kron(S, Y) .* kron(S, S))", "Y", Mats);
     public static readonly Rule FrobeniusJacobian = R("frobenius_jacobian", @"C : (\Gamma : dW) = (C : \Gamma) : dW", "norm(F(w))^2", "w", "F: n x l function of w; w: d x n");
     public static readonly Rule FrobeniusCollect = R("frobenius_collect", @"G_1 : dX + G_2 : dX = (G_1 + G_2) : dX", "tr(X' C) + tr(C' X)", "X", Mats);
     public static readonly Rule IdentifyGradient = R("identify_gradient", @"df = G : dX \iff \frac{\partial f}{\partial X} = G", "tr(X' C)", "X", Mats);
 
     // ── simplification ──
-    public static readonly Rule TransposeProduct = R("transpose_product", @"(AB)^\top = B^\top A^\top,\ (A^\top)^\top = A,\ (A + B)^\top = A^\top + B^\top", "tr(C X')", "X", Mats);
-    public static readonly Rule TransposeInverse = R("transpose_inverse", @"(A^{-1})^\top = (A^\top)^{-1}", "a' inv(Y) a", "Y", Mats);
+    public static readonly Rule TransposeProduct = R("transpose_product", @"(AB)^\top = B^\top A^\top,\ (A^\top)^\top = A,\ (A + B)^\top = A^\top + B^\top", "tr(C' A' A X)", "X", Mats);
+    public static readonly Rule TransposeInverse = R("transpose_inverse", @"(A^{-1})^\top = (A^\top)^{-1}", "a' inv(Y S) a", "Y", Mats);
     public static readonly Rule Symmetric = R("symmetric", @"S^\top = S \text{ for symmetric } S", "a' inv(S) a", "a", Mats, "S symmetric (declared or of the form A A^\\top)");
     public static readonly Rule IndicatorPower = R("indicator_idempotent", @"W \odot W = W \text{ for } W \in \{0,1\}^{n\times m}", "norm(W .* (C - X))^2", "X", "W: n x m indicator; C: n x m; X: n x m", "W indicator");
     public static readonly Rule CombineLikeTerms = R("combine_like_terms", @"aM + bM = (a + b)M", "tr(X' X)", "X", Mats);
-    public static readonly Rule FactorCommon = R("factor_common", @"AB + AC = A(B + C),\ BA + CA = (B + C)A", "s tr(X X') + tr(X S X')", "X", Mats);
+    public static readonly Rule FactorCommon = R("factor_common", @"AB + AC = A(B + C),\ BA + CA = (B + C)A", "s tr(X' X) + tr(X' S X)", "X", Mats);
 
     public static IReadOnlyCollection<Rule> All => ByName.Values;
 

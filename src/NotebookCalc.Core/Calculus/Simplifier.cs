@@ -85,7 +85,14 @@ public static class Simplifier
             // Inside function arguments, write each sum in its simplest form too.
             if (rebuilt is Inverse or Trace or Det or LogDet or Elementwise or Norm or Softmax or SumAll or Frobenius or Power or HadamardDiv or DiagMatrix or DiagVector or Vec or Kron or JacobianAdjoint or Broadcast)
                 rebuilt = rebuilt.With(rebuilt.Children.Select(c => c is Add or Neg or Scale ? Full(c) : c).ToList());
-            if (rebuilt is Frobenius { L: var fl, R: var fr } && fl.IsScalar && fr.IsScalar) return Ops.Mul(fl, fr);
+            if (rebuilt is Frobenius { L: var fl, R: var fr })
+            {
+                if (fl.IsScalar && fr.IsScalar) return Ops.Mul(fl, fr);
+                if (fr is Identity) { Used.Add(Rules.TraceAsFrobenius.Name); return Normalize(new Trace(fl)); }
+                if (fl is Identity) { Used.Add(Rules.TraceAsFrobenius.Name); return Normalize(new Trace(fr)); }
+                if (fr is Ones) { Used.Add(Rules.SumAsFrobenius.Name); return Normalize(new SumAll(fl)); }
+                if (fl is Ones) { Used.Add(Rules.SumAsFrobenius.Name); return Normalize(new SumAll(fr)); }
+            }
             return rebuilt;
         }
 
@@ -98,7 +105,12 @@ public static class Simplifier
             {
                 case Transpose t: return Use(Rules.TransposeProduct.Name, t.A);
                 case MatMul m: return Use(Rules.TransposeProduct.Name, Ops.Mul(TransposeOf(m.R), TransposeOf(m.L)));
-                case Add s: return Use(Rules.TransposeProduct.Name, Ops.Add(TransposeOf(s.L), TransposeOf(s.R)));
+                case Add or Hadamard or HadamardDiv or HadamardPower or Elementwise or Broadcast or Power:
+                {
+                    // Pushed inside only when that shows the matrix is symmetric; (A − UVᵀ)ᵀ reads better than Aᵀ − VUᵀ.
+                    var pushed = PushedInside(a);
+                    return pushed == a ? Use(Rules.Symmetric.Name, a) : new Transpose(a);
+                }
                 case Neg n: return Ops.Neg(TransposeOf(n.A));
                 case Scale s: return Ops.Scale(s.Factor, TransposeOf(s.A));
                 case Divide d: return Ops.Div(TransposeOf(d.Numerator), d.Denominator);
@@ -107,12 +119,6 @@ public static class Simplifier
                 case ZeroMatrix z: return new ZeroMatrix(z.Shape.Transposed);
                 case Ones o: return new Ones(o.Shape.Transposed);
                 case DiagMatrix: return a;
-                case Broadcast b: return new Broadcast(b.Value, b.Shape.Transposed);
-                case Hadamard h: return new Hadamard(TransposeOf(h.L), TransposeOf(h.R));
-                case HadamardDiv h: return new HadamardDiv(TransposeOf(h.L), TransposeOf(h.R));
-                case HadamardPower h: return new HadamardPower(TransposeOf(h.A), h.Exponent);
-                case Elementwise f: return new Elementwise(f.Fn, TransposeOf(f.A));
-                case Power p: return new Power(TransposeOf(p.A), p.Exponent);
                 case Inverse i:
                 {
                     var inner = TransposeOf(i.A);
@@ -123,6 +129,18 @@ public static class Simplifier
                 default: return new Transpose(a);
             }
         }
+
+        private Expr PushedInside(Expr a) => a switch
+        {
+            Add s => Ops.Add(TransposeOf(s.L), TransposeOf(s.R)),
+            Broadcast b => new Broadcast(b.Value, b.Shape.Transposed),
+            Hadamard h => new Hadamard(TransposeOf(h.L), TransposeOf(h.R)),
+            HadamardDiv h => new HadamardDiv(TransposeOf(h.L), TransposeOf(h.R)),
+            HadamardPower h => new HadamardPower(TransposeOf(h.A), h.Exponent),
+            Elementwise f => new Elementwise(f.Fn, TransposeOf(f.A)),
+            Power p => new Power(TransposeOf(p.A), p.Exponent),
+            _ => new Transpose(a),
+        };
 
         /// <summary>Flattens a Hadamard product, merges equal factors into powers, and applies W ⊙ W = W for indicators.</summary>
         private Expr HadamardProduct(Expr e)
@@ -144,7 +162,7 @@ public static class Simplifier
                     default:
                     {
                         var n = Normalize(x);
-                        if (n is Hadamard or HadamardPower or HadamardDiv or Scale or Broadcast or Ones || (n is Neg && power == 1)) { Collect(n, power); break; }
+                        if (n != x && (n is Hadamard or HadamardPower or HadamardDiv or Scale or Broadcast or Ones || (n is Neg && power == 1))) { Collect(n, power); break; }
                         var i = factors.FindIndex(f => f.Base == n);
                         if (i >= 0) factors[i] = (n, factors[i].Power + power);
                         else factors.Add((n, power));
@@ -202,7 +220,7 @@ public static class Simplifier
                     }
                     var reciprocal = Monomial.Scalar(1);
                     var denominator = Full(d.Denominator);
-                    reciprocal.Scalars[TextPrinter.Print(denominator)] = (denominator, -1);
+                    reciprocal.Scalars[Key(denominator)] = (denominator, -1);
                     return Product(num, [reciprocal], e);
                 }
                 case Power p when p.IsScalar && p.A is not Number:
@@ -224,7 +242,7 @@ public static class Simplifier
         private static Monomial Atom(Expr e)
         {
             var m = new Monomial(1, new(StringComparer.Ordinal), [], e.Shape);
-            if (e.IsScalar) m.Scalars[TextPrinter.Print(e)] = (e, 1);
+            if (e.IsScalar) m.Scalars[Key(e)] = (e, 1);
             else m.Chain.Add(e);
             return m;
         }
@@ -252,7 +270,10 @@ public static class Simplifier
             return result;
         }
 
-        private static void AddScalarAtom(Monomial m, Expr atom) => AddScalar(m, TextPrinter.Print(atom), atom, 1);
+        private static void AddScalarAtom(Monomial m, Expr atom) => AddScalar(m, Key(atom), atom, 1);
+
+        /// <summary>Sort key of a scalar factor: plain symbols first (λ₁ tr(…), not tr(…) λ₁), then by text.</summary>
+        private static string Key(Expr atom) => (atom is Symbol ? "0" : "1") + TextPrinter.Print(atom);
 
         private static void AddScalar(Monomial m, string key, Expr atom, double exp)
         {
@@ -385,6 +406,9 @@ public static class Simplifier
             return result;
         }
 
+        /// <summary>2·(σ tr(…)) as (2 σ) tr(…), which prints as "2 sigma tr(…)" and re-parses to itself.</summary>
+        private static Expr PrependCoefficient(Expr k, Expr e) => e is Scale s ? new Scale(PrependCoefficient(k, s.Factor), s.A) : new Scale(k, e);
+
         private static Monomial StripScalars(Monomial m)
         {
             m.Scalars.Clear();
@@ -442,7 +466,7 @@ public static class Simplifier
             }
             else
             {
-                if (coef != 1) num = num is null ? new Number(coef) : new Scale(new Number(coef), num);
+                if (coef != 1) num = num is null ? new Number(coef) : PrependCoefficient(new Number(coef), num);
                 scalar = den is null ? num : new Divide(num ?? new Number(1), den);
             }
             Expr result;

@@ -165,6 +165,30 @@ public static class Evaluator
                 var v = V(u.V);
                 return M.Dense(Size(u.Target.Rows, b, source), Size(u.Target.Cols, b, source), v.ToColumnMajorArray());
             }
+            case Calculus.KronAdjoint k:
+            {
+                var c = V(k.Cotangent);
+                var other = V(k.Other);
+                var rows = Size(k.Target.Rows, b, source);
+                var cols = Size(k.Target.Cols, b, source);
+                var g = M.Dense(rows, cols);
+                if (k.IsLeft)
+                {
+                    // A is rows×cols, B = other is p×q; C is (rows·p)×(cols·q).
+                    int p = other.RowCount, q = other.ColumnCount;
+                    for (var i = 0; i < rows; i++)
+                        for (var j = 0; j < cols; j++)
+                            g[i, j] = c.SubMatrix(i * p, p, j * q, q).PointwiseMultiply(other).Enumerate().Sum();
+                }
+                else
+                {
+                    // A = other is r×s, B is rows×cols.
+                    for (var i = 0; i < other.RowCount; i++)
+                        for (var j = 0; j < other.ColumnCount; j++)
+                            g += other[i, j] * c.SubMatrix(i * rows, rows, j * cols, cols);
+                }
+                return g;
+            }
             case Calculus.JacobianAdjoint or Calculus.JacobianApply or Calculus.Differential:
                 throw Fail(source, "MC3005", "A Jacobian tensor of an opaque function has no numeric value.",
                     "Replace the opaque function by a concrete one (for example softmax(…)) to check numerically.");

@@ -165,6 +165,13 @@ public static class LatexPrinter
                 Write(sb, j.Cotangent, Frob + 1);
                 sb.Append(" : ").Append(Jacobian(j.Function, j.Arg));
                 break;
+            case Calculus.KronAdjoint k:
+                sb.Append(k.IsLeft ? "\\mathcal{K}_{1}\\left(" : "\\mathcal{K}_{2}\\left(");
+                Write(sb, k.Cotangent, 0);
+                sb.Append(", ");
+                Write(sb, k.Other, 0);
+                sb.Append("\\right)");
+                break;
             case Calculus.Unvec u: Call(sb, "\\operatorname{vec}^{-1}", u.V); break;
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
         }

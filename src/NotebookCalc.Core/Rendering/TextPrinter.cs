@@ -125,6 +125,13 @@ public static class TextPrinter
                 sb.Append($" : d{j.Function}/d{TextPrinter.Print(j.Arg)}");
                 break;
             case Calculus.Unvec u: Call(sb, "unvec", u.V); break;
+            case Calculus.KronAdjoint k:
+                sb.Append(k.IsLeft ? "kron_adjoint_left(" : "kron_adjoint_right(");
+                Write(sb, k.Cotangent, 0);
+                sb.Append(", ");
+                Write(sb, k.Other, 0);
+                sb.Append(')');
+                break;
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
         }
     }
