@@ -172,10 +172,7 @@ public static class Cli
                 "Pass a JSON file such as values.json containing {\"W\": [[1,2],[3,4]]}."));
         }
         var values = ValuesFile.Parse(json, valuesPath);
-        // Symbols that are not declared take their shape from the value given (concrete dimensions).
-        scope = scope.With(values.Where(v => !scope.TryGet(v.Key, out _)).Select(v =>
-            new Declaration(v.Key, new Shape(Dim.Of(v.Value.RowCount), Dim.Of(v.Value.ColumnCount)), SymbolProps.None, default)));
-        var e = MatCalc.Parse(text, scope);
+        var e = MatCalc.Parse(text, WithValueShapes(scope, values));
         var result = e.Evaluate(values);
         if (result.Enumerate().Any(v => !double.IsFinite(v)))
             throw new MatcalcException(text, Diagnostic.Error("MC3008", new TextSpan(0, text.Length),
@@ -199,6 +196,11 @@ public static class Cli
         if (shape.Cols.IsOne) return new JsonArray(m.Column(0).Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
         return new JsonArray(m.EnumerateRows().Select(r => (JsonNode)new JsonArray(r.Select(v => (JsonNode)JsonValue.Create(v)).ToArray())).ToArray());
     }
+
+    /// <summary>Symbols that are not declared take their shape from the value given (concrete dimensions).</summary>
+    private static Scope WithValueShapes(Scope scope, IReadOnlyDictionary<string, Matrix<double>> values) =>
+        scope.With(values.Where(v => !scope.TryGet(v.Key, out _)).Select(v =>
+            new Declaration(v.Key, new Shape(Dim.Of(v.Value.RowCount), Dim.Of(v.Value.ColumnCount)), SymbolProps.None, default)));
 
     private static Option<string> WrtOption() => new("--wrt") { Description = "The variable to differentiate with respect to.", Required = true };
 
@@ -227,9 +229,11 @@ public static class Cli
             {
                 Method = r.GetValue(method)!, Check = r.GetValue(check) == "on", Seed = r.GetValue(seed), Dims = ParseDims(r.GetValue(dims)),
             };
-            var result = MatrixCalculus.Gradient(MatCalc.Parse(r.GetValue(expr)!, Scope.Parse(r.GetValue(where))), r.GetValue(wrt)!, options);
-            Matrix<double>? value = null;
-            if (r.GetValue(at) is { } path) value = MatrixCalculus.EvaluateAt(result, ReadValues(path));
+            var scope = Scope.Parse(r.GetValue(where));
+            var values = r.GetValue(at) is { } path ? ReadValues(path) : null;
+            if (values is not null) scope = WithValueShapes(scope, values);
+            var result = MatrixCalculus.Gradient(MatCalc.Parse(r.GetValue(expr)!, scope), r.GetValue(wrt)!, options);
+            var value = values is null ? null : MatrixCalculus.EvaluateAt(result, values);
             switch (r.GetValue(format))
             {
                 case "json": stdout.WriteLine(ToJson(GradientJson(result, value))); break;

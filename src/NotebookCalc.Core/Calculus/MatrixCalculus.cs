@@ -126,7 +126,7 @@ public static class MatrixCalculus
         {
             var d = ex.Diagnostics[0];
             return new ClaimReport(false, $"wrong: the claim is not even well-shaped — {d.Message}", truth, null, "shape check", null,
-                SquareHint(f, x, claimText), ex.Diagnostics);
+                SquareHint(f, wrt, claimText, options), ex.Diagnostics);
         }
         if (claim.Shape != x.Shape)
             return new ClaimReport(false,
@@ -153,11 +153,29 @@ public static class MatrixCalculus
         return new ClaimReport(false, "wrong: it differs from the derived gradient on a random instance", truth, claim.Expr, "numeric", counter, hints, []);
     }
 
-    private static IReadOnlyList<string> SquareHint(Expression f, Symbol x, string claimText)
+    /// <summary>For an ill-shaped claim: would it be well-shaped, and right, if every dimension were the same (all square)?</summary>
+    private static IReadOnlyList<string> SquareHint(Expression f, string wrt, string claimText, GradientOptions options)
     {
         var dims = f.Symbols.SelectMany(s => s.Shape.Rows.Names().Concat(s.Shape.Cols.Names())).Distinct().ToList();
         if (dims.Count < 2) return [];
-        return [$"The claim only makes sense if the dimensions {string.Join(", ", dims)} are equal (all matrices square); even then it must agree with ∂f/∂{x.Name} — check it with square declarations."];
+        var n = Dim.Of(dims[0]);
+        Dim Square(Dim d) => d is NamedDim ? n : d;
+        var scope = f.Scope.With(f.Symbols.Select(s => new Declaration(s.Name, new Shape(Square(s.Shape.Rows), Square(s.Shape.Cols)), s.Props, default)))
+            .With(f.Scope.Declarations.Where(d => d.IsFunction).Select(d => d with { Shape = new Shape(Square(d.Shape.Rows), Square(d.Shape.Cols)) }));
+        var list = string.Join(", ", dims);
+        try
+        {
+            var square = MatCalc.Parse(f.Source, scope);
+            var report = Check(square, wrt, claimText, options);
+            return report.Right
+                ? [$"The claim is right only when the dimensions {list} are all equal (square matrices)."]
+                : [$"Even with the dimensions {list} all equal (square matrices) the claim is {report.Verdict}." +
+                   (report.Counterexample is null ? "" : "\n" + Describe(report.Counterexample, wrt))];
+        }
+        catch (MatcalcException)
+        {
+            return [$"The claim does not fit the shapes even when the dimensions {list} are all equal."];
+        }
     }
 
     private static Counterexample? FindCounterexample(IReadOnlyList<Symbol> symbols, Expr truth, Expr claim, string source, int seed,
@@ -189,12 +207,20 @@ public static class MatrixCalculus
         return null;
     }
 
-    public static string Describe(Counterexample c)
+    public static string Describe(Counterexample c, string variable = "X")
     {
         var sb = new System.Text.StringBuilder();
         sb.Append($"Counterexample (seed {c.Seed}; {string.Join(", ", c.Sizes.Select(p => $"{p.Key}={p.Value}"))}):");
+        foreach (var (name, value) in c.Values.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (value.RowCount > 6 || value.ColumnCount > 6) { sb.Append($"\n  {name} = ({value.RowCount}×{value.ColumnCount} matrix; see --format json)"); continue; }
+            var text = MatrixText.Format(value, 4).Split('\n');
+            sb.Append($"\n  {name} = ").Append(text[0]);
+            foreach (var line in text.Skip(1)) sb.Append("\n  ").Append(new string(' ', name.Length + 3)).Append(line);
+        }
+        sb.Append("\n  entries that differ most:");
         foreach (var (i, j, e, cl) in c.Differences)
-            sb.Append(CultureInfo.InvariantCulture, $"\n  entry ({i + 1},{j + 1}): ∂f/∂X = {MatrixText.Number(e)}, claim = {MatrixText.Number(cl)} (differs by {MatrixText.Number(cl - e)})");
+            sb.Append(CultureInfo.InvariantCulture, $"\n  ({i + 1},{j + 1}): ∂f/∂{variable} = {MatrixText.Number(e)}, claim = {MatrixText.Number(cl)} (off by {MatrixText.Number(cl - e)})");
         return sb.ToString();
     }
 }

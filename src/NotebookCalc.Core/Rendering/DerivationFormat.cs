@@ -70,7 +70,7 @@ public static class DerivationFormat
         sb.Append("claim: ").AppendLine(c.Claim is null ? "(not well-shaped)" : TextPrinter.Print(c.Claim));
         sb.Append("verdict: ").AppendLine(c.Verdict);
         sb.Append($"∂f/∂{variable} = ").AppendLine(TextPrinter.Print(c.Gradient));
-        if (c.Counterexample is not null) sb.AppendLine(MatrixCalculus.Describe(c.Counterexample));
+        if (c.Counterexample is not null) sb.AppendLine(MatrixCalculus.Describe(c.Counterexample, variable));
         foreach (var d in c.ClaimDiagnostics) sb.Append("  ").AppendLine(d.Message + (d.Hint is null ? "" : $" ({d.Hint})"));
         foreach (var h in c.Hints) sb.Append("hint: ").AppendLine(h);
         return sb.ToString().TrimEnd('\n', '\r');
