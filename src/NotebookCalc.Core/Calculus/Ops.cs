@@ -40,6 +40,7 @@ public static class Ops
         Number n => Num(-n.Value),
         Neg n => n.A,
         ZeroMatrix => a,
+        Broadcast b => new Broadcast(Neg(b.Value), b.Shape), // as the parser builds A - s
         Scale { Factor: Number n } s => Scale(Num(-n.Value), s.A),
         _ => new Neg(a),
     };

@@ -210,6 +210,7 @@ public static class Simplifier
                 case Divide d:
                 {
                     var num = Expand(d.Numerator);
+                    if (d.Denominator is Number { Value: 0 }) return [Atom(e)];
                     if (d.Denominator is Number k) return num.Select(m => m.Clone(m.Coef / k.Value)).ToList();
                     var den = Expand(d.Denominator);
                     if (den.Count == 1 && den[0].Chain.Count == 0 && den[0].Coef != 0)
@@ -235,6 +236,9 @@ public static class Simplifier
                     return [Atom(e)];
                 }
                 case Identity: return [new Monomial(1, new(StringComparer.Ordinal), [], e.Shape)];
+                case Broadcast b:
+                    // s𝟙 as a factor of a product is s times the all-ones matrix (printed bare it would read as a scalar).
+                    return Product(Expand(b.Value), [Atom(new Ones(b.Shape))], e);
                 default: return [Atom(e)];
             }
         }
@@ -347,7 +351,8 @@ public static class Simplifier
             return first <= 0 ? monos : monos.Skip(first).Take(1).Concat(monos.Where((_, i) => i != first));
         }
 
-        private static Expr AddTerm(Expr acc, Expr term) => term is Neg n ? new Add(acc, new Neg(n.A)) : Ops.Add(acc, term);
+        private static Expr AddTerm(Expr acc, Expr term) =>
+            term is Neg n && acc.IsScalar == term.IsScalar ? new Add(acc, new Neg(n.A)) : Ops.Add(acc, term);
 
         /// <summary>
         /// P (Σ ±rest_i) S for the longest common prefix P and suffix S of the chains, preferring factors that leave every
@@ -401,8 +406,8 @@ public static class Simplifier
                 inner = inner is null ? term : AddTerm(inner, term);
             }
             Expr result = inner!;
-            if (head.Count > 0) result = new MatMul(ChainExpr(head), result);
-            if (tail.Count > 0) result = Ops.Mul(result, ChainExpr(tail));
+            if (head.Count > 0) result = result.IsScalar ? Ops.Scale(result, ChainExpr(head)) : new MatMul(ChainExpr(head), result);
+            if (tail.Count > 0) result = result.IsScalar ? Ops.Scale(result, ChainExpr(tail)) : new MatMul(result, ChainExpr(tail));
             return result;
         }
 

@@ -50,8 +50,13 @@ public static class LatexPrinter
         _ => TextPrinter.Level(e),
     };
 
-    private static void Write(StringBuilder sb, Expr e, int minLevel, bool notFirst = false)
+    private static void Write(StringBuilder sb, Expr e, int minLevel, bool notFirst = false, bool bare = false)
     {
+        if (e is Broadcast b && bare)
+        {
+            Write(sb, b.Value, minLevel, notFirst);
+            return;
+        }
         var level = Level(e);
         var paren = level < minLevel || (notFirst && TextPrinter.StartsWithMinus(e) && level < Atom);
         if (paren) sb.Append("\\left(");
@@ -68,9 +73,12 @@ public static class LatexPrinter
             case Identity: sb.Append('I'); break;
             case ZeroMatrix: sb.Append('0'); break;
             case Ones: sb.Append("\\mathbf{1}"); break;
-            case Broadcast b: WriteCore(sb, b.Value); break;
+            case Broadcast b:
+                Write(sb, b.Value, Prod);
+                sb.Append("\\,\\mathbf{1}");
+                break;
             case Add a:
-                Write(sb, a.L, Sum);
+                Write(sb, a.L, Sum, bare: true);
                 switch (a.R)
                 {
                     case Neg n:
@@ -83,9 +91,13 @@ public static class LatexPrinter
                     case Broadcast { Value: Number { Value: < 0 } bn }:
                         sb.Append(" - ").Append(Number(-bn.Value));
                         break;
+                    case Broadcast { Value: Neg bn }:
+                        sb.Append(" - ");
+                        Write(sb, bn.A, Sum + 1, notFirst: true);
+                        break;
                     default:
                         sb.Append(" + ");
-                        Write(sb, a.R, Sum + 1, notFirst: true);
+                        Write(sb, a.R, Sum + 1, notFirst: true, bare: true);
                         break;
                 }
                 break;
@@ -103,8 +115,8 @@ public static class LatexPrinter
                 Write(sb, d.Denominator, 0);
                 sb.Append('}');
                 break;
-            case Hadamard h: Infix(sb, h.L, " \\odot ", h.R, Prod); break;
-            case HadamardDiv h: Infix(sb, h.L, " \\oslash ", h.R, Prod); break;
+            case Hadamard h: Infix(sb, h.L, " \\odot ", h.R, Prod, broadcast: true); break;
+            case HadamardDiv h: Infix(sb, h.L, " \\oslash ", h.R, Prod, broadcast: true); break;
             case Transpose { A: Inverse inv }:
                 Write(sb, inv.A, Atom);
                 sb.Append("^{-\\top}");
@@ -206,11 +218,11 @@ public static class LatexPrinter
         sb.Append("\\right)");
     }
 
-    private static void Infix(StringBuilder sb, Expr l, string op, Expr r, int level)
+    private static void Infix(StringBuilder sb, Expr l, string op, Expr r, int level, bool broadcast = false)
     {
-        Write(sb, l, level);
+        Write(sb, l, level, bare: broadcast);
         sb.Append(op);
-        Write(sb, r, level + 1, notFirst: true);
+        Write(sb, r, level + 1, notFirst: true, bare: broadcast);
     }
 
     private static void Juxtapose(StringBuilder sb, Expr l, Expr r)

@@ -27,7 +27,7 @@ public static class TextPrinter
         MatMul or Scale or Divide or Hadamard or HadamardDiv => Prod,
         Neg => Unary,
         Number n => n.Value < 0 ? Unary : Atom,
-        Broadcast b => Level(b.Value),
+        Broadcast => Prod,
         Transpose or Power or HadamardPower => Postfix,
         _ => Atom,
     };
@@ -43,8 +43,14 @@ public static class TextPrinter
         _ => false,
     };
 
-    private static void Write(StringBuilder sb, Expr e, int minLevel, bool notFirst = false)
+    /// <param name="bare">The operand of + - .* ./, where a broadcast scalar is written bare (the parser broadcasts it back).</param>
+    private static void Write(StringBuilder sb, Expr e, int minLevel, bool notFirst = false, bool bare = false)
     {
+        if (e is Broadcast b && bare)
+        {
+            Write(sb, b.Value, minLevel, notFirst);
+            return;
+        }
         var level = Level(e);
         var paren = level < minLevel || (notFirst && StartsWithMinus(e) && level < Atom);
         if (paren) sb.Append('(');
@@ -61,9 +67,14 @@ public static class TextPrinter
             case Identity i: sb.Append(i.Dimension is ProductDim ? "I" : $"I_{i.Dimension}"); break;
             case ZeroMatrix z: sb.Append($"zeros({z.Shape.Rows}, {z.Shape.Cols})"); break;
             case Ones o: sb.Append(o.Shape.Cols.IsOne ? $"ones({o.Shape.Rows})" : $"ones({o.Shape.Rows}, {o.Shape.Cols})"); break;
-            case Broadcast b: WriteCore(sb, b.Value); break;
+            case Broadcast b:
+                // Bare only where the parser broadcasts (operands of + - .* ./); elsewhere the all-ones matrix is explicit.
+                sb.Append('(');
+                Write(sb, b.Value, 0);
+                sb.Append(b.Shape.Cols.IsOne ? $") ones({b.Shape.Rows})" : $") ones({b.Shape.Rows}, {b.Shape.Cols})");
+                break;
             case Add a:
-                Write(sb, a.L, Sum);
+                Write(sb, a.L, Sum, bare: true);
                 switch (a.R)
                 {
                     case Neg n:
@@ -76,9 +87,13 @@ public static class TextPrinter
                     case Broadcast { Value: Number { Value: < 0 } bn }:
                         sb.Append(" - ").Append(FormatNumber(-bn.Value));
                         break;
+                    case Broadcast { Value: Neg bn }:
+                        sb.Append(" - ");
+                        Write(sb, bn.A, Sum + 1, notFirst: true);
+                        break;
                     default:
                         sb.Append(" + ");
-                        Write(sb, a.R, Sum + 1, notFirst: true);
+                        Write(sb, a.R, Sum + 1, notFirst: true, bare: true);
                         break;
                 }
                 break;
@@ -90,8 +105,8 @@ public static class TextPrinter
             case MatMul m: Juxtapose(sb, m.L, m.R); break;
             case Scale s: Juxtapose(sb, s.Factor, s.A); break;
             case Divide d: Infix(sb, d.Numerator, " / ", d.Denominator, Prod); break;
-            case Hadamard h: Infix(sb, h.L, " .* ", h.R, Prod); break;
-            case HadamardDiv h: Infix(sb, h.L, " ./ ", h.R, Prod); break;
+            case Hadamard h: Infix(sb, h.L, " .* ", h.R, Prod, broadcast: true); break;
+            case HadamardDiv h: Infix(sb, h.L, " ./ ", h.R, Prod, broadcast: true); break;
             case Transpose t: Write(sb, t.A, Postfix); sb.Append('\''); break;
             case Power p: Write(sb, p.A, Postfix + 1); sb.Append('^').Append(FormatNumber(p.Exponent)); break;
             case HadamardPower p: Write(sb, p.A, Postfix + 1); sb.Append(".^").Append(FormatNumber(p.Exponent)); break;
@@ -145,11 +160,11 @@ public static class TextPrinter
         sb.Append(')');
     }
 
-    private static void Infix(StringBuilder sb, Expr l, string op, Expr r, int level)
+    private static void Infix(StringBuilder sb, Expr l, string op, Expr r, int level, bool broadcast = false)
     {
-        Write(sb, l, level);
+        Write(sb, l, level, bare: broadcast);
         sb.Append(op);
-        Write(sb, r, level + 1, notFirst: true);
+        Write(sb, r, level + 1, notFirst: true, bare: broadcast);
     }
 
     private static void Juxtapose(StringBuilder sb, Expr l, Expr r)
