@@ -82,6 +82,17 @@ Task("Example")
     if (exit != 0) throw new Exception($"matcalc example failed with exit code {exit}");
 });
 
+Task("Bench")
+    .Does(() =>
+{
+    // BenchmarkDotNet: per seed problem (parse + derivation + simplification + check) and scaling with expression size.
+    // Results (markdown/CSV) land in artifacts/bench/results.
+    var filter = Argument("filter", "*");
+    DotNetRun("./bench/NotebookCalc.Bench/NotebookCalc.Bench.csproj", new ProcessArgumentBuilder()
+        .Append("--filter").AppendQuoted(filter).Append("--artifacts").AppendQuoted(artifacts.Combine("bench").FullPath),
+        new DotNetRunSettings { Configuration = "Release" });
+});
+
 Task("Default")
     .IsDependentOn("Test")
     .IsDependentOn("Pack")

@@ -62,7 +62,16 @@ public sealed class DifferentialMethod
     private static bool HasPending(Expr e, Symbol x) =>
         e.DescendantsAndSelf().Any(n => n is Differential d && d.Of != x);
 
-    private bool Contains(Expr e) => e.DescendantsAndSelf().Any(n => n is Symbol s && s.Name == _x.Name);
+    private readonly Dictionary<Expr, bool> _contains = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Whether e depends on the variable (memoised per node, so a derivation stays near-linear in the tree size).</summary>
+    private bool Contains(Expr e)
+    {
+        if (_contains.TryGetValue(e, out var known)) return known;
+        var result = e is Symbol s ? s.Name == _x.Name : e.Children.Any(Contains);
+        _contains[e] = result;
+        return result;
+    }
 
     /// <summary>The top-level terms of a sum.</summary>
     internal static IEnumerable<Expr> Terms(Expr e)
@@ -129,7 +138,9 @@ public sealed class DifferentialMethod
         if (!Contains(a)) return D(a);
         switch (a)
         {
-            case Add s: return Use(Rules.DSum, Ops.Add(D(s.L), D(s.R)));
+            case Add:
+                // d of a whole sum in one step: d(a + b + c) = da + db + dc.
+                return Use(Rules.DSum, Ops.Sum(Summands(a).Select(t => t.Negated ? Ops.Neg(D(t.Term)) : D(t.Term)), a.Shape));
             case Neg n: return Use(Rules.DNeg, Ops.Neg(D(n.A)));
             case MatMul m: return Use(Rules.DProduct, Ops.Add(Ops.Mul(D(m.L), m.R), Ops.Mul(m.L, D(m.R))));
             case Scale s: return Use(Rules.DScale, Ops.Add(Ops.Scale(D(s.Factor), s.A), Ops.Scale(s.Factor, D(s.A))));
@@ -178,6 +189,26 @@ public sealed class DifferentialMethod
             case OpaqueCall c: return Use(Rules.DOpaque, new JacobianApply(c.Function, c.Arg, D(c.Arg), c.Shape));
             default:
                 throw new UnsupportedConstructException($"no differential rule for {a.GetType().Name} ({TextPrinter.Print(a)})");
+        }
+    }
+
+    private static IEnumerable<(Expr Term, bool Negated)> Summands(Expr e)
+    {
+        var stack = new Stack<(Expr, bool)>();
+        stack.Push((e, false));
+        while (stack.Count > 0)
+        {
+            var (x, neg) = stack.Pop();
+            switch (x)
+            {
+                case Add a:
+                    stack.Push((a.R, neg));
+                    stack.Push((a.L, neg));
+                    break;
+                default:
+                    yield return (x, neg);
+                    break;
+            }
         }
     }
 

@@ -291,16 +291,22 @@ public static class Simplifier
         private List<Monomial> Combine(List<Monomial> monos)
         {
             var result = new List<Monomial>();
+            var index = new Dictionary<(string, string, Shape), Monomial>();
             foreach (var m in monos)
             {
                 if (m.Coef == 0) continue;
-                var same = result.FindIndex(r => r.ScalarKey == m.ScalarKey && r.ChainKey == m.ChainKey && r.Shape == m.Shape);
-                if (same >= 0)
+                var key = (m.ScalarKey, m.ChainKey, m.Shape);
+                if (index.TryGetValue(key, out var same))
                 {
                     Used.Add(Rules.CombineLikeTerms.Name);
-                    result[same].Coef += m.Coef;
+                    same.Coef += m.Coef;
                 }
-                else result.Add(m.Clone());
+                else
+                {
+                    var copy = m.Clone();
+                    index[key] = copy;
+                    result.Add(copy);
+                }
             }
             result.RemoveAll(m => Math.Abs(m.Coef) < 1e-300);
             return result;
