@@ -42,3 +42,9 @@ public sealed record KronAdjoint(Expr Cotangent, Expr Other, bool IsLeft, Shape 
     public override Shape Shape { get; } = Target;
     public override Expr WithArgs(Expr left, Expr right) => new KronAdjoint(left, right, IsLeft, Target);
 }
+
+/// <summary>O(ε^k): the terms of order k and higher that a first-order expansion drops (display only).</summary>
+public sealed record Order(int Power) : LeafExpr
+{
+    public override Shape Shape { get; } = Shape.Scalar;
+}

@@ -6,9 +6,16 @@ namespace NotebookCalc.Calculus;
 /// <summary>One line of a derivation: <c>Lhs = Expression</c>, justified by the named rules.</summary>
 public sealed record DerivationStep(string LhsLatex, string LhsText, Expr Expression, IReadOnlyList<string> Rules, string? Note = null)
 {
-    public string Latex => $"{LhsLatex} = {LatexPrinter.Print(Expression)}";
+    /// <summary>Right-hand side written out by hand when it is not a single expression (e.g. "tr(GᵀE_ij) = G_ij").</summary>
+    public string? RhsLatex { get; init; }
 
-    public string Text => $"{LhsText} = {TextPrinter.Print(Expression)}";
+    public string? RhsText { get; init; }
+
+    public string RightLatex => RhsLatex ?? LatexPrinter.Print(Expression);
+
+    public string Latex => $"{LhsLatex} = {RightLatex}";
+
+    public string Text => $"{LhsText} = {RhsText ?? TextPrinter.Print(Expression)}";
 
     /// <summary>The rules' names joined for display (the first is the main one).</summary>
     public string Rule => string.Join(", ", Rules);

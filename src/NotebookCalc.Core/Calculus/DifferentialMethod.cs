@@ -38,7 +38,9 @@ public sealed class DifferentialMethod
         var terms = Terms(df).ToList();
         m._used.Clear();
         // Each G_i is shown tidied (the simplifier only rewrites to equal values); the rules it used are listed with the step.
-        var raw = terms.Select(t => m.Adjoint(new Number(1), t)).Where(g => !Ops.IsZero(g)).ToList();
+        var form = new FrobeniusForm(x, e => e is Differential, traceNames: false);
+        var raw = terms.Select(t => form.Adjoint(new Number(1), t)).Where(g => !Ops.IsZero(g)).ToList();
+        m._used.UnionWith(form.Used);
         var tidyRules = new SortedSet<string>(StringComparer.Ordinal);
         var contributions = raw.Select(g => { var s = Simplifier.Simplify(g, out var r); tidyRules.UnionWith(r); return s; }).ToList();
         var dX = new Differential(x);
@@ -238,87 +240,5 @@ public sealed class DifferentialMethod
             ElementwiseFn.Cos => Ops.Neg(Ops.Had(Fn(ElementwiseFn.Sin, u), du)),
             _ => throw new UnsupportedConstructException(e.Fn.ToString()),
         };
-    }
-
-    // ───────────── C : T  →  G : dX ─────────────
-
-    /// <summary>The G with C : T = G : dX, for T linear in dX (C has the shape of T).</summary>
-    private Expr Adjoint(Expr c, Expr t)
-    {
-        if (!t.DescendantsAndSelf().Any(n => n is Differential)) return Ops.Zero(_x.Shape);
-        bool Has(Expr e) => e.DescendantsAndSelf().Any(n => n is Differential);
-        switch (t)
-        {
-            case Differential:
-                return c.IsScalar && !_x.IsScalar ? throw new InvalidOperationException("shape") : c;
-            case Add a:
-                return Ops.Add(Adjoint(c, a.L), Adjoint(c, a.R));
-            case Neg n:
-                return Adjoint(Ops.Neg(c), n.A);
-            case Broadcast b:
-                _used.Add(Rules.FrobeniusBroadcast.Name);
-                return Adjoint(c.IsScalar ? c : new SumAll(c), b.Value);
-            case MatMul m when Has(m.R):
-                _used.Add(Rules.FrobeniusMulLeft.Name);
-                return Adjoint(Ops.Mul(Ops.T(m.L), c), m.R);
-            case MatMul m:
-                _used.Add(Rules.FrobeniusMulRight.Name);
-                return Adjoint(Ops.Mul(c, Ops.T(m.R)), m.L);
-            case Scale s when Has(s.A):
-                _used.Add(Rules.FrobeniusScalar.Name);
-                return Adjoint(Ops.Scale(s.Factor, c), s.A);
-            case Scale s:
-                _used.Add(Rules.FrobeniusScalar.Name);
-                return Adjoint(Ops.Frob(c, s.A), s.Factor);
-            case Divide q:
-                _used.Add(Rules.FrobeniusScalar.Name);
-                return Adjoint(Ops.Div(c, q.Denominator), q.Numerator);
-            case Transpose tr:
-                _used.Add(Rules.FrobeniusTranspose.Name);
-                return Adjoint(Ops.T(c), tr.A);
-            case Hadamard h when Has(h.R):
-                _used.Add(Rules.FrobeniusHadamard.Name);
-                return Adjoint(Ops.Had(c, h.L), h.R);
-            case Hadamard h:
-                _used.Add(Rules.FrobeniusHadamard.Name);
-                return Adjoint(Ops.Had(c, h.R), h.L);
-            case HadamardDiv hd when !Has(hd.R):
-                _used.Add(Rules.FrobeniusHadamardDiv.Name);
-                return Adjoint(Ops.HadDiv(c, hd.R), hd.L);
-            case Frobenius f when Has(f.R):
-                _used.Add(Rules.FrobeniusSymmetry.Name);
-                return Adjoint(Ops.Scale(c, f.L), f.R);
-            case Frobenius f:
-                return Adjoint(Ops.Scale(c, f.R), f.L);
-            case Trace tr:
-                _used.Add(Rules.TraceAsFrobenius.Name);
-                return Adjoint(Ops.Scale(c, new Identity(tr.A.Shape.Rows)), tr.A);
-            case SumAll s:
-                _used.Add(Rules.SumAsFrobenius.Name);
-                return Adjoint(Ops.Scale(c, new Ones(s.A.Shape)), s.A);
-            case DiagMatrix dm:
-                _used.Add(Rules.FrobeniusDiag.Name);
-                return Adjoint(new DiagVector(c), dm.A);
-            case DiagVector dv:
-                _used.Add(Rules.FrobeniusDiag.Name);
-                return Adjoint(new DiagMatrix(c), dv.A);
-            case Vec v:
-                _used.Add(Rules.FrobeniusVec.Name);
-                return Adjoint(new Unvec(c, v.A.Shape), v.A);
-            case Unvec u:
-                _used.Add(Rules.FrobeniusVec.Name);
-                return Adjoint(new Vec(c), u.V);
-            case JacobianApply j:
-                _used.Add(Rules.FrobeniusJacobian.Name);
-                return Adjoint(new JacobianAdjoint(j.Function, j.Arg, c), j.Direction);
-            case Kron k when Has(k.L):
-                _used.Add(Rules.FrobeniusKron.Name);
-                return Adjoint(new KronAdjoint(c, k.R, IsLeft: true, k.L.Shape), k.L);
-            case Kron k:
-                _used.Add(Rules.FrobeniusKron.Name);
-                return Adjoint(new KronAdjoint(c, k.L, IsLeft: false, k.R.Shape), k.R);
-            default:
-                throw new UnsupportedConstructException($"cannot move {t.GetType().Name} out of a Frobenius product");
-        }
     }
 }

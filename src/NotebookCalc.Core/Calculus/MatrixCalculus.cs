@@ -45,7 +45,25 @@ public sealed record Counterexample(int Seed, IReadOnlyDictionary<string, int> S
 /// <summary>The library entry point for derivatives: <c>MatrixCalculus.Gradient("tr(W W')", "W", "W: n x m")</c>.</summary>
 public static class MatrixCalculus
 {
-    public static readonly string[] MethodNames = [DifferentialMethod.Name];
+    /// <summary>The methods in display order: Gâteaux, index notation, differential.</summary>
+    public static readonly string[] MethodNames = [GateauxMethod.Name, DifferentialMethod.Name];
+
+    private static Derivation Run(string method, Expr f, Symbol x)
+    {
+        try
+        {
+            return method switch
+            {
+                GateauxMethod.Name => GateauxMethod.Derive(f, x),
+                DifferentialMethod.Name => DifferentialMethod.Derive(f, x),
+                _ => throw new UnsupportedConstructException($"unknown method {method}"),
+            };
+        }
+        catch (UnsupportedConstructException ex)
+        {
+            return new Derivation(method, [], null, ex.Message);
+        }
+    }
 
     public static GradientResult Gradient(string expr, string wrt, string? where = null, GradientOptions? options = null) =>
         Gradient(MatCalc.Parse(expr, where), wrt, options);
@@ -54,28 +72,50 @@ public static class MatrixCalculus
     {
         options ??= new GradientOptions();
         var x = Variable(f, wrt);
-        if (options.Method is not ("all" or DifferentialMethod.Name))
+        if (options.Method != "all" && !MethodNames.Contains(options.Method))
             throw new MatcalcException(options.Method, Diagnostic.Error("MC2004", new TextSpan(0, options.Method.Length),
-                $"The {options.Method} method is not available in this version.", "Use --method differential (or all)."));
-        var methods = new List<Derivation>();
-        try
-        {
-            methods.Add(DifferentialMethod.Derive(f.Expr, x));
-        }
-        catch (UnsupportedConstructException ex)
-        {
-            methods.Add(new Derivation(DifferentialMethod.Name, [], null, ex.Message));
-        }
+                $"The {options.Method} method is not available in this version.", $"Use --method {string.Join(", ", MethodNames)} or all."));
+        var methods = (options.Method == "all" ? MethodNames : [options.Method]).Select(m => Run(m, f.Expr, x)).ToList();
         var succeeded = methods.Where(m => m.Succeeded).ToList();
         if (succeeded.Count == 0)
             throw new MatcalcException(f.Source, Diagnostic.Error("MC2003", new TextSpan(0, f.Source.Length),
                 $"No method could differentiate this function: {string.Join("; ", methods.Select(m => $"{m.Method}: {m.Unsupported}"))}.",
                 "Rewrite the construct (for example with tr/Frobenius products), or differentiate with respect to another variable."));
-        var gradient = succeeded[0].Gradient!;
-        var agree = succeeded.All(m => m.Gradient == gradient);
-        var basis = succeeded.Count == 1 ? "one method" : agree ? "symbolic" : "numeric";
+        // The common result is the differential method's when it succeeded (it is the most general), else the first.
+        var gradient = (succeeded.FirstOrDefault(m => m.Method == DifferentialMethod.Name) ?? succeeded[0]).Gradient!;
+        var (agree, basis) = Agreement(f, succeeded, gradient, options.Seed);
         var check = options.Check ? GradientCheck.Run(f, x, gradient, options.Seed, options.Dims) : null;
         return new GradientResult(f, x, methods, gradient, agree, basis, check);
+    }
+
+    /// <summary>
+    /// The methods agree when their simplified gradients are the same tree; otherwise they are compared numerically on
+    /// three random instances (the basis says which). Opaque functions can only be compared symbolically.
+    /// </summary>
+    private static (bool Agree, string Basis) Agreement(Expression f, IReadOnlyList<Derivation> succeeded, Expr gradient, int seed)
+    {
+        if (succeeded.Count < 2) return (true, "one method");
+        if (succeeded.All(m => m.Gradient == gradient)) return (true, "symbolic");
+        if (succeeded.Any(m => m.Gradient!.DescendantsAndSelf().Any(e => e is JacobianAdjoint or OpaqueCall)))
+            return (false, "symbolic (the opaque function cannot be evaluated)");
+        var symbols = f.Symbols.Concat(succeeded.SelectMany(m => m.Gradient!.DescendantsAndSelf().OfType<Symbol>())).DistinctBy(s => s.Name).ToList();
+        var compared = 0;
+        for (var k = 0; k < 6 && compared < 3; k++)
+        {
+            try
+            {
+                var b = Sampler.Sample(symbols, seed + 101 * k);
+                var reference = Evaluator.Evaluate(gradient, b, f.Source);
+                foreach (var m in succeeded)
+                {
+                    var v = Evaluator.Evaluate(m.Gradient!, b, f.Source);
+                    if ((v - reference).FrobeniusNorm() > 1e-8 * Math.Max(1, reference.FrobeniusNorm())) return (false, "numeric");
+                }
+                compared++;
+            }
+            catch (MatcalcException) { }
+        }
+        return compared > 0 ? (true, "numeric") : (false, "undecided (no valid random instance)");
     }
 
     private static Symbol Variable(Expression f, string wrt)

@@ -67,6 +67,25 @@ public static class Rules
     public static readonly Rule FrobeniusCollect = R("frobenius_collect", @"G_1 : dX + G_2 : dX = (G_1 + G_2) : dX", "tr(X' C) + tr(C' X)", "X", Mats);
     public static readonly Rule IdentifyGradient = R("identify_gradient", @"df = G : dX \iff \frac{\partial f}{\partial X} = G", "tr(X' C)", "X", Mats);
 
+    // ── the Gâteaux (directional) derivative ──
+    private const string G = "X: n x m; A: p x n; B: m x p; C: n x m; S: n x n spd; Y: n x n invertible; a: n; s: scalar; P: n x m positive";
+    public static readonly Rule GateauxSubstitute = R("gateaux_substitute", @"f(X) \mapsto f(X + \varepsilon H)", "tr(A X B)", "X", G);
+    public static readonly Rule GateauxExpand = R("gateaux_expand", @"(A + \varepsilon B)(C + \varepsilon D) = AC + \varepsilon (AD + BC) + \varepsilon^2 BD \text{ (exact for sums, products, transposes, traces)}", "tr(X' X)", "X", G);
+    public static readonly Rule GateauxInverse = R("gateaux_inverse", @"(Y + \varepsilon H)^{-1} = Y^{-1} - \varepsilon Y^{-1} H Y^{-1} + O(\varepsilon^2)", "a' inv(Y) a", "Y", G, "Y invertible");
+    public static readonly Rule GateauxDet = R("gateaux_det", @"\det(Y + \varepsilon H) = \det(Y)\left(1 + \varepsilon \operatorname{tr}(Y^{-1} H)\right) + O(\varepsilon^2)", "det(Y)", "Y", G, "Y invertible");
+    public static readonly Rule GateauxLogDet = R("gateaux_logdet", @"\ln\det(S + \varepsilon H) = \ln\det S + \varepsilon \operatorname{tr}(S^{-1} H) + O(\varepsilon^2)", "logdet(S)", "S", G, "det S > 0");
+    public static readonly Rule GateauxElementwise = R("gateaux_elementwise", @"f(A + \varepsilon B) = f(A) + \varepsilon f'(A) \odot B + O(\varepsilon^2)", "sum(exp(P) + log(P))", "P", G);
+    public static readonly Rule GateauxDivision = R("gateaux_division", @"\frac{a + \varepsilon b}{c + \varepsilon d} = \frac{a}{c} + \varepsilon \frac{b c - a d}{c^2} + O(\varepsilon^2)", "(a' Y a) / (a' a)", "a", G);
+    public static readonly Rule GateauxPower = R("gateaux_power", @"(s + \varepsilon t)^p = s^p + \varepsilon p s^{p-1} t + O(\varepsilon^2)", "(a' a)^0.5", "a", G);
+    public static readonly Rule GateauxNorm = R("gateaux_norm", @"\lVert A + \varepsilon B\rVert_F = \lVert A\rVert_F + \varepsilon \frac{A : B}{\lVert A\rVert_F} + O(\varepsilon^2)", "norm(X) + norm1(P)", "X", G);
+    public static readonly Rule GateauxSoftmax = R("gateaux_softmax", @"\operatorname{softmax}(A + \varepsilon B) = S + \varepsilon S \odot (B - \mathbf{1}\mathbf{1}^\top (S \odot B)) + O(\varepsilon^2)", "sum(C .* softmax(X))", "X", G);
+    public static readonly Rule GateauxOpaque = R("gateaux_opaque", @"F(w + \varepsilon H) = F(w) + \varepsilon\, \Gamma : H + O(\varepsilon^2)", "norm(F(w))^2", "w", "F: n x l function of w; w: d x n");
+    public static readonly Rule GateauxDifferenceQuotient = R("gateaux_difference_quotient", @"\frac{f(X + \varepsilon H) - f(X)}{\varepsilon}", "tr(X' X)", "X", G);
+    public static readonly Rule GateauxLimit = R("gateaux_limit", @"Df(X)[H] = \lim_{\varepsilon \to 0} \frac{f(X + \varepsilon H) - f(X)}{\varepsilon}", "tr(X' X)", "X", G);
+    public static readonly Rule TraceCyclic = R("trace_cyclic", @"\operatorname{tr}(AB) = \operatorname{tr}(BA)", "tr(A X B)", "X", G);
+    public static readonly Rule TraceTranspose = R("trace_transpose", @"\operatorname{tr}(A^\top) = \operatorname{tr}(A)", "tr(C X')", "X", G);
+    public static readonly Rule GateauxBasis = R("gateaux_basis", @"H = E_{ij}:\ \frac{\partial f}{\partial X_{ij}} = Df(X)[E_{ij}] = \operatorname{tr}(G^\top E_{ij}) = G_{ij}", "tr(X' X)", "X", G);
+
     // ── simplification ──
     public static readonly Rule TransposeProduct = R("transpose_product", @"(AB)^\top = B^\top A^\top,\ (A^\top)^\top = A,\ (A + B)^\top = A^\top + B^\top", "tr(C' A' A X)", "X", Mats);
     public static readonly Rule TransposeInverse = R("transpose_inverse", @"(A^{-1})^\top = (A^\top)^{-1}", "a' inv(Y S) a", "Y", Mats);

@@ -85,6 +85,9 @@ public static class Simplifier
             // Inside function arguments, write each sum in its simplest form too.
             if (rebuilt is Inverse or Trace or Det or LogDet or Elementwise or Norm or Softmax or SumAll or Frobenius or Power or HadamardDiv or DiagMatrix or DiagVector or Vec or Kron or JacobianAdjoint or Broadcast)
                 rebuilt = rebuilt.With(rebuilt.Children.Select(c => c is Add or Neg or Scale ? Full(c) : c).ToList());
+            // C : Γ is linear in C: scalars come out, so every method writes the same 2 ((F − M) : Γ).
+            if (rebuilt is JacobianAdjoint { Cotangent: Scale { Factor: var jf, A: var ja } } j0) return Ops.Scale(jf, new JacobianAdjoint(j0.Function, j0.Arg, ja));
+            if (rebuilt is JacobianAdjoint { Cotangent: Neg { A: var jn } } j1) return Ops.Neg(new JacobianAdjoint(j1.Function, j1.Arg, jn));
             if (rebuilt is Frobenius { L: var fl, R: var fr })
             {
                 if (fl.IsScalar && fr.IsScalar) return Ops.Mul(fl, fr);
@@ -461,15 +464,21 @@ public static class Simplifier
                 };
             }
             Expr? num = null, den = null;
+            var numFactors = new List<Expr>();
             foreach (var (_, (atom, exp)) in m.Scalars)
             {
                 var factor = Math.Abs(exp) == 1 ? atom : new Power(atom, Math.Abs(exp));
-                if (exp > 0) num = num is null ? factor : new Scale(num, factor);
+                if (exp > 0) { num = num is null ? factor : new Scale(num, factor); numFactors.Add(factor); }
                 else den = den is null ? factor : new Scale(den, factor);
             }
             var reciprocal = coef < 1 && coef > 0 && Math.Abs(1 / coef - Math.Round(1 / coef)) < 1e-12 && 1 / coef <= 1e6;
             Expr? scalar;
-            if (reciprocal)
+            if (reciprocal && den is null && numFactors.Count > 1 && numFactors[0] is Symbol)
+            {
+                // λ/2 · tr(…) rather than λ tr(…) / 2: the fraction takes the leading symbol only.
+                scalar = numFactors.Skip(1).Aggregate((Expr)new Divide(numFactors[0], new Number(Math.Round(1 / coef))), (acc, f) => new Scale(acc, f));
+            }
+            else if (reciprocal)
             {
                 var k = new Number(Math.Round(1 / coef));
                 den = den is null ? k : new Scale(k, den);

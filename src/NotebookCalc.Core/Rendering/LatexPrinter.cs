@@ -24,6 +24,7 @@ public static class LatexPrinter
     /// <summary>A symbol name in LaTeX: lambda1 → \lambda_1, Omega → \Omega, W_2 → W_{2}, logits → \mathit{logits}.</summary>
     public static string Name(string name)
     {
+        if (name == "ε") return "\\varepsilon";
         if (Greek.TrySplit(name, out var greek, out var sub))
             return Greek.LatexCommand(greek) + Subscript(sub);
         var underscore = name.IndexOf('_');
@@ -174,7 +175,7 @@ public static class LatexPrinter
                 Write(sb, j.Direction, Frob + 1, notFirst: true);
                 break;
             case Calculus.JacobianAdjoint j:
-                Write(sb, j.Cotangent, Frob + 1);
+                Write(sb, j.Cotangent, Postfix);
                 sb.Append(" : ").Append(Jacobian(j.Function, j.Arg));
                 break;
             case Calculus.KronAdjoint k:
@@ -184,6 +185,7 @@ public static class LatexPrinter
                 Write(sb, k.Other, 0);
                 sb.Append("\\right)");
                 break;
+            case Calculus.Order o: sb.Append(o.Power == 1 ? "O(\\varepsilon)" : $"O(\\varepsilon^{o.Power})"); break;
             case Calculus.Unvec u: Call(sb, "\\operatorname{vec}^{-1}", u.V); break;
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
         }

@@ -136,10 +136,11 @@ public static class TextPrinter
                 Write(sb, j.Direction, Frob + 1, notFirst: true);
                 break;
             case Calculus.JacobianAdjoint j:
-                Write(sb, j.Cotangent, Frob + 1);
+                Write(sb, j.Cotangent, Postfix);
                 sb.Append($" : d{j.Function}/d{TextPrinter.Print(j.Arg)}");
                 break;
             case Calculus.Unvec u: Call(sb, "unvec", u.V); break;
+            case Calculus.Order o: sb.Append(o.Power == 1 ? "O(ε)" : $"O(ε^{o.Power})"); break;
             case Calculus.KronAdjoint k:
                 sb.Append(k.IsLeft ? "kron_adjoint_left(" : "kron_adjoint_right(");
                 Write(sb, k.Cotangent, 0);

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using NotebookCalc.Calculus;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rendering;
+using NotebookCalc.Semantics;
+
+namespace NotebookCalc.Tests.Calculus;
+
+/// <summary>
+/// Gradient identities from the Matrix Cookbook's derivative chapter and common machine-learning losses
+/// (Data/cookbook.json): each derived gradient passes the numerical check and equals the known answer.
+/// </summary>
+public class CookbookTests
+{
+    public sealed record Case(string Id, string Source, string Expr, string Wrt, string Where, string Expected, string? Note);
+
+    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
+
+    public static IReadOnlyList<Case> Cases { get; } =
+        JsonSerializer.Deserialize<List<Case>>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "cookbook.json")), Options)!;
+
+    public static TheoryData<string> Ids => new(Cases.Select(c => c.Id));
+
+    [Fact]
+    public void The_collection_covers_the_cookbook_and_ml_losses()
+    {
+        Assert.True(Cases.Count(c => !c.Id.StartsWith("ml-", StringComparison.Ordinal)) >= 40);
+        Assert.True(Cases.Count(c => c.Id.StartsWith("ml-", StringComparison.Ordinal)) >= 6);
+        Assert.Equal(Cases.Count, Cases.Select(c => c.Id).Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Gradient_is_checked_and_equals_the_known_answer(string id)
+    {
+        var c = Cases.Single(x => x.Id == id);
+        var r = MatrixCalculus.Gradient(c.Expr, c.Wrt, c.Where, new GradientOptions { Seed = 2 });
+        Assert.True(r.Check!.Passed, $"{c.Id}: {r.Check.Summary}\n  ∂f = {TextPrinter.Print(r.Gradient)}");
+        var f = r.Function;
+        var scope = f.Scope.With(f.Symbols.Where(s => !f.Scope.TryGet(s.Name, out _)).Select(s => new Declaration(s.Name, s.Shape, s.Props, default)));
+        var expected = MatCalc.Parse(c.Expected, scope);
+        Assert.Equal(r.Variable.Shape, expected.Shape);
+        var symbols = f.Symbols.Concat(expected.Symbols).DistinctBy(s => s.Name).ToList();
+        for (var seed = 1; seed <= 3; seed++)
+        {
+            var b = Sampler.Sample(symbols, seed);
+            var mine = Evaluator.Evaluate(r.Gradient, b);
+            var known = expected.Evaluate(b);
+            var err = (mine - known).FrobeniusNorm() / Math.Max(1e-12, known.FrobeniusNorm());
+            Assert.True(err < 1e-8, $"{c.Id} ({c.Source}): derived {TextPrinter.Print(r.Gradient)} differs from the known {c.Expected} (relative {err:e2}, seed {seed})");
+        }
+    }
+}
