@@ -46,7 +46,7 @@ public sealed record Counterexample(int Seed, IReadOnlyDictionary<string, int> S
 public static class MatrixCalculus
 {
     /// <summary>The methods in display order: Gâteaux, index notation, differential.</summary>
-    public static readonly string[] MethodNames = [GateauxMethod.Name, DifferentialMethod.Name];
+    public static readonly string[] MethodNames = [GateauxMethod.Name, IndexMethod.Name, DifferentialMethod.Name];
 
     private static Derivation Run(string method, Expr f, Symbol x)
     {
@@ -55,6 +55,7 @@ public static class MatrixCalculus
             return method switch
             {
                 GateauxMethod.Name => GateauxMethod.Derive(f, x),
+                IndexMethod.Name => IndexMethod.Derive(f, x),
                 DifferentialMethod.Name => DifferentialMethod.Derive(f, x),
                 _ => throw new UnsupportedConstructException($"unknown method {method}"),
             };

@@ -51,6 +51,8 @@ public static class Ops
         if (IsZero(a) || IsZero(b)) return Zero(new Shape(a.IsScalar ? b.Shape.Rows : a.Shape.Rows, b.IsScalar ? a.Shape.Cols : b.Shape.Cols));
         if (a.IsScalar) return Scale(a, b);
         if (b.IsScalar) return Scale(b, a);
+        if (a is Neg na) return Neg(Mul(na.A, b));
+        if (b is Neg nb) return Neg(Mul(a, nb.A));
         if (a is Identity) return b;
         if (b is Identity) return a;
         return new MatMul(a, b);

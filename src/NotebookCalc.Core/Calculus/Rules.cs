@@ -86,6 +86,18 @@ public static class Rules
     public static readonly Rule TraceTranspose = R("trace_transpose", @"\operatorname{tr}(A^\top) = \operatorname{tr}(A)", "tr(C X')", "X", G);
     public static readonly Rule GateauxBasis = R("gateaux_basis", @"H = E_{ij}:\ \frac{\partial f}{\partial X_{ij}} = Df(X)[E_{ij}] = \operatorname{tr}(G^\top E_{ij}) = G_{ij}", "tr(X' X)", "X", G);
 
+    // ── index notation ──
+    public static readonly Rule IndexWrite = R("index_write", @"(AB)_{ij} = \textstyle\sum_k A_{ik} B_{kj},\ (A^\top)_{ij} = A_{ji},\ (A \odot B)_{ij} = A_{ij} B_{ij},\ \operatorname{tr}(A) = \textstyle\sum_i A_{ii}", "tr(A X B)", "X", G);
+    public static readonly Rule IndexProduct = R("index_product", @"\partial (u v) = (\partial u)\, v + u\, \partial v \text{ (entries are scalars)}", "tr(X' X)", "X", G);
+    public static readonly Rule IndexDelta = R("index_delta", @"\frac{\partial X_{ij}}{\partial X_{ab}} = \delta_{ia} \delta_{jb}", "tr(X' C)", "X", G);
+    public static readonly Rule IndexInverse = R("index_inverse", @"\frac{\partial (Y^{-1})_{ij}}{\partial Y_{ab}} = -(Y^{-1})_{ia} (Y^{-1})_{bj}", "a' inv(Y) a", "Y", G, "Y invertible");
+    public static readonly Rule IndexDet = R("index_det", @"\frac{\partial \det Y}{\partial Y_{ab}} = \det(Y)\, (Y^{-1})_{ba},\quad \frac{\partial \ln\det Y}{\partial Y_{ab}} = (Y^{-1})_{ba}", "det(Y) + logdet(S)", "Y", G, "Y invertible");
+    public static readonly Rule IndexElementwise = R("index_elementwise", @"\frac{\partial f(A)_{ij}}{\partial X_{ab}} = f'(A_{ij}) \frac{\partial A_{ij}}{\partial X_{ab}}", "sum(exp(P) + log(P))", "P", G);
+    public static readonly Rule IndexNorm = R("index_norm", @"\frac{\partial \lVert A\rVert_F}{\partial X_{ab}} = \frac{1}{\lVert A\rVert_F} \textstyle\sum_{ij} A_{ij} \frac{\partial A_{ij}}{\partial X_{ab}}", "norm(X) + norm1(X)", "X", G);
+    public static readonly Rule IndexSoftmax = R("index_softmax", @"\frac{\partial S_{ij}}{\partial Z_{kj}} = S_{ij} (\delta_{ik} - S_{kj}),\ S = \operatorname{softmax}(Z)", "sum(C .* softmax(X))", "X", G);
+    public static readonly Rule IndexContract = R("index_contract", @"\textstyle\sum_i \delta_{ia} u_i = u_a", "tr(X' X)", "X", G);
+    public static readonly Rule IndexToMatrix = R("index_to_matrix", @"\textstyle\sum_k A_{ak} B_{kb} = (AB)_{ab},\ A_{ba} = (A^\top)_{ab},\ A_{ab} B_{ab} = (A \odot B)_{ab},\ \delta_{ab} = I_{ab}", "tr(X' X)", "X", G);
+
     // ── simplification ──
     public static readonly Rule TransposeProduct = R("transpose_product", @"(AB)^\top = B^\top A^\top,\ (A^\top)^\top = A,\ (A + B)^\top = A^\top + B^\top", "tr(C' A' A X)", "X", Mats);
     public static readonly Rule TransposeInverse = R("transpose_inverse", @"(A^{-1})^\top = (A^\top)^{-1}", "a' inv(Y S) a", "Y", Mats);

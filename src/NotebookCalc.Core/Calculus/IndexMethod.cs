@@ -1,0 +1,590 @@
+using System.Globalization;
+using System.Text;
+using NotebookCalc.Rendering;
+using NotebookCalc.Semantics;
+
+namespace NotebookCalc.Calculus;
+
+/// <summary>
+/// Index (component) notation: write f as sums over indices of products of entries, differentiate entry by entry with
+/// ∂X_ij/∂X_ab = δ_ia δ_jb (and the component rules for inverses, determinants, entrywise functions, norms, softmax),
+/// contract the Kronecker deltas, and translate the component result back to matrix notation by walking the index
+/// graph: a chain of shared indices is a product, a reversed edge a transpose, factors sharing both indices a
+/// Hadamard product, a closed loop a trace, a path between two vector ends a scalar product, δ the identity.
+/// </summary>
+public sealed class IndexMethod
+{
+    public const string Name = "index";
+
+    /// <summary>An entry A_{row,col}; a null index is a dimension of size 1 (vectors and scalars).</summary>
+    private sealed record Factor(Expr Atom, string? Row, string? Col)
+    {
+        public bool IsDelta => Atom is Identity;
+
+        public Factor Rename(string from, string to) => new(Atom, Row == from ? to : Row, Col == from ? to : Col);
+    }
+
+    /// <summary>coef · Π scalars · Π factors, summed over <see cref="Summed"/>.</summary>
+    private sealed record Term(double Coef, IReadOnlyList<Expr> Scalars, IReadOnlyList<Factor> Factors, IReadOnlyList<string> Summed)
+    {
+        public static readonly Term One = new(1, [], [], []);
+
+        public Term Times(Term o) => new(Coef * o.Coef, [.. Scalars, .. o.Scalars], [.. Factors, .. o.Factors], [.. Summed, .. o.Summed]);
+
+        public Term Scaled(double k) => this with { Coef = Coef * k };
+    }
+
+    private readonly Symbol _x;
+    private readonly string? _a;
+    private readonly string? _b;
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private int _fresh;
+
+    private static readonly string[] IndexNames = ["i", "j", "k", "l", "p", "q", "r", "s", "t", "u", "v", "w"];
+
+    private IndexMethod(Symbol x)
+    {
+        _x = x;
+        _a = x.Shape.Rows.IsOne ? null : "a";
+        _b = x.Shape.Cols.IsOne ? null : "b";
+    }
+
+    private string Fresh() => _fresh < IndexNames.Length ? IndexNames[_fresh++] : $"i{_fresh++ - IndexNames.Length + 1}";
+
+    public static Derivation Derive(Expr f, Symbol x) => new IndexMethod(x).Run(f);
+
+    private Derivation Run(Expr f)
+    {
+        var xl = LatexPrinter.Name(_x.Name);
+        var steps = new List<DerivationStep> { new("f", "f", f, ["definition"]) };
+        var terms = ToIndex(f, null, null);
+        steps.Add(Step("f", "f", terms, f, [Rules.IndexWrite.Name]));
+
+        var entry = (_a, _b) switch
+        {
+            (null, null) => xl,
+            (not null, null) => $"{xl}_{{{_a}}}",
+            (null, not null) => $"{xl}_{{{_b}}}",
+            _ => $"{xl}_{{{_a}{_b}}}",
+        };
+        var entryText = (_a, _b) switch { (null, null) => _x.Name, (not null, null) => $"{_x.Name}_{_a}", (null, not null) => $"{_x.Name}_{_b}", _ => $"{_x.Name}_{_a}{_b}" };
+        var lhsLatex = $@"\frac{{\partial f}}{{\partial {entry}}}";
+        var lhsText = $"df/d{entryText}";
+        _used.Clear();
+        var derivative = terms.SelectMany(Differentiate).ToList();
+        steps.Add(Step(lhsLatex, lhsText, derivative, f, [Rules.IndexProduct.Name, .. _used.OrderBy(r => r, StringComparer.Ordinal)]));
+
+        var contracted = derivative.Select(Contract).Where(t => t.Coef != 0).ToList();
+        steps.Add(Step(lhsLatex, lhsText, contracted, f, [Rules.IndexContract.Name]));
+
+        var matrix = Ops.Sum(contracted.Select(ToMatrix), _x.Shape);
+        steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", matrix, [Rules.IndexToMatrix.Name]));
+        var g = Simplifier.Simplify(matrix, out var rules);
+        if (g != matrix) steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", g, rules));
+        return new Derivation(Name, steps, g);
+    }
+
+    private DerivationStep Step(string lhsLatex, string lhsText, IReadOnlyList<Term> terms, Expr placeholder, IReadOnlyList<string> rules) =>
+        new(lhsLatex, lhsText, placeholder, rules) { RhsLatex = Latex(terms), RhsText = Text(terms) };
+
+    // ───────────── matrix → index notation ─────────────
+
+    private static List<Term> Product(List<Term> a, List<Term> b)
+    {
+        if (a.Count * b.Count > 4096) throw new UnsupportedConstructException("the index form has too many terms (more than 4096)");
+        return [.. from x in a from y in b select x.Times(y)];
+    }
+
+    private static List<Term> Single(Factor f) => [Term.One with { Factors = [f] }];
+
+    private static List<Term> ScalarAtom(Expr e) => [Term.One with { Scalars = [e] }];
+
+    private bool Depends(Expr e) => e.DescendantsAndSelf().Any(n => n is Symbol s && s.Name == _x.Name);
+
+    private List<Term> ToIndex(Expr e, string? r, string? c)
+    {
+        if (e.Shape.Rows.IsOne) r = null;
+        if (e.Shape.Cols.IsOne) c = null;
+        switch (e)
+        {
+            case Number n: return [Term.One with { Coef = n.Value }];
+            case ZeroMatrix: return [];
+            case Ones: return [Term.One];
+            case Identity: return r is null && c is null ? [Term.One] : Single(new Factor(e, r, c));
+            case Add a: return [.. ToIndex(a.L, r, c), .. ToIndex(a.R, r, c)];
+            case Neg n: return ToIndex(n.A, r, c).Select(t => t.Scaled(-1)).ToList();
+            case Scale s: return Product(ToIndex(s.Factor, null, null), ToIndex(s.A, r, c));
+            case Divide d when d.Denominator is Number k: return ToIndex(d.Numerator, r, c).Select(t => t.Scaled(1 / k.Value)).ToList();
+            case Divide d: return Product(ToIndex(d.Numerator, r, c), Atom(new Power(d.Denominator, -1), null, null));
+            case MatMul m:
+            {
+                var k = m.L.Shape.Cols.IsOne ? null : Fresh();
+                var p = Product(ToIndex(m.L, r, k), ToIndex(m.R, k, c));
+                return k is null ? p : p.Select(t => t with { Summed = [.. t.Summed, k] }).ToList();
+            }
+            case Transpose t: return ToIndex(t.A, c, r);
+            // Operands of entrywise products stay whole entries ((A − UVᵀ)_ij), as a hand derivation keeps them; they are
+            // expanded only when differentiated.
+            case Hadamard h: return Product(Entry(h.L, r, c), Entry(h.R, r, c));
+            case HadamardDiv h: return Product(Entry(h.L, r, c), Atom(new HadamardPower(h.R, -1), r, c));
+            case Broadcast b: return ToIndex(b.Value, null, null);
+            case Trace t:
+            {
+                var i = Fresh();
+                return ToIndex(t.A, i, i).Select(x => x with { Summed = [.. x.Summed, i] }).ToList();
+            }
+            case Frobenius f:
+            {
+                var i = f.L.Shape.Rows.IsOne ? null : Fresh();
+                var j = f.L.Shape.Cols.IsOne ? null : Fresh();
+                return Product(ToIndex(f.L, i, j), ToIndex(f.R, i, j)).Select(x => x with { Summed = [.. x.Summed, .. new[] { i, j }.OfType<string>()] }).ToList();
+            }
+            case SumAll s:
+            {
+                var i = s.A.Shape.Rows.IsOne ? null : Fresh();
+                var j = s.A.Shape.Cols.IsOne ? null : Fresh();
+                return ToIndex(s.A, i, j).Select(x => x with { Summed = [.. x.Summed, .. new[] { i, j }.OfType<string>()] }).ToList();
+            }
+            case Power { A: Norm { Kind: NormKind.Frobenius } n, Exponent: 2 }:
+                return ToIndex(new Frobenius(n.A, n.A), null, null);
+            case Power p when !p.A.IsScalar:
+                return ToIndex(Enumerable.Repeat(p.A, (int)p.Exponent).Aggregate((x, y) => new MatMul(x, y)), r, c);
+            case Power p when p.Exponent == Math.Floor(p.Exponent) && p.Exponent is >= 1 and <= 4:
+                return Enumerable.Repeat(p.A, (int)p.Exponent).Select(x => ToIndex(x, null, null)).Aggregate(Product);
+            case DiagMatrix d:
+                return Product(ToIndex(d.A, r, null), r is null ? [Term.One] : Single(new Factor(new Identity(d.Shape.Rows), r, c)));
+            case Symbol or Inverse or Det or LogDet or Elementwise or Norm or Softmax or Power or HadamardPower or DiagVector:
+                return Atom(e, r, c);
+            case OpaqueCall:
+                throw new UnsupportedConstructException("an opaque function: its derivative is a fourth-order tensor Γ_ijkl, which the index method does not contract back into matrix notation (use the differential or Gâteaux method)");
+            case Kron or Vec:
+                throw new UnsupportedConstructException($"{(e is Kron ? "a Kronecker product" : "vec")}: its entries need index arithmetic ((i−1)p + k) that this method does not write");
+            default:
+                throw new UnsupportedConstructException($"no index form for {e.GetType().Name}");
+        }
+    }
+
+    private List<Term> Entry(Expr e, string? r, string? c) =>
+        e is Add or MatMul or Scale or Neg or Divide or Transpose { A: not Symbol } && !e.IsScalar ? Atom(e, r, c) : ToIndex(e, r, c);
+
+    private static List<Term> Atom(Expr e, string? r, string? c) =>
+        e.IsScalar ? ScalarAtom(e) : Single(new Factor(e, e.Shape.Rows.IsOne ? null : r, e.Shape.Cols.IsOne ? null : c));
+
+    // ───────────── differentiation, entry by entry ─────────────
+
+    private IEnumerable<Term> Differentiate(Term t)
+    {
+        for (var i = 0; i < t.Scalars.Count; i++)
+        {
+            if (!Depends(t.Scalars[i])) continue;
+            var rest = t with { Scalars = t.Scalars.Where((_, k) => k != i).ToList() };
+            foreach (var d in ScalarDerivative(t.Scalars[i])) yield return rest.Times(d);
+        }
+        for (var i = 0; i < t.Factors.Count; i++)
+        {
+            var f = t.Factors[i];
+            if (!Depends(f.Atom)) continue;
+            var rest = t with { Factors = t.Factors.Where((_, k) => k != i).ToList() };
+            foreach (var d in EntryDerivative(f)) yield return rest.Times(d);
+        }
+    }
+
+    /// <summary>∂X_rc/∂X_ab = δ_ra δ_cb, and the component rules for the other atoms.</summary>
+    private IEnumerable<Term> EntryDerivative(Factor f)
+    {
+        var (r, c) = (f.Row, f.Col);
+        switch (f.Atom)
+        {
+            case Symbol:
+                _used.Add(Rules.IndexDelta.Name);
+                var deltas = new List<Factor>();
+                if (_a is not null) deltas.Add(new Factor(new Identity(_x.Shape.Rows), r, _a));
+                if (_b is not null) deltas.Add(new Factor(new Identity(_x.Shape.Cols), c, _b));
+                return [Term.One with { Factors = deltas }];
+            case Inverse inv:
+            {
+                // ∂(A⁻¹)_rc = −Σ_pq (A⁻¹)_rp ∂A_pq (A⁻¹)_qc
+                _used.Add(Rules.IndexInverse.Name);
+                var p = Fresh();
+                var q = Fresh();
+                var outer = new Term(-1, [], [new Factor(inv, r, p), new Factor(inv, q, c)], [p, q]);
+                return InnerDerivative(inv.A, p, q).Select(outer.Times);
+            }
+            case Elementwise e:
+                _used.Add(Rules.IndexElementwise.Name);
+                return InnerDerivative(e.A, r, c).Select(Single(new Factor(ElementwiseDerivative(e), r, c))[0].Times);
+            case HadamardPower hp:
+                _used.Add(Rules.IndexElementwise.Name);
+                return InnerDerivative(hp.A, r, c).Select(new Term(hp.Exponent, [], [new Factor(hp.Exponent == 2 ? hp.A : new HadamardPower(hp.A, hp.Exponent - 1), r, c)], []).Times);
+            case Softmax s when !s.Rows:
+            {
+                // ∂S_rc = Σ_p S_rc (δ_rp − S_pc) ∂Z_pc
+                _used.Add(Rules.IndexSoftmax.Name);
+                var p = Fresh();
+                var diag = new Term(1, [], [new Factor(s, r, c), new Factor(new Identity(s.Shape.Rows), r, p)], [p]);
+                var off = new Term(-1, [], [new Factor(s, r, c), new Factor(s, p, c)], [p]);
+                var inner = InnerDerivative(s.A, p, c).ToList();
+                return inner.Select(diag.Times).Concat(inner.Select(off.Times));
+            }
+            case Softmax s:
+            {
+                _used.Add(Rules.IndexSoftmax.Name);
+                var q = Fresh();
+                var diag = new Term(1, [], [new Factor(s, r, c), new Factor(new Identity(s.Shape.Cols), c, q)], [q]);
+                var off = new Term(-1, [], [new Factor(s, r, c), new Factor(s, r, q)], [q]);
+                var inner = InnerDerivative(s.A, r, q).ToList();
+                return inner.Select(diag.Times).Concat(inner.Select(off.Times));
+            }
+            case DiagVector d:
+                return InnerDerivative(d.A, r, r);
+            case Add or MatMul or Scale or Neg or Divide or Transpose:
+                // A whole entry (A − UVᵀ)_rc: write it in indices now and differentiate that.
+                return InnerDerivative(f.Atom, r, c);
+            default:
+                throw new UnsupportedConstructException($"no component rule for {f.Atom.GetType().Name}");
+        }
+    }
+
+    private IEnumerable<Term> ScalarDerivative(Expr s)
+    {
+        switch (s)
+        {
+            case Symbol: return EntryDerivative(new Factor(s, null, null));
+            case Det d:
+            {
+                // ∂ det A = det A Σ_pq (A⁻¹)_qp ∂A_pq
+                _used.Add(Rules.IndexDet.Name);
+                var p = Fresh();
+                var q = Fresh();
+                var outer = new Term(1, [s], [new Factor(Ops.Inv(d.A), q, p)], [p, q]);
+                return InnerDerivative(d.A, p, q).Select(outer.Times);
+            }
+            case LogDet l:
+            {
+                _used.Add(Rules.IndexDet.Name);
+                var p = Fresh();
+                var q = Fresh();
+                var outer = new Term(1, [], [new Factor(Ops.Inv(l.A), q, p)], [p, q]);
+                return InnerDerivative(l.A, p, q).Select(outer.Times);
+            }
+            case Norm { Kind: NormKind.Frobenius } n:
+            {
+                _used.Add(Rules.IndexNorm.Name);
+                var p = n.A.Shape.Rows.IsOne ? null : Fresh();
+                var q = n.A.Shape.Cols.IsOne ? null : Fresh();
+                var outer = new Term(1, [new Power(s, -1)], [new Factor(n.A, p, q)], new[] { p, q }.OfType<string>().ToList());
+                return InnerDerivative(n.A, p, q).Select(outer.Times);
+            }
+            case Norm n:
+            {
+                _used.Add(Rules.IndexNorm.Name);
+                var p = n.A.Shape.Rows.IsOne ? null : Fresh();
+                var q = n.A.Shape.Cols.IsOne ? null : Fresh();
+                var outer = new Term(1, [], [new Factor(new Elementwise(ElementwiseFn.Sign, n.A), p, q)], new[] { p, q }.OfType<string>().ToList());
+                return InnerDerivative(n.A, p, q).Select(outer.Times);
+            }
+            case Power p:
+            {
+                _used.Add(Rules.IndexElementwise.Name);
+                var outer = new Term(p.Exponent, p.Exponent == 2 ? [p.A] : p.Exponent == 1 ? [] : [new Power(p.A, p.Exponent - 1)], [], []);
+                return InnerDerivative(p.A, null, null).Select(outer.Times);
+            }
+            case Elementwise e:
+                _used.Add(Rules.IndexElementwise.Name);
+                return InnerDerivative(e.A, null, null).Select(new Term(1, [ElementwiseDerivative(e)], [], []).Times);
+            default:
+                // A scalar that decomposes (a trace, a product x'Ax, …): write it in indices and differentiate that.
+                return InnerDerivative(s, null, null);
+        }
+    }
+
+    /// <summary>∂(inner)_rc/∂X_ab as a sum of terms.</summary>
+    private IEnumerable<Term> InnerDerivative(Expr inner, string? r, string? c) => ToIndex(inner, r, c).SelectMany(Differentiate).ToList();
+
+    private static Expr ElementwiseDerivative(Elementwise f)
+    {
+        var u = f.A;
+        return f.Fn switch
+        {
+            ElementwiseFn.Exp => f,
+            ElementwiseFn.Log => new HadamardPower(u, -1),
+            ElementwiseFn.Sqrt => Ops.Scale(new Number(0.5), new HadamardPower(f, -1)),
+            ElementwiseFn.Tanh => Ops.Sub(new Number(1), new HadamardPower(f, 2)),
+            ElementwiseFn.Sigmoid => Ops.Had(f, Ops.Sub(new Number(1), f)),
+            ElementwiseFn.Abs => new Elementwise(ElementwiseFn.Sign, u),
+            ElementwiseFn.Sign => Ops.Zero(f.Shape),
+            ElementwiseFn.Sin => new Elementwise(ElementwiseFn.Cos, u),
+            ElementwiseFn.Cos => Ops.Neg(new Elementwise(ElementwiseFn.Sin, u)),
+            _ => throw new UnsupportedConstructException(f.Fn.ToString()),
+        };
+    }
+
+    // ───────────── contracting the deltas ─────────────
+
+    private Term Contract(Term t)
+    {
+        var factors = t.Factors.ToList();
+        var summed = t.Summed.ToList();
+        var changed = true;
+        while (changed)
+        {
+            changed = false;
+            for (var i = 0; i < factors.Count; i++)
+            {
+                var d = factors[i];
+                if (!d.IsDelta) continue;
+                if (d.Row is null || d.Col is null || d.Row == d.Col && !summed.Contains(d.Row))
+                {
+                    if (d.Row is null && d.Col is null) { factors.RemoveAt(i); changed = true; break; }
+                    continue;
+                }
+                string? from = summed.Contains(d.Row) ? d.Row : summed.Contains(d.Col) ? d.Col : null;
+                if (from is null) continue; // δ_ab between the two free indices: the identity
+                var to = from == d.Row ? d.Col : d.Row;
+                factors.RemoveAt(i);
+                if (from == to)
+                {
+                    // δ_ii summed: the dimension n — kept as tr(I).
+                    factors.Add(new Factor(new Trace(d.Atom), null, null));
+                }
+                factors = factors.Select(f => f.Rename(from, to)).ToList();
+                summed.Remove(from);
+                changed = true;
+                break;
+            }
+        }
+        var scalars = t.Scalars.ToList();
+        foreach (var f in factors.Where(f => f.Atom is Trace).ToList())
+        {
+            factors.Remove(f);
+            scalars.Add(f.Atom);
+        }
+        return t with { Factors = factors, Summed = summed, Scalars = scalars };
+    }
+
+    // ───────────── back to matrix notation: walking the index graph ─────────────
+
+    private sealed record Edge(Expr Matrix, string From, string To);
+
+    private Expr ToMatrix(Term t)
+    {
+        const string unit = "·";
+        var edges = new List<Edge>();
+        var units = 0;
+        // Bundle factors over the same pair of indices into Hadamard products.
+        var bundles = new Dictionary<(string, string), Expr>();
+        var order = new List<(string, string)>();
+        foreach (var f in t.Factors)
+        {
+            var row = f.Row;
+            var col = f.Col;
+            var atom = f.Atom;
+            if (row is null && col is null) throw new UnsupportedConstructException("internal: an entry without indices");
+            if (row is null) { (row, col, atom) = (col, null, Ops.T(atom)); }
+            var key = col is null ? (row!, unit) : string.CompareOrdinal(row, col) <= 0 ? (row!, col) : (col, row!);
+            var oriented = col is null || key.Item1 == row ? atom : Ops.T(atom);
+            if (bundles.TryGetValue(key, out var existing))
+            {
+                _used.Add(Rules.IndexToMatrix.Name);
+                bundles[key] = key.Item1 == key.Item2 ? throw new UnsupportedConstructException("a repeated diagonal entry (A_ii B_ii): not a matrix product") : new Hadamard(existing, oriented);
+            }
+            else
+            {
+                bundles[key] = oriented;
+                order.Add(key);
+            }
+        }
+        foreach (var key in order)
+            edges.Add(key.Item2 == unit ? new Edge(bundles[key], key.Item1, $"{unit}{units++}") : new Edge(bundles[key], key.Item1, key.Item2));
+
+        // A free index that no factor carries ranges over a vector of ones (∂ sum(x)/∂x_a = 1).
+        foreach (var (free, dim) in new[] { (_a, _x.Shape.Rows), (_b, _x.Shape.Cols) })
+            if (free is not null && !edges.Any(e => e.From == free || e.To == free))
+                edges.Add(new Edge(new Ones(Shape.Vector(dim)), free, $"{unit}{units++}"));
+
+        // Summed indices that occur once are sums over that index: 1ᵀ…
+        foreach (var s in t.Summed)
+        {
+            var degree = edges.Sum(e => (e.From == s ? 1 : 0) + (e.To == s ? 1 : 0));
+            if (degree == 1)
+            {
+                var e = edges.First(x => x.From == s || x.To == s);
+                var dim = e.From == s ? e.Matrix.Shape.Rows : e.Matrix.Shape.Cols;
+                edges.Add(new Edge(new Ones(Shape.Vector(dim)), s, $"{unit}{units++}"));
+            }
+            else if (degree == 0)
+                throw new UnsupportedConstructException($"a sum over the index {s}, which no entry carries (a count of its range)");
+        }
+        var summedAll = t.Summed.ToList();
+        AbsorbBranches(edges, summedAll, unit);
+        foreach (var s in summedAll)
+        {
+            var degree = edges.Sum(e => (e.From == s ? 1 : 0) + (e.To == s ? 1 : 0));
+            if (degree is not (0 or 2)) // 0: consumed by an absorbed branch
+                throw new UnsupportedConstructException($"the index {s} occurs {degree} times in one product: no matrix product writes that");
+        }
+
+        Expr result = new Number(t.Coef);
+        foreach (var s in t.Scalars) result = Ops.Mul(result, s);
+
+        // The chain from the free row index a to the free column index b (or a vector end).
+        Expr? chain = null;
+        if (_a is not null || _b is not null)
+        {
+            var start = _a ?? _b!;
+            var reached = start;
+            var path = Walk(edges, start, stop: n => n == _b || n.StartsWith(unit, StringComparison.Ordinal), n => reached = n);
+            chain = path;
+            if (_a is null) chain = Ops.T(chain); // a row-vector variable
+            else if (_b is not null && reached != _b)
+            {
+                // a and b lie on separate branches: an outer product u vᵀ.
+                var other = Walk(edges, _b, n => n.StartsWith(unit, StringComparison.Ordinal));
+                chain = Ops.Mul(chain, Ops.T(other));
+            }
+        }
+        // Whatever is left closes into traces (loops) or scalar products (paths between two vector ends).
+        while (edges.Count > 0)
+        {
+            var end = edges.SelectMany(e => new[] { e.From, e.To }).FirstOrDefault(n => n.StartsWith(unit, StringComparison.Ordinal));
+            Expr piece;
+            if (end is not null) piece = Walk(edges, end, n => n.StartsWith(unit, StringComparison.Ordinal));
+            else
+            {
+                _used.Add(Rules.TraceAsFrobenius.Name);
+                var first = edges[0].From;
+                piece = Ops.Tr(Walk(edges, first, n => n == first));
+            }
+            result = Ops.Mul(result, piece);
+        }
+        return chain is null ? result : Ops.Mul(result, chain);
+    }
+
+    /// <summary>
+    /// An index met three or more times, where one branch is a dead end (it ends at a vector end without reaching a free
+    /// index): that branch is a vector v over the index, and Σ_j A_aj v_j B_jb = (A diag(v) B)_ab — the branch becomes
+    /// a diag(v) step of the chain.
+    /// </summary>
+    private void AbsorbBranches(List<Edge> edges, IReadOnlyList<string> summed, string unit)
+    {
+        for (var guard = 0; guard < 64; guard++)
+        {
+            int Degree(string s) => edges.Sum(e => (e.From == s ? 1 : 0) + (e.To == s ? 1 : 0));
+            var busy = summed.FirstOrDefault(s => Degree(s) > 2)
+                ?? new[] { _a, _b }.OfType<string>().FirstOrDefault(f => Degree(f) > 1);
+            if (busy is null) return;
+            // Find a dead-end branch: from a vector end, walk until the busy index without meeting a free index.
+            List<Edge>? branch = null;
+            foreach (var end in edges.SelectMany(e => new[] { e.From, e.To }).Where(n => n.StartsWith(unit, StringComparison.Ordinal)).ToList())
+            {
+                var path = new List<Edge>();
+                var at = end;
+                var ok = false;
+                var used = new HashSet<Edge>();
+                while (true)
+                {
+                    var e = edges.FirstOrDefault(x => !used.Contains(x) && (x.From == at || x.To == at));
+                    if (e is null) break;
+                    used.Add(e);
+                    path.Add(e);
+                    at = e.From == at ? e.To : e.From;
+                    if (at == busy) { ok = true; break; }
+                    if (at == _a || at == _b || at.StartsWith(unit, StringComparison.Ordinal)) break;
+                    if (edges.Count(x => x.From == at || x.To == at) != 2) break;
+                }
+                if (ok) { branch = path; break; }
+            }
+            if (branch is null) throw new UnsupportedConstructException($"the index {busy} occurs more than twice in one product and no branch is a vector");
+            var start = branch[0].From.StartsWith(unit, StringComparison.Ordinal) ? branch[0].From : branch[0].To;
+            var copy = branch.ToList();
+            var vectorRow = Walk(copy, start, n => n == busy);
+            foreach (var e in branch) edges.Remove(e);
+            _used.Add(Rules.IndexToMatrix.Name);
+            var fresh = busy + "'";
+            // Re-attach one remaining edge at the busy index to the fresh index, joined by diag(v).
+            var moved = edges.First(e => e.From == busy || e.To == busy);
+            edges.Remove(moved);
+            edges.Add(moved.From == busy ? moved with { From = fresh } : moved with { To = fresh });
+            edges.Add(new Edge(new DiagMatrix(Ops.T(vectorRow)), busy, fresh));
+            ((List<string>)summed).Add(fresh);
+        }
+    }
+
+    /// <summary>Follows edges from <paramref name="start"/> until <paramref name="stop"/>, multiplying the oriented matrices.</summary>
+    private static Expr Walk(List<Edge> edges, string start, Func<string, bool> stop, Action<string>? reached = null)
+    {
+        Expr? product = null;
+        var at = start;
+        var first = true;
+        while (first || !stop(at))
+        {
+            first = false;
+            var e = edges.FirstOrDefault(x => x.From == at) ?? edges.FirstOrDefault(x => x.To == at)
+                ?? throw new UnsupportedConstructException($"the index {at} does not continue a product chain");
+            edges.Remove(e);
+            var m = e.From == at ? e.Matrix : Ops.T(e.Matrix);
+            at = e.From == at ? e.To : e.From;
+            product = product is null ? m : Ops.Mul(product, m);
+        }
+        reached?.Invoke(at);
+        return product!;
+    }
+
+    // ───────────── display ─────────────
+
+    private static string Latex(IReadOnlyList<Term> terms)
+    {
+        if (terms.Count == 0) return "0";
+        var sb = new StringBuilder();
+        for (var n = 0; n < terms.Count; n++)
+        {
+            var t = terms[n];
+            var coef = t.Coef;
+            if (n > 0) sb.Append(coef < 0 ? " - " : " + ");
+            else if (coef < 0) sb.Append('-');
+            var abs = Math.Abs(coef);
+            if (t.Summed.Count > 0) sb.Append(@"\sum_{").Append(string.Join("", t.Summed.Distinct())).Append("} ");
+            var parts = new List<string>();
+            if (abs != 1 || (t.Scalars.Count == 0 && t.Factors.Count == 0)) parts.Add(LatexPrinter.Number(abs));
+            parts.AddRange(t.Scalars.Select(s => Wrap(LatexPrinter.Print(s), s)));
+            foreach (var f in t.Factors)
+            {
+                var idx = string.Concat(new[] { f.Row, f.Col }.OfType<string>());
+                if (f.IsDelta) { parts.Add($@"\delta_{{{idx}}}"); continue; }
+                var body = LatexPrinter.Print(f.Atom);
+                body = f.Atom is Symbol ? body : $@"\left({body}\right)";
+                parts.Add(idx.Length == 0 ? body : $"{body}_{{{idx}}}");
+            }
+            sb.Append(string.Join(" ", parts));
+        }
+        return sb.ToString();
+    }
+
+    private static string Wrap(string latex, Expr e) => e is Symbol or Number or Trace or Det or LogDet or Norm or Power ? latex : $@"\left({latex}\right)";
+
+    private static string Text(IReadOnlyList<Term> terms)
+    {
+        if (terms.Count == 0) return "0";
+        var sb = new StringBuilder();
+        for (var n = 0; n < terms.Count; n++)
+        {
+            var t = terms[n];
+            if (n > 0) sb.Append(t.Coef < 0 ? " - " : " + ");
+            else if (t.Coef < 0) sb.Append('-');
+            var abs = Math.Abs(t.Coef);
+            if (t.Summed.Count > 0) sb.Append("Σ_").Append(string.Join("", t.Summed.Distinct())).Append(' ');
+            var parts = new List<string>();
+            if (abs != 1 || (t.Scalars.Count == 0 && t.Factors.Count == 0)) parts.Add(abs.ToString("G6", CultureInfo.InvariantCulture));
+            parts.AddRange(t.Scalars.Select(s => s is Symbol ? TextPrinter.Print(s) : $"({TextPrinter.Print(s)})"));
+            foreach (var f in t.Factors)
+            {
+                var idx = string.Concat(new[] { f.Row, f.Col }.OfType<string>());
+                if (f.IsDelta) { parts.Add($"δ_{idx}"); continue; }
+                var body = f.Atom is Symbol ? TextPrinter.Print(f.Atom) : $"({TextPrinter.Print(f.Atom)})";
+                parts.Add(idx.Length == 0 ? body : $"{body}_{idx}");
+            }
+            sb.Append(string.Join(" ", parts));
+        }
+        return sb.ToString();
+    }
+}
