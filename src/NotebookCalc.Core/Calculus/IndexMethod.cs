@@ -135,9 +135,10 @@ public sealed class IndexMethod
             }
             case Frobenius f:
             {
+                // A : B = Σ_ij A_ij B_ij, with composite A, B kept as whole entries (‖R‖² = Σ R_ij R_ij).
                 var i = f.L.Shape.Rows.IsOne ? null : Fresh();
                 var j = f.L.Shape.Cols.IsOne ? null : Fresh();
-                return Product(ToIndex(f.L, i, j), ToIndex(f.R, i, j)).Select(x => x with { Summed = [.. x.Summed, .. new[] { i, j }.OfType<string>()] }).ToList();
+                return Product(Entry(f.L, i, j), Entry(f.R, i, j)).Select(x => x with { Summed = [.. x.Summed, .. new[] { i, j }.OfType<string>()] }).ToList();
             }
             case SumAll s:
             {
@@ -342,14 +343,19 @@ public sealed class IndexMethod
                 if (from is null) continue; // δ_ab between the two free indices: the identity
                 var to = from == d.Row ? d.Col : d.Row;
                 factors.RemoveAt(i);
+                changed = true;
                 if (from == to)
                 {
-                    // δ_ii summed: the dimension n — kept as tr(I).
-                    factors.Add(new Factor(new Trace(d.Atom), null, null));
+                    // δ_ii = 1; a sum over i that nothing else carries counts the dimension: tr(I) = n.
+                    if (!factors.Any(f => f.Row == from || f.Col == from))
+                    {
+                        factors.Add(new Factor(new Trace(d.Atom), null, null));
+                        summed.Remove(from);
+                    }
+                    break;
                 }
                 factors = factors.Select(f => f.Rename(from, to)).ToList();
                 summed.Remove(from);
-                changed = true;
                 break;
             }
         }

@@ -26,6 +26,8 @@ public class GradientPropertyTests
         var checkedCount = 0;
         ExprGen.Any.Sample(e =>
         {
+            // sign() is discontinuous: rounding can flip it between algebraically equal forms (det(s 11ᵀ) = 0 vs 1e-17).
+            if (e.DescendantsAndSelf().Any(n => n is Elementwise { Fn: ElementwiseFn.Sign })) return;
             var simplified = Simplifier.Simplify(e);
             Assert.Equal(e.Shape, simplified.Shape);
             var symbols = e.DescendantsAndSelf().OfType<Symbol>().DistinctBy(s => s.Name).ToList();
