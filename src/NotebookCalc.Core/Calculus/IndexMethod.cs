@@ -421,119 +421,117 @@ public sealed class IndexMethod
             else if (degree == 0)
                 throw new UnsupportedConstructException($"a sum over the index {s}, which no entry carries (a count of its range)");
         }
-        var summedAll = t.Summed.ToList();
-        AbsorbBranches(edges, summedAll, unit);
-        foreach (var s in summedAll)
-        {
-            var degree = edges.Sum(e => (e.From == s ? 1 : 0) + (e.To == s ? 1 : 0));
-            if (degree is not (0 or 2)) // 0: consumed by an absorbed branch
-                throw new UnsupportedConstructException($"the index {s} occurs {degree} times in one product: no matrix product writes that");
-        }
 
         Expr result = new Number(t.Coef);
         foreach (var s in t.Scalars) result = Ops.Mul(result, s);
 
-        // The chain from the free row index a to the free column index b (or a vector end).
+        // Reduce the index graph: a summed index between two factors is a product (series), two factors over the same
+        // pair of indices a Hadamard product (parallel), a loop a trace, a vector hanging off a busy index a diag(v).
+        var summed = new HashSet<string>(t.Summed);
+        bool IsUnit(string n) => n.StartsWith(unit, StringComparison.Ordinal);
+        int Degree(string n) => edges.Sum(e => (e.From == n ? 1 : 0) + (e.To == n ? 1 : 0));
+        for (var guard = 0; guard < 10_000; guard++)
+        {
+            // parallel
+            (Edge? e1, Edge? e2) pair = (null, null);
+            for (var i = 0; i < edges.Count && pair.e1 is null; i++)
+                for (var j = i + 1; j < edges.Count; j++)
+                {
+                    var (p1, p2) = (edges[i], edges[j]);
+                    if (p1.From == p1.To || p2.From == p2.To) continue;
+                    if ((p2.From == p1.From && p2.To == p1.To) || (p2.From == p1.To && p2.To == p1.From)) { pair = (p1, p2); break; }
+                }
+            if (pair is (Edge e1, Edge e2))
+            {
+                var m2 = e2.From == e1.From ? e2.Matrix : Ops.T(e2.Matrix);
+                edges.Remove(e1);
+                edges.Remove(e2);
+                edges.Add(e1 with { Matrix = new Hadamard(e1.Matrix, m2) });
+                continue;
+            }
+            // loops
+            var loop = edges.FirstOrDefault(e => e.From == e.To);
+            if (loop is not null)
+            {
+                edges.Remove(loop);
+                _used.Add(Rules.TraceAsFrobenius.Name);
+                if (Degree(loop.From) == 0) result = Ops.Mul(result, Ops.Tr(loop.Matrix));
+                else edges.Add(new Edge(new DiagVector(loop.Matrix), loop.From, $"{unit}{units++}"));
+                continue;
+            }
+            // series
+            var x = summed.FirstOrDefault(n => Degree(n) == 2);
+            if (x is not null)
+            {
+                var two = edges.Where(e => e.From == x || e.To == x).ToList();
+                var (a1, a2) = (two[0], two[1]);
+                var u = a1.From == x ? a1.To : a1.From;
+                var v = a2.From == x ? a2.To : a2.From;
+                var m1 = a1.To == x ? a1.Matrix : Ops.T(a1.Matrix);   // u → x
+                var m2 = a2.From == x ? a2.Matrix : Ops.T(a2.Matrix); // x → v
+                edges.Remove(a1);
+                edges.Remove(a2);
+                summed.Remove(x);
+                if (IsUnit(u) && IsUnit(v)) result = Ops.Mul(result, Ops.Mul(m1, m2)); // xᵀ y: a scalar
+                else if (IsUnit(u)) edges.Add(new Edge(Ops.T(Ops.Mul(m1, m2)), v, u));
+                else edges.Add(new Edge(Ops.Mul(m1, m2), u, v));
+                continue;
+            }
+            // a vector over a busy index: Σ_j A_aj v_j B_jb = (A diag(v) B)_ab
+            var busy = summed.FirstOrDefault(n => Degree(n) > 2)
+                ?? new[] { _a, _b }.OfType<string>().FirstOrDefault(f => Degree(f) > 1 && edges.Any(e => e.From == f && IsUnit(e.To)) && edges.Count(e => e.From == f || e.To == f) > 1 && !(f == _a && _b is null));
+            var vector = busy is null ? null : edges.FirstOrDefault(e => e.From == busy && IsUnit(e.To));
+            if (busy is not null && vector is not null)
+            {
+                _used.Add(Rules.IndexToMatrix.Name);
+                edges.Remove(vector);
+                var moved = edges.First(e => e.From == busy || e.To == busy);
+                edges.Remove(moved);
+                var fresh = busy + "'";
+                edges.Add(moved.From == busy ? moved with { From = fresh } : moved with { To = fresh });
+                edges.Add(new Edge(new DiagMatrix(vector.Matrix), busy, fresh));
+                summed.Add(fresh);
+                continue;
+            }
+            break;
+        }
+
+        // What is left: the a–b edge (or a vector end for a vector variable, or an outer product u vᵀ).
         Expr? chain = null;
         if (_a is not null || _b is not null)
         {
-            var start = _a ?? _b!;
-            var reached = start;
-            var path = Walk(edges, start, stop: n => n == _b || n.StartsWith(unit, StringComparison.Ordinal), n => reached = n);
-            chain = path;
-            if (_a is null) chain = Ops.T(chain); // a row-vector variable
-            else if (_b is not null && reached != _b)
+            Edge Take(string n)
             {
-                // a and b lie on separate branches: an outer product u vᵀ.
-                var other = Walk(edges, _b, n => n.StartsWith(unit, StringComparison.Ordinal));
-                chain = Ops.Mul(chain, Ops.T(other));
+                var e = edges.FirstOrDefault(x => x.From == n || x.To == n)
+                    ?? throw new UnsupportedConstructException($"the free index {n} is not on a product chain");
+                edges.Remove(e);
+                return e;
             }
-        }
-        // Whatever is left closes into traces (loops) or scalar products (paths between two vector ends).
-        while (edges.Count > 0)
-        {
-            var end = edges.SelectMany(e => new[] { e.From, e.To }).FirstOrDefault(n => n.StartsWith(unit, StringComparison.Ordinal));
-            Expr piece;
-            if (end is not null) piece = Walk(edges, end, n => n.StartsWith(unit, StringComparison.Ordinal));
+            if (_a is not null && _b is not null)
+            {
+                var e = Take(_a);
+                var other = e.From == _a ? e.To : e.From;
+                var m = e.From == _a ? e.Matrix : Ops.T(e.Matrix);
+                if (other == _b) chain = m;
+                else if (IsUnit(other))
+                {
+                    var f = Take(_b);
+                    var fm = f.From == _b ? f.Matrix : Ops.T(f.Matrix);
+                    chain = Ops.Mul(m, Ops.T(fm)); // u vᵀ
+                }
+                else throw new UnsupportedConstructException($"the free index {_a} leads to {other}, not to {_b}");
+            }
             else
             {
-                _used.Add(Rules.TraceAsFrobenius.Name);
-                var first = edges[0].From;
-                piece = Ops.Tr(Walk(edges, first, n => n == first));
+                var free = _a ?? _b!;
+                var e = Take(free);
+                var m = e.From == free ? e.Matrix : Ops.T(e.Matrix);
+                chain = _a is null ? Ops.T(m) : m;
             }
-            result = Ops.Mul(result, piece);
         }
+        if (edges.Count > 0)
+            throw new UnsupportedConstructException($"the index pattern {string.Join(", ", edges.Select(e => $"{TextPrinter.Print(e.Matrix)}[{e.From},{e.To}]"))} is not a matrix expression");
         return chain is null ? result : Ops.Mul(result, chain);
-    }
-
-    /// <summary>
-    /// An index met three or more times, where one branch is a dead end (it ends at a vector end without reaching a free
-    /// index): that branch is a vector v over the index, and Σ_j A_aj v_j B_jb = (A diag(v) B)_ab — the branch becomes
-    /// a diag(v) step of the chain.
-    /// </summary>
-    private void AbsorbBranches(List<Edge> edges, IReadOnlyList<string> summed, string unit)
-    {
-        for (var guard = 0; guard < 64; guard++)
-        {
-            int Degree(string s) => edges.Sum(e => (e.From == s ? 1 : 0) + (e.To == s ? 1 : 0));
-            var busy = summed.FirstOrDefault(s => Degree(s) > 2)
-                ?? new[] { _a, _b }.OfType<string>().FirstOrDefault(f => Degree(f) > 1);
-            if (busy is null) return;
-            // Find a dead-end branch: from a vector end, walk until the busy index without meeting a free index.
-            List<Edge>? branch = null;
-            foreach (var end in edges.SelectMany(e => new[] { e.From, e.To }).Where(n => n.StartsWith(unit, StringComparison.Ordinal)).ToList())
-            {
-                var path = new List<Edge>();
-                var at = end;
-                var ok = false;
-                var used = new HashSet<Edge>();
-                while (true)
-                {
-                    var e = edges.FirstOrDefault(x => !used.Contains(x) && (x.From == at || x.To == at));
-                    if (e is null) break;
-                    used.Add(e);
-                    path.Add(e);
-                    at = e.From == at ? e.To : e.From;
-                    if (at == busy) { ok = true; break; }
-                    if (at == _a || at == _b || at.StartsWith(unit, StringComparison.Ordinal)) break;
-                    if (edges.Count(x => x.From == at || x.To == at) != 2) break;
-                }
-                if (ok) { branch = path; break; }
-            }
-            if (branch is null) throw new UnsupportedConstructException($"the index {busy} occurs more than twice in one product and no branch is a vector");
-            var start = branch[0].From.StartsWith(unit, StringComparison.Ordinal) ? branch[0].From : branch[0].To;
-            var copy = branch.ToList();
-            var vectorRow = Walk(copy, start, n => n == busy);
-            foreach (var e in branch) edges.Remove(e);
-            _used.Add(Rules.IndexToMatrix.Name);
-            var fresh = busy + "'";
-            // Re-attach one remaining edge at the busy index to the fresh index, joined by diag(v).
-            var moved = edges.First(e => e.From == busy || e.To == busy);
-            edges.Remove(moved);
-            edges.Add(moved.From == busy ? moved with { From = fresh } : moved with { To = fresh });
-            edges.Add(new Edge(new DiagMatrix(Ops.T(vectorRow)), busy, fresh));
-            ((List<string>)summed).Add(fresh);
-        }
-    }
-
-    /// <summary>Follows edges from <paramref name="start"/> until <paramref name="stop"/>, multiplying the oriented matrices.</summary>
-    private static Expr Walk(List<Edge> edges, string start, Func<string, bool> stop, Action<string>? reached = null)
-    {
-        Expr? product = null;
-        var at = start;
-        var first = true;
-        while (first || !stop(at))
-        {
-            first = false;
-            var e = edges.FirstOrDefault(x => x.From == at) ?? edges.FirstOrDefault(x => x.To == at)
-                ?? throw new UnsupportedConstructException($"the index {at} does not continue a product chain");
-            edges.Remove(e);
-            var m = e.From == at ? e.Matrix : Ops.T(e.Matrix);
-            at = e.From == at ? e.To : e.From;
-            product = product is null ? m : Ops.Mul(product, m);
-        }
-        reached?.Invoke(at);
-        return product!;
     }
 
     // ───────────── display ─────────────

@@ -222,14 +222,16 @@ public static class LatexPrinter
 
     private static void Infix(StringBuilder sb, Expr l, string op, Expr r, int level, bool broadcast = false)
     {
-        Write(sb, l, level, bare: broadcast);
+        // (A B) ⊙ C: a matrix product inside an entrywise one is bracketed for the reader.
+        Write(sb, l, broadcast && l is MatMul or Scale or Divide ? level + 1 : level, bare: broadcast);
         sb.Append(op);
         Write(sb, r, level + 1, notFirst: true, bare: broadcast);
     }
 
     private static void Juxtapose(StringBuilder sb, Expr l, Expr r)
     {
-        Write(sb, l, Prod);
+        // (A ⊙ B) C: an entrywise product on the left of a matrix product is bracketed for the reader.
+        Write(sb, l, l is Hadamard or HadamardDiv or Kron ? Prod + 1 : Prod);
         var right = new StringBuilder();
         Write(right, r, Prod + 1, notFirst: true);
         sb.Append(right.Length > 0 && (char.IsAsciiDigit(right[0]) || right[0] == '.') ? " \\cdot " : " ");
