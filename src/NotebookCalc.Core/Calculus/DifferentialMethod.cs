@@ -172,22 +172,14 @@ public sealed class DifferentialMethod
             case Trace t: return Use(Rules.DTrace, Ops.Tr(D(t.A)));
             case Det d: return Use(Rules.DDet, Ops.Scale(a, Ops.Tr(Ops.Mul(Ops.Inv(d.A), D(d.A)))));
             case LogDet l: return Use(Rules.DLogDet, Ops.Tr(Ops.Mul(Ops.Inv(l.A), D(l.A))));
-            case Elementwise e: return Use(Rules.DElementwise, ElementwiseDifferential(e));
+            case Elementwise e: return Use(Rules.DElementwise, e.Fn == ElementwiseFn.Sign ? Ops.Zero(e.Shape) : Ops.Had(Derivatives.Entrywise(e), D(e.A)));
             case SumAll s: return Use(Rules.DSumEntries, new SumAll(D(s.A)));
             case DiagMatrix dm: return Use(Rules.DDiag, new DiagMatrix(D(dm.A)));
             case DiagVector dv: return Use(Rules.DDiag, new DiagVector(D(dv.A)));
             case Vec v: return Use(Rules.DVec, new Vec(D(v.A)));
             case Norm { Kind: NormKind.Frobenius } n: return Use(Rules.DNorm, Ops.Div(Ops.Frob(n.A, D(n.A)), a));
             case Norm n: return Use(Rules.DNorm1, Ops.Frob(new Elementwise(ElementwiseFn.Sign, n.A), D(n.A)));
-            case Softmax s:
-            {
-                var dX = D(s.A);
-                var sdx = Ops.Had(a, dX);
-                var centred = s.Rows
-                    ? Ops.Mul(sdx, Ops.Ones(s.Shape.Cols, s.Shape.Cols))
-                    : Ops.Mul(Ops.Ones(s.Shape.Rows, s.Shape.Rows), sdx);
-                return Use(Rules.DSoftmax, Ops.Had(a, Ops.Sub(dX, centred)));
-            }
+            case Softmax s: return Use(Rules.DSoftmax, Derivatives.Softmax(s, D(s.A)));
             case OpaqueCall c: return Use(Rules.DOpaque, new JacobianApply(c.Function, c.Arg, D(c.Arg), c.Shape));
             default:
                 throw new UnsupportedConstructException($"no differential rule for {a.GetType().Name} ({TextPrinter.Print(a)})");
@@ -222,23 +214,4 @@ public sealed class DifferentialMethod
 
     private static Expr HadamardPow(Expr a, double p) => p == 0 ? new Ones(a.Shape) : p == 1 ? a : new HadamardPower(a, p);
 
-    private Expr ElementwiseDifferential(Elementwise e)
-    {
-        var u = e.A;
-        var du = D(u);
-        Expr Fn(ElementwiseFn fn, Expr x) => new Elementwise(fn, x);
-        return e.Fn switch
-        {
-            ElementwiseFn.Exp => Ops.Had(e, du),
-            ElementwiseFn.Log => Ops.HadDiv(du, u),
-            ElementwiseFn.Sqrt => Ops.HadDiv(du, Ops.Scale(new Number(2), e)),
-            ElementwiseFn.Tanh => Ops.Had(Ops.Sub(new Number(1), HadamardPow(e, 2)), du),
-            ElementwiseFn.Sigmoid => Ops.Had(Ops.Had(e, Ops.Sub(new Number(1), e)), du),
-            ElementwiseFn.Abs => Ops.Had(Fn(ElementwiseFn.Sign, u), du),
-            ElementwiseFn.Sign => Ops.Zero(e.Shape),
-            ElementwiseFn.Sin => Ops.Had(Fn(ElementwiseFn.Cos, u), du),
-            ElementwiseFn.Cos => Ops.Neg(Ops.Had(Fn(ElementwiseFn.Sin, u), du)),
-            _ => throw new UnsupportedConstructException(e.Fn.ToString()),
-        };
-    }
 }

@@ -249,7 +249,7 @@ public sealed class GateauxMethod
             case LogDet l:
                 return FirstOrder(Rules.GateauxLogDet, e, Expand(l.A), a1 => Ops.Tr(Ops.Mul(Ops.Inv(l.A), a1)));
             case Elementwise f:
-                return FirstOrder(Rules.GateauxElementwise, e, Expand(f.A), a1 => Ops.Had(Derivative(f), a1));
+                return FirstOrder(Rules.GateauxElementwise, e, Expand(f.A), a1 => Ops.Had(Derivatives.Entrywise(f), a1));
             case HadamardPower hp:
                 return FirstOrder(Rules.GateauxElementwise, e, Expand(hp.A),
                     a1 => Ops.Had(Ops.Scale(new Number(hp.Exponent), hp.Exponent == 2 ? hp.A : hp.Exponent == 1 ? new Ones(hp.Shape) : new HadamardPower(hp.A, hp.Exponent - 1)), a1));
@@ -268,34 +268,11 @@ public sealed class GateauxMethod
             case Norm n:
                 return FirstOrder(Rules.GateauxNorm, e, Expand(n.A), a1 => Ops.Frob(new Elementwise(ElementwiseFn.Sign, n.A), a1));
             case Softmax sm:
-                return FirstOrder(Rules.GateauxSoftmax, e, Expand(sm.A), a1 =>
-                {
-                    var sdx = Ops.Had(e, a1);
-                    var centred = sm.Rows ? Ops.Mul(sdx, Ops.Ones(sm.Shape.Cols, sm.Shape.Cols)) : Ops.Mul(Ops.Ones(sm.Shape.Rows, sm.Shape.Rows), sdx);
-                    return Ops.Had(e, Ops.Sub(a1, centred));
-                });
+                return FirstOrder(Rules.GateauxSoftmax, e, Expand(sm.A), a1 => Derivatives.Softmax(sm, a1));
             case OpaqueCall c:
                 return FirstOrder(Rules.GateauxOpaque, e, Expand(c.Arg), a1 => new JacobianApply(c.Function, c.Arg, a1, c.Shape));
             default:
                 throw new UnsupportedConstructException($"no expansion rule for {e.GetType().Name} ({TextPrinter.Print(e)})");
         }
-    }
-
-    private static Expr Derivative(Elementwise f)
-    {
-        var u = f.A;
-        return f.Fn switch
-        {
-            ElementwiseFn.Exp => f,
-            ElementwiseFn.Log => Ops.HadDiv(new Number(1), u),
-            ElementwiseFn.Sqrt => Ops.HadDiv(new Number(1), Ops.Scale(new Number(2), f)),
-            ElementwiseFn.Tanh => Ops.Sub(new Number(1), new HadamardPower(f, 2)),
-            ElementwiseFn.Sigmoid => Ops.Had(f, Ops.Sub(new Number(1), f)),
-            ElementwiseFn.Abs => new Elementwise(ElementwiseFn.Sign, u),
-            ElementwiseFn.Sign => Ops.Zero(f.Shape),
-            ElementwiseFn.Sin => new Elementwise(ElementwiseFn.Cos, u),
-            ElementwiseFn.Cos => Ops.Neg(new Elementwise(ElementwiseFn.Sin, u)),
-            _ => throw new UnsupportedConstructException(f.Fn.ToString()),
-        };
     }
 }

@@ -213,7 +213,7 @@ public sealed class IndexMethod
             }
             case Elementwise e:
                 _used.Add(Rules.IndexElementwise.Name);
-                return InnerDerivative(e.A, r, c).Select(Single(new Factor(ElementwiseDerivative(e), r, c))[0].Times);
+                return InnerDerivative(e.A, r, c).Select(Single(new Factor(Derivatives.Entrywise(e), r, c))[0].Times);
             case HadamardPower hp:
                 _used.Add(Rules.IndexElementwise.Name);
                 return InnerDerivative(hp.A, r, c).Select(new Term(hp.Exponent, [], [new Factor(hp.Exponent == 2 ? hp.A : new HadamardPower(hp.A, hp.Exponent - 1), r, c)], []).Times);
@@ -292,7 +292,7 @@ public sealed class IndexMethod
             }
             case Elementwise e:
                 _used.Add(Rules.IndexElementwise.Name);
-                return InnerDerivative(e.A, null, null).Select(new Term(1, [ElementwiseDerivative(e)], [], []).Times);
+                return InnerDerivative(e.A, null, null).Select(new Term(1, [Derivatives.Entrywise(e)], [], []).Times);
             default:
                 // A scalar that decomposes (a trace, a product x'Ax, …): write it in indices and differentiate that.
                 return InnerDerivative(s, null, null);
@@ -301,24 +301,6 @@ public sealed class IndexMethod
 
     /// <summary>∂(inner)_rc/∂X_ab as a sum of terms.</summary>
     private IEnumerable<Term> InnerDerivative(Expr inner, string? r, string? c) => ToIndex(inner, r, c).SelectMany(Differentiate).ToList();
-
-    private static Expr ElementwiseDerivative(Elementwise f)
-    {
-        var u = f.A;
-        return f.Fn switch
-        {
-            ElementwiseFn.Exp => f,
-            ElementwiseFn.Log => new HadamardPower(u, -1),
-            ElementwiseFn.Sqrt => Ops.Scale(new Number(0.5), new HadamardPower(f, -1)),
-            ElementwiseFn.Tanh => Ops.Sub(new Number(1), new HadamardPower(f, 2)),
-            ElementwiseFn.Sigmoid => Ops.Had(f, Ops.Sub(new Number(1), f)),
-            ElementwiseFn.Abs => new Elementwise(ElementwiseFn.Sign, u),
-            ElementwiseFn.Sign => Ops.Zero(f.Shape),
-            ElementwiseFn.Sin => new Elementwise(ElementwiseFn.Cos, u),
-            ElementwiseFn.Cos => Ops.Neg(new Elementwise(ElementwiseFn.Sin, u)),
-            _ => throw new UnsupportedConstructException(f.Fn.ToString()),
-        };
-    }
 
     // ───────────── contracting the deltas ─────────────
 
