@@ -313,6 +313,11 @@ public static class Cli
                 {
                     ["latex"] = s.Latex, ["text"] = s.Text, ["rule"] = s.Rule,
                     ["rules"] = new JsonArray(s.Rules.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray()),
+                    // Each rule's statement (and the assumption it needs) from the catalogue.
+                    ["statements"] = new JsonArray(s.Rules.Where(Rules.Exists).Select(x => (JsonNode)new JsonObject
+                    {
+                        ["rule"] = x, ["latex"] = Rules.Get(x).Latex, ["assumption"] = Rules.Get(x).Assumption,
+                    }).ToArray()),
                 }).ToArray()),
                 ["unsupported"] = m.Unsupported,
             }).ToArray()),
@@ -327,6 +332,7 @@ public static class Cli
                 ["tolerance"] = r.Check.Tolerance,
                 ["sizes"] = new JsonObject(r.Check.Sizes.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
                 ["summary"] = r.Check.Summary,
+                ["toleranceReason"] = CheckReport.ToleranceReason,
             },
         };
         if (value is not null) o["value"] = ValueJson(value, r.Variable.Shape);

@@ -109,4 +109,6 @@ public static class Rules
     public static IReadOnlyCollection<Rule> All => ByName.Values;
 
     public static Rule Get(string name) => ByName[name];
+
+    public static bool Exists(string name) => ByName.ContainsKey(name);
 }

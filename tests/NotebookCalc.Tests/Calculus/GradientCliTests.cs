@@ -28,6 +28,8 @@ public sealed class GradientCliTests : IDisposable
         var method = methods.Single(m => m.GetProperty("name").GetString() == "differential");
         Assert.True(method.GetProperty("steps").GetArrayLength() > 4);
         Assert.All(method.GetProperty("steps").EnumerateArray(), s => Assert.False(string.IsNullOrEmpty(s.GetProperty("rule").GetString())));
+        Assert.Contains(method.GetProperty("steps").EnumerateArray().SelectMany(s => s.GetProperty("statements").EnumerateArray()),
+            st => st.GetProperty("rule").GetString() == "d_product" && st.GetProperty("latex").GetString() == "d(AB) = dA\\,B + A\\,dB");
         Assert.True(root.GetProperty("agree").GetBoolean());
         var check = root.GetProperty("check");
         Assert.True(check.GetProperty("passed").GetBoolean());
