@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
 using NotebookCalc.Calculus;
+using NotebookCalc.Notebook;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
@@ -171,7 +172,7 @@ public static class Cli
             throw new MatcalcException("", Diagnostic.Error("MC3007", default, $"Cannot read the values file '{valuesPath}': {ex.Message}",
                 "Pass a JSON file such as values.json containing {\"W\": [[1,2],[3,4]]}."));
         }
-        var values = ValuesFile.Parse(json, valuesPath);
+        var values = ValuesJson.Parse(json, valuesPath);
         var e = MatCalc.Parse(text, WithValueShapes(scope, values));
         var result = e.Evaluate(values);
         if (result.Enumerate().Any(v => !double.IsFinite(v)))
@@ -215,7 +216,7 @@ public static class Cli
         var where = WhereOption();
         var method = new Option<string>("--method") { Description = "all, differential, gateaux or index.", DefaultValueFactory = _ => "all" };
         method.AcceptOnlyFromAmong("all", "differential", "gateaux", "index");
-        var format = FormatOption("text", "latex", "json");
+        var format = FormatOption("text", "latex", "json", "html");
         var seed = SeedOption();
         var dims = DimsOption();
         var at = new Option<string>("--at") { Description = "VALUES.json: also evaluate the gradient there." };
@@ -238,6 +239,7 @@ public static class Cli
             {
                 case "json": stdout.WriteLine(ToJson(GradientJson(result, value))); break;
                 case "latex": stdout.WriteLine(DerivationFormat.Latex(result)); break;
+                case "html": stdout.WriteLine(Formats.Of(result)[Formats.Html]); break;
                 default:
                     stdout.WriteLine(DerivationFormat.Text(result));
                     if (value is not null) stdout.WriteLine("value at the given point:\n" + MatrixText.Format(value));
@@ -254,7 +256,7 @@ public static class Cli
         var wrt = WrtOption();
         var claim = new Option<string>("--claim") { Description = "The claimed gradient, in matcalc syntax.", Required = true };
         var where = WhereOption();
-        var format = FormatOption("text", "json");
+        var format = FormatOption("text", "json", "html");
         var seed = SeedOption();
         var dims = DimsOption();
         var cmd = new Command("check", "Say whether a claimed gradient is right; when it is not, show a counterexample.")
@@ -265,26 +267,14 @@ public static class Cli
             var f = MatCalc.Parse(r.GetValue(expr)!, Scope.Parse(r.GetValue(where)));
             var report = MatrixCalculus.Check(f, r.GetValue(wrt)!, r.GetValue(claim)!, options);
             if (r.GetValue(format) == "json") stdout.WriteLine(ToJson(ClaimJson(report, r.GetValue(wrt)!)));
+            else if (r.GetValue(format) == "html") stdout.WriteLine(Formats.Of(new ClaimResult(report, r.GetValue(wrt)!))[Formats.Html]);
             else stdout.WriteLine(DerivationFormat.Text(report, r.GetValue(wrt)!));
             return report.Right ? Ok : Failed;
         }));
         return cmd;
     }
 
-    internal static Dictionary<string, int>? ParseDims(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var result = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var kv = part.Split('=', StringSplitOptions.TrimEntries);
-            if (kv.Length != 2 || kv[0].Length == 0 || !int.TryParse(kv[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) || v is < 1 or > 2000)
-                throw new MatcalcException(text, Diagnostic.Error("MC3009", new TextSpan(Math.Max(0, text.IndexOf(part, StringComparison.Ordinal)), part.Length),
-                    $"'{part}' is not a dimension size.", "Write --dims n=3,m=4 with sizes from 1 to 2000."));
-            result[kv[0]] = v;
-        }
-        return result;
-    }
+    internal static Dictionary<string, int>? ParseDims(string? text) => string.IsNullOrWhiteSpace(text) ? null : ValuesJson.ParseDims(text);
 
     private static Dictionary<string, Matrix<double>> ReadValues(string path)
     {
@@ -295,7 +285,7 @@ public static class Cli
             throw new MatcalcException("", Diagnostic.Error("MC3007", default, $"Cannot read the values file '{path}': {ex.Message}",
                 "Pass a JSON file such as values.json containing {\"W\": [[1,2],[3,4]]}."));
         }
-        return ValuesFile.Parse(json, path);
+        return ValuesJson.Parse(json, path);
     }
 
     internal static JsonObject GradientJson(GradientResult r, Matrix<double>? value)

@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MathNet.Numerics.LinearAlgebra;
+using NotebookCalc.Calculus;
+using NotebookCalc.Rendering;
+using NotebookCalc.Semantics;
+using NotebookCalc.Text;
+
+namespace NotebookCalc.Notebook;
+
+/// <summary>A parameter of a #!matcalc subcommand (mirrors the host's KernelDirectiveParameter).</summary>
+public sealed record ParameterInfo(string Name, string Description, bool Implicit = false, bool Required = false, IReadOnlyList<string>? Values = null);
+
+public sealed record SubcommandInfo(string Name, string Description, IReadOnlyList<ParameterInfo> Parameters);
+
+/// <summary>A claim report with the variable it is about (for display).</summary>
+public sealed record ClaimResult(ClaimReport Report, string Variable);
+
+/// <summary>Diagnostics with the text they point into (for display with the span marked).</summary>
+public sealed record DiagnosticsDisplay(string Source, IReadOnlyList<Diagnostic> Diagnostics);
+
+/// <summary>Plain text to show (help, confirmations).</summary>
+public sealed record Message(string Text);
+
+/// <summary>A matrix value with a caption.</summary>
+public sealed record MatrixValue(string Caption, Matrix<double> Value);
+
+/// <summary>
+/// The state and behaviour behind the #!matcalc magic commands: it keeps the notebook's `let` declarations and runs a
+/// subcommand, returning display values (never throwing for user errors). The extension.dib shim only forwards here;
+/// the CLI renderer uses the same class, so a notebook shows the same output in VS Code and in a rendered page.
+/// </summary>
+public sealed class MatCalcSession
+{
+    public Scope Scope { get; private set; } = Scope.Empty;
+
+    private static readonly ParameterInfo Expr = new("expr", "A matcalc expression in double quotes.", Implicit: true, Required: true);
+    private static readonly ParameterInfo Wrt = new("--wrt", "The variable to differentiate with respect to.", Required: true);
+    private static readonly ParameterInfo Seed = new("--seed", "Seed of the random instance used by checks (default 1).");
+    private static readonly ParameterInfo Dims = new("--dims", "Concrete sizes for checks, e.g. n=3,m=4.");
+
+    public static IReadOnlyList<SubcommandInfo> Subcommands { get; } =
+    [
+        new("let", "Declare symbols for the rest of the notebook, e.g. \"W: n x m; Omega: m x m symmetric\".",
+            [new("expr", "Declarations.", Implicit: true, Required: true)]),
+        new("gradient", "Derive ∂f/∂X three ways side by side and check it numerically.",
+            [Expr, Wrt, new("--method", "all, gateaux, index or differential.", Values: ["all", .. MatrixCalculus.MethodNames]),
+             new("--check", "on or off.", Values: ["on", "off"]), Seed, Dims]),
+        new("check", "Is a claimed gradient right? A counterexample when it is not.",
+            [Expr, Wrt, new("--claim", "The claimed gradient.", Required: true), Seed, Dims]),
+        new("show", "Parse an expression and show it with its shape.", [Expr]),
+        new("eval", "Evaluate an expression at values: --at a JSON file, or JSON text passed with @csharp:name.",
+            [Expr, new("--at", "VALUES.json path or JSON text.", Required: true)]),
+        new("help", "What #!matcalc can do.", []),
+    ];
+
+    /// <summary>Completions for --wrt: the symbols declared so far.</summary>
+    public IEnumerable<string> DeclaredSymbols() => Scope.Declarations.Where(d => !d.IsFunction).Select(d => d.Name);
+
+    /// <summary>Runs a subcommand with its arguments (keys: "expr", "--wrt", …). Null values are treated as missing.</summary>
+    public IReadOnlyList<object> Execute(string subcommand, IReadOnlyDictionary<string, string?> args)
+    {
+        var info = Subcommands.FirstOrDefault(s => s.Name == subcommand);
+        if (info is null)
+            return [Error("MC4001", subcommand, $"Unknown subcommand '{subcommand}'.", $"Use one of: {string.Join(", ", Subcommands.Select(s => s.Name))}.")];
+        foreach (var p in info.Parameters.Where(p => p.Required))
+            if (!args.TryGetValue(p.Name, out var v) || string.IsNullOrWhiteSpace(v))
+                return [Error("MC4002", "", p.Implicit
+                        ? $"#!matcalc {subcommand} needs {p.Description.TrimEnd('.').ToLowerInvariant()} (one quoted string)."
+                        : $"#!matcalc {subcommand} needs {p.Name}.",
+                    p.Implicit ? $"Write #!matcalc {subcommand} \"…\" — a single quoted string; single quotes are not quotes in magic commands." : $"Add {p.Name} VALUE.")];
+        foreach (var p in info.Parameters.Where(p => p.Values is not null))
+            if (args.TryGetValue(p.Name, out var v) && v is not null && !p.Values!.Contains(v))
+                return [Error("MC4003", v, $"{p.Name} must be one of {string.Join(", ", p.Values!)}, not '{v}'.", $"Write {p.Name} {p.Values![0]}.")];
+        string Arg(string name) => args.TryGetValue(name, out var v) ? v ?? "" : "";
+        try
+        {
+            return subcommand switch
+            {
+                "let" => Let(Arg("expr")),
+                "gradient" => [MatrixCalculus.Gradient(MatCalc.Parse(Arg("expr"), Scope), Arg("--wrt"), Options(args))],
+                "check" => [new ClaimResult(MatrixCalculus.Check(MatCalc.Parse(Arg("expr"), Scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"))],
+                "show" => [MatCalc.Parse(Arg("expr"), Scope)],
+                "eval" => Eval(Arg("expr"), Arg("--at")),
+                _ => [new Message(Help())],
+            };
+        }
+        catch (MatcalcException ex)
+        {
+            return [new DiagnosticsDisplay(ex.Source, ex.Diagnostics)];
+        }
+    }
+
+    /// <summary>
+    /// The arguments of a host directive command object (the extension.dib's KernelDirectiveCommand subclass, whose
+    /// properties the host fills by camel-case name: --wrt → Wrt, the implicit expression → Expr), keyed as
+    /// <see cref="Execute"/> expects. Unknown or null properties are simply absent.
+    /// </summary>
+    public static Dictionary<string, string?> ArgumentsFrom(object command)
+    {
+        var args = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var p in Subcommands.SelectMany(s => s.Parameters).DistinctBy(p => p.Name))
+        {
+            var property = command.GetType().GetProperty(PropertyName(p));
+            if (property?.GetValue(command) is { } value) args[p.Name] = Convert.ToString(value, CultureInfo.InvariantCulture);
+        }
+        return args;
+    }
+
+    /// <summary>The property the host binds a parameter to: --wrt → Wrt, expr → Expr.</summary>
+    public static string PropertyName(ParameterInfo p)
+    {
+        var bare = p.Name.TrimStart('-');
+        return char.ToUpperInvariant(bare[0]) + bare[1..];
+    }
+
+    /// <summary>Runs one magic-command line, tokenised the way the host's directive parser does (see INTERACTIVE.md).</summary>
+    public IReadOnlyList<object> Run(string line)
+    {
+        var tokens = Tokenize(line);
+        if (tokens.Count > 0 && tokens[0] == "#!matcalc") tokens.RemoveAt(0);
+        if (tokens.Count == 0) return [new Message(Help())];
+        var sub = tokens[0];
+        var info = Subcommands.FirstOrDefault(s => s.Name == sub);
+        var args = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var positional = new List<string>();
+        for (var i = 1; i < tokens.Count; i++)
+        {
+            if (tokens[i].StartsWith("--", StringComparison.Ordinal) && info?.Parameters.Any(p => p.Name == tokens[i]) == true)
+            {
+                var name = tokens[i];
+                var value = i + 1 < tokens.Count ? tokens[++i] : null;
+                // The host passes null for a repeated parameter: so do we, and Execute reports it.
+                args[name] = args.ContainsKey(name) ? null : value;
+            }
+            else if (tokens[i].StartsWith("--", StringComparison.Ordinal))
+                return [Error("MC4004", line, $"Unknown option {tokens[i]} for #!matcalc {sub}.",
+                    info is null ? "See #!matcalc help." : $"Options: {string.Join(", ", info.Parameters.Where(p => !p.Implicit).Select(p => p.Name))}.")];
+            else positional.Add(tokens[i]);
+        }
+        // Two bare words where one quoted string is expected: the host gives null; we say why.
+        if (positional.Count > 0) args["expr"] = positional.Count == 1 ? positional[0] : null;
+        return Execute(sub, args);
+    }
+
+    /// <summary>Double quotes group (no escapes; leading/trailing quotes trimmed); single quotes are ordinary characters.</summary>
+    public static List<string> Tokenize(string line)
+    {
+        var tokens = new List<string>();
+        var i = 0;
+        while (i < line.Length)
+        {
+            if (char.IsWhiteSpace(line[i])) { i++; continue; }
+            var sb = new StringBuilder();
+            if (line[i] == '"')
+            {
+                var close = line.IndexOf('"', i + 1);
+                if (close < 0) close = line.Length;
+                sb.Append(line, i + 1, close - i - 1);
+                i = close + 1;
+            }
+            else
+            {
+                while (i < line.Length && !char.IsWhiteSpace(line[i])) sb.Append(line[i++]);
+            }
+            tokens.Add(sb.ToString().Trim('"'));
+        }
+        return tokens;
+    }
+
+    private IReadOnlyList<object> Let(string text)
+    {
+        var declarations = DeclarationParser.Parse(text);
+        Scope = Scope.With(declarations);
+        return [new Message("declared: " + string.Join("; ", declarations.Select(d => d.ToString())))];
+    }
+
+    private IReadOnlyList<object> Eval(string expr, string at)
+    {
+        var json = at.TrimStart().StartsWith('{') ? at : ReadFile(at);
+        var values = ValuesJson.Parse(json, at.TrimStart().StartsWith('{') ? "the values" : at);
+        var scope = Scope.With(values.Where(v => !Scope.TryGet(v.Key, out _)).Select(v =>
+            new Declaration(v.Key, new Shape(Dim.Of(v.Value.RowCount), Dim.Of(v.Value.ColumnCount)), SymbolProps.None, default)));
+        var e = MatCalc.Parse(expr, scope);
+        return [new MatrixValue(e.Text, e.Evaluate(values))];
+    }
+
+    private static string ReadFile(string path)
+    {
+        try { return File.ReadAllText(path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new MatcalcException(path, Diagnostic.Error("MC3007", new TextSpan(0, path.Length), $"Cannot read the values file '{path}': {ex.Message}",
+                "Pass an absolute path to a JSON file, or JSON text in a C# string variable with --at @csharp:name."));
+        }
+    }
+
+    private static GradientOptions Options(IReadOnlyDictionary<string, string?> args)
+    {
+        var seed = 1;
+        if (args.TryGetValue("--seed", out var s) && s is not null && !int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out seed))
+            throw new MatcalcException(s, Diagnostic.Error("MC4003", new TextSpan(0, s.Length), $"--seed must be an integer, not '{s}'.", "Write --seed 1."));
+        return new GradientOptions
+        {
+            Method = args.TryGetValue("--method", out var m) && m is not null ? m : "all",
+            Check = !(args.TryGetValue("--check", out var c) && c == "off"),
+            Seed = seed,
+            Dims = args.TryGetValue("--dims", out var d) && !string.IsNullOrWhiteSpace(d) ? ValuesJson.ParseDims(d) : null,
+        };
+    }
+
+    private static DiagnosticsDisplay Error(string id, string source, string message, string hint) =>
+        new(source, [Diagnostic.Error(id, new TextSpan(0, source.Length), message, hint)]);
+
+    public static string Help()
+    {
+        var sb = new StringBuilder("#!matcalc — matrix calculus in the notebook. Expressions and declarations go in double quotes.\n");
+        foreach (var s in Subcommands)
+        {
+            sb.Append($"\n  #!matcalc {s.Name}");
+            foreach (var p in s.Parameters) sb.Append(p.Implicit ? " \"…\"" : p.Required ? $" {p.Name} …" : $" [{p.Name} …]");
+            sb.Append($"\n      {s.Description}");
+        }
+        sb.Append("\n\nGradients follow the denominator layout: ∂f/∂X has the shape of X and ∂f/∂X_ij treats all entries as independent;\n" +
+                  "declared properties (e.g. symmetric) may simplify how a result is written, never this convention.");
+        return sb.ToString();
+    }
+}
+
+/// <summary>VALUES JSON ({"W": [[1,2],[3,4]], "s": 0.5, "y": [1,2]}) and --dims parsing, shared by the CLI and the session.</summary>
+public static class ValuesJson
+{
+    public static Dictionary<string, Matrix<double>> Parse(string json, string origin)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8, AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }); }
+        catch (JsonException ex) { throw Error($"{origin} is not valid JSON: {ex.Message}"); }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw Error($"{origin} must be a JSON object mapping symbol names to numbers, vectors or matrices.");
+            var result = new Dictionary<string, Matrix<double>>(StringComparer.Ordinal);
+            foreach (var p in doc.RootElement.EnumerateObject()) result[NormalizeName(p.Name)] = ToMatrix(p.Name, p.Value, origin);
+            return result;
+        }
+    }
+
+    private static string NormalizeName(string name)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var tokens = Syntax.Lexer.Tokenize(name, diagnostics);
+        return diagnostics.Count == 0 && tokens.Count == 2 && tokens[0].Kind == Syntax.TokenKind.Identifier ? tokens[0].Text : name;
+    }
+
+    private static Matrix<double> ToMatrix(string name, JsonElement e, string origin)
+    {
+        var M = Matrix<double>.Build;
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Number: return M.Dense(1, 1, Finite(name, e, origin));
+            case JsonValueKind.Array when e.GetArrayLength() == 0: throw Error($"The value of {name} in {origin} is an empty list.");
+            case JsonValueKind.Array when e[0].ValueKind == JsonValueKind.Number:
+            {
+                var v = e.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Number ? Finite(name, x, origin)
+                    : throw Error($"The vector {name} in {origin} mixes numbers with other values.")).ToArray();
+                return M.Dense(v.Length, 1, v);
+            }
+            case JsonValueKind.Array:
+            {
+                var rows = e.EnumerateArray().Select(r => r.ValueKind == JsonValueKind.Array
+                    ? r.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Number ? Finite(name, x, origin)
+                        : throw Error($"The matrix {name} in {origin} has an entry that is not a number.")).ToArray()
+                    : throw Error($"The matrix {name} in {origin} must be a list of rows (lists of numbers).")).ToArray();
+                if (rows.Any(r => r.Length != rows[0].Length || r.Length == 0))
+                    throw Error($"The rows of {name} in {origin} have different lengths ({string.Join(", ", rows.Select(r => r.Length))}).");
+                return M.DenseOfRowArrays(rows);
+            }
+            default: throw Error($"The value of {name} in {origin} must be a number, a list (vector) or a list of rows (matrix).");
+        }
+    }
+
+    private static double Finite(string name, JsonElement e, string origin) =>
+        e.TryGetDouble(out var v) && double.IsFinite(v) ? v : throw Error($"{name} in {origin} has a number that is out of range: {e.GetRawText()}.");
+
+    private static MatcalcException Error(string message) =>
+        new("", Diagnostic.Error("MC3007", default, message, "Write values as {\"W\": [[1,2],[3,4]], \"s\": 0.5, \"y\": [1,2]}."));
+
+    public static Dictionary<string, int> ParseDims(string text)
+    {
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var kv = part.Split('=', StringSplitOptions.TrimEntries);
+            if (kv.Length != 2 || kv[0].Length == 0 || !int.TryParse(kv[1], NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v is < 1 or > 2000)
+                throw new MatcalcException(text, Diagnostic.Error("MC3009", new TextSpan(Math.Max(0, text.IndexOf(part, StringComparison.Ordinal)), part.Length),
+                    $"'{part}' is not a dimension size.", "Write --dims n=3,m=4 with sizes from 1 to 2000."));
+            result[kv[0]] = v;
+        }
+        return result;
+    }
+}

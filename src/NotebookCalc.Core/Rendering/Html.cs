@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text;
+using MathNet.Numerics.LinearAlgebra;
+using NotebookCalc.Calculus;
+using NotebookCalc.Semantics;
+using NotebookCalc.Text;
+
+namespace NotebookCalc.Rendering;
+
+/// <summary>
+/// Self-contained HTML for NotebookCalc values (inline styles, MathML, no script, no network): gradient results with
+/// the derivations side by side, claim reports, matrices, expressions and diagnostics. User text is always escaped.
+/// </summary>
+public static class Html
+{
+    private const string Style =
+        "<style>.matcalc{font-family:system-ui,sans-serif;line-height:1.45}.matcalc .mc-methods{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}" +
+        ".matcalc .mc-method{flex:1 1 24em;min-width:0;border:1px solid #ccc;border-radius:6px;padding:.5em .8em;overflow-x:auto}" +
+        ".matcalc h4{margin:.2em 0 .5em}.matcalc ol{padding-left:1.4em;margin:0}.matcalc li{margin:.35em 0}" +
+        ".matcalc .mc-rule{display:block;font-size:.8em;color:#666;font-family:ui-monospace,monospace}" +
+        ".matcalc .mc-ok{color:#11772d;font-weight:600}.matcalc .mc-bad{color:#b00020;font-weight:600}" +
+        ".matcalc table.mc-matrix{border-collapse:collapse;border-left:2px solid #333;border-right:2px solid #333;font-family:ui-monospace,monospace;font-size:.9em}" +
+        ".matcalc table.mc-matrix td{padding:.1em .5em;text-align:right}.matcalc td.mc-diff{background:#ffd7d7}" +
+        ".matcalc .mc-label{font-size:.8em;color:#666}.matcalc pre.mc-diag{background:#fff4f4;padding:.5em;border-left:3px solid #b00020}</style>";
+
+    /// <summary>Escapes the five markup characters and leaves other Unicode readable.</summary>
+    public static string Escape(string s) =>
+        s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
+
+    private static string Wrap(string body) => $"<div class=\"matcalc\">{Style}{body}</div>";
+
+    /// <summary>W ∈ ℝⁿˣᵐ for each symbol.</summary>
+    private static string Shapes(IEnumerable<Symbol> symbols) =>
+        string.Join("<span>, </span>", symbols.Select(s =>
+            $"<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow>{MathMlPrinter.Name(s.Name)}<mo>∈</mo>" +
+            (s.Shape.IsScalar ? "<mi mathvariant=\"double-struck\">R</mi>" :
+                $"<msup><mi mathvariant=\"double-struck\">R</mi><mrow><mi>{Escape(s.Shape.Rows.ToString()!)}</mi><mo>×</mo><mi>{Escape(s.Shape.Cols.ToString()!)}</mi></mrow></msup>") +
+            "</mrow></math>"));
+
+    private static string Lhs(string text) => $"<mtext>{Escape(text.Replace("df/d", "∂f/∂"))}</mtext>";
+
+    public static string Gradient(GradientResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append("<p><b>f</b> = ").Append(MathMlPrinter.Math(r.Function.Expr)).Append("<br><span class=\"mc-label\">")
+          .Append(Shapes(r.Function.Symbols)).Append("</span></p>");
+        sb.Append("<div class=\"mc-methods\">");
+        foreach (var m in r.Methods)
+        {
+            sb.Append($"<section class=\"mc-method\"><h4>{Escape(DerivationFormat.MethodTitle(m.Method))}</h4>");
+            if (!m.Succeeded)
+                sb.Append($"<p class=\"mc-bad\">not applicable</p><p>{Escape(m.Unsupported ?? "")}</p>");
+            else
+            {
+                sb.Append("<ol>");
+                foreach (var s in m.Steps)
+                {
+                    var line = s.RhsText is null
+                        ? MathMlPrinter.Equation(Lhs(s.LhsText), s.Expression)
+                        : $"<code>{Escape(s.Text)}</code>";
+                    sb.Append($"<li>{line}<span class=\"mc-rule\">{Escape(s.Rule)}</span></li>");
+                }
+                sb.Append("</ol>");
+            }
+            sb.Append("</section>");
+        }
+        sb.Append("</div>");
+        sb.Append($"<p><b>Result</b> ").Append(MathMlPrinter.Equation(Lhs($"df/d{r.Variable.Name}"), r.Gradient)).Append("</p>");
+        if (r.Methods.Count(m => m.Succeeded) > 1)
+            sb.Append(r.Agree ? $"<p class=\"mc-ok\">✓ the methods agree ({Escape(r.AgreementBasis)})</p>" : $"<p class=\"mc-bad\">✗ the methods disagree ({Escape(r.AgreementBasis)})</p>");
+        if (r.Check is not null)
+            sb.Append($"<p class=\"{(r.Check.Passed ? "mc-ok" : r.Check.Skipped ? "mc-label" : "mc-bad")}\">check: {Escape(r.Check.Summary)}</p>");
+        return Wrap(sb.ToString());
+    }
+
+    public static string Claim(ClaimReport c, string variable)
+    {
+        var sb = new StringBuilder();
+        sb.Append($"<p class=\"{(c.Right ? "mc-ok" : "mc-bad")}\">{(c.Right ? "✓" : "✗")} {Escape(c.Verdict)}</p>");
+        if (c.Claim is not null) sb.Append("<p>claim: ").Append(MathMlPrinter.Math(c.Claim)).Append("</p>");
+        sb.Append("<p>derived: ").Append(MathMlPrinter.Equation(Lhs($"df/d{variable}"), c.Gradient)).Append("</p>");
+        foreach (var d in c.ClaimDiagnostics) sb.Append($"<pre class=\"mc-diag\">{Escape(d.Message + (d.Hint is null ? "" : "\nhint: " + d.Hint))}</pre>");
+        if (c.Counterexample is { } ce)
+        {
+            sb.Append($"<p>Counterexample (seed {ce.Seed}; {Escape(string.Join(", ", ce.Sizes.Select(p => $"{p.Key}={p.Value}")))}):</p><div class=\"mc-methods\">");
+            foreach (var (name, value) in ce.Values.OrderBy(p => p.Key, StringComparer.Ordinal))
+                sb.Append($"<div>{Escape(name)} = {Matrix(value, inner: true)}</div>");
+            var diff = ce.Differences.Select(d => (d.Row, d.Col)).ToHashSet();
+            sb.Append($"<div>∂f/∂{Escape(variable)} = {Matrix(ce.Expected, inner: true, highlight: diff)}</div>");
+            sb.Append($"<div>claim = {Matrix(ce.Claimed, inner: true, highlight: diff)}</div></div>");
+        }
+        foreach (var h in c.Hints) sb.Append($"<p>hint: {Escape(h)}</p>");
+        return Wrap(sb.ToString());
+    }
+
+    /// <summary>A bracketed table; rows/columns beyond <paramref name="maxRows"/>×<paramref name="maxCols"/> are elided with ….</summary>
+    public static string Matrix(Matrix<double> m, int digits = 4, int maxRows = 8, int maxCols = 8, bool inner = false, ISet<(int, int)>? highlight = null)
+    {
+        static List<int?> Pick(int n, int max) => n <= max
+            ? Enumerable.Range(0, n).Select(i => (int?)i).ToList()
+            : [.. Enumerable.Range(0, max / 2).Select(i => (int?)i), null, .. Enumerable.Range(n - (max - max / 2 - 1), max - max / 2 - 1).Select(i => (int?)i)];
+        var rows = Pick(m.RowCount, maxRows);
+        var cols = Pick(m.ColumnCount, maxCols);
+        var sb = new StringBuilder($"<table class=\"mc-matrix\" title=\"{m.RowCount}×{m.ColumnCount}\">");
+        foreach (var i in rows)
+        {
+            sb.Append("<tr>");
+            foreach (var j in cols)
+            {
+                if (i is null || j is null) { sb.Append("<td>…</td>"); continue; }
+                var hl = highlight is not null && highlight.Contains((i.Value, j.Value)) ? " class=\"mc-diff\"" : "";
+                sb.Append($"<td{hl}>{Escape(MatrixText.Number(m[i.Value, j.Value], digits))}</td>");
+            }
+            sb.Append("</tr>");
+        }
+        sb.Append($"</table><span class=\"mc-label\">{m.RowCount}×{m.ColumnCount}</span>");
+        return inner ? sb.ToString() : Wrap(sb.ToString());
+    }
+
+    /// <summary>\begin{bmatrix}…\end{bmatrix} with the same elision.</summary>
+    public static string MatrixLatex(Matrix<double> m, int digits = 4, int max = 8)
+    {
+        var sb = new StringBuilder("\\begin{bmatrix}");
+        var rows = Enumerable.Range(0, Math.Min(m.RowCount, max)).ToList();
+        var cols = Enumerable.Range(0, Math.Min(m.ColumnCount, max)).ToList();
+        sb.Append(string.Join(" \\\\ ", rows.Select(i => string.Join(" & ", cols.Select(j => LatexPrinter.Number(Math.Round(m[i, j], digits))))
+            + (m.ColumnCount > max ? " & \\cdots" : ""))));
+        if (m.RowCount > max) sb.Append(" \\\\ \\vdots");
+        return sb.Append("\\end{bmatrix}").ToString();
+    }
+
+    public static string Expression(Expression e) =>
+        Wrap($"<p>{MathMlPrinter.Math(e.Expr)} <span class=\"mc-label\">({Escape(e.Shape.ToString())})</span><br>" +
+             $"<span class=\"mc-label\">{Shapes(e.Symbols)}</span></p>" +
+             string.Concat(e.Notes.Select(n => $"<p class=\"mc-label\">note: {Escape(n.Message)}</p>")));
+
+    /// <summary>The diagnostics with the offending span of the source marked.</summary>
+    public static string Diagnostics(string source, IEnumerable<Diagnostic> diagnostics)
+    {
+        var sb = new StringBuilder();
+        foreach (var d in diagnostics)
+        {
+            var start = Math.Clamp(d.Span.Start, 0, source.Length);
+            var end = Math.Clamp(d.Span.End, start, source.Length);
+            sb.Append($"<pre class=\"mc-diag\"><b>{Escape(d.Severity.ToString().ToLowerInvariant())} {Escape(d.Id)}</b>: {Escape(d.Message)}\n")
+              .Append(Escape(source[..start])).Append("<mark>").Append(Escape(source[start..end].Length == 0 && end < source.Length ? source[end..(end + 1)] : source[start..end]))
+              .Append("</mark>").Append(Escape(source[(start == end && end < source.Length ? end + 1 : end)..]))
+              .Append(d.Hint is null ? "" : $"\nhint: {Escape(d.Hint)}").Append("</pre>");
+        }
+        return Wrap(sb.ToString());
+    }
+
+    public static string Text(string text) => Wrap($"<pre>{Escape(text)}</pre>");
+
+    internal static string Number(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+}

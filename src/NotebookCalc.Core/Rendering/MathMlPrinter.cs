@@ -1,0 +1,155 @@
+using System.Text;
+using NotebookCalc.Calculus;
+using NotebookCalc.Semantics;
+using NotebookCalc.Syntax;
+
+namespace NotebookCalc.Rendering;
+
+/// <summary>
+/// Presentation MathML from expression trees (same layout decisions as <see cref="LatexPrinter"/>), so notebooks and
+/// browsers show mathematics with no script and no network. All text content is XML-escaped.
+/// </summary>
+public static class MathMlPrinter
+{
+    private const int Frob = TextPrinter.Frob, Sum = TextPrinter.Sum, Prod = TextPrinter.Prod, Unary = TextPrinter.Unary,
+        Postfix = TextPrinter.Postfix, Atom = TextPrinter.Atom;
+
+    /// <summary>A complete &lt;math&gt; element.</summary>
+    public static string Math(Expr e, bool block = false) =>
+        $"<math xmlns=\"http://www.w3.org/1998/Math/MathML\"{(block ? " display=\"block\"" : "")}>{Row(e)}</math>";
+
+    /// <summary>lhs = rhs as one &lt;math&gt; element; <paramref name="lhs"/> is MathML already.</summary>
+    public static string Equation(string lhs, Expr rhs) =>
+        $"<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow>{lhs}<mo>=</mo>{Row(rhs)}</mrow></math>";
+
+    public static string Row(Expr e)
+    {
+        var sb = new StringBuilder();
+        Write(sb, e, 0);
+        return $"<mrow>{sb}</mrow>";
+    }
+
+    private static string X(string s) => Html.Escape(s);
+
+    /// <summary>A symbol name: lambda1 → λ₁ (msub), Omega → Ω, W_2 → W₂, logits → logits.</summary>
+    public static string Name(string name)
+    {
+        if (name == "ε") return "<mi>ε</mi>";
+        if (Greek.TrySplit(name, out var greek, out var sub))
+            return Sub($"<mi>{Greek.Letter(greek)}</mi>", sub);
+        var underscore = name.IndexOf('_');
+        if (underscore > 0) return Sub(Name(name[..underscore]), name[(underscore + 1)..]);
+        var i = name.Length;
+        while (i > 0 && char.IsAsciiDigit(name[i - 1])) i--;
+        if (i > 0 && i < name.Length) return Sub(Name(name[..i]), name[i..]);
+        return $"<mi>{X(name)}</mi>";
+    }
+
+    private static string Sub(string b, string sub) =>
+        sub.Length == 0 ? b : $"<msub>{b}{(sub.All(char.IsAsciiDigit) ? $"<mn>{X(sub)}</mn>" : Name(sub))}</msub>";
+
+    private static int Level(Expr e) => e switch
+    {
+        Divide => Atom,
+        Inverse => Postfix,
+        _ => TextPrinter.Level(e),
+    };
+
+    private static void Write(StringBuilder sb, Expr e, int minLevel, bool notFirst = false, bool bare = false)
+    {
+        if (e is Broadcast b && bare) { Write(sb, b.Value, minLevel, notFirst); return; }
+        var paren = Level(e) < minLevel || (notFirst && TextPrinter.StartsWithMinus(e) && Level(e) < Atom);
+        if (paren) sb.Append("<mrow><mo>(</mo>");
+        WriteCore(sb, e);
+        if (paren) sb.Append("<mo>)</mo></mrow>");
+    }
+
+    private static string Group(Expr e, int level)
+    {
+        var sb = new StringBuilder();
+        Write(sb, e, level);
+        return $"<mrow>{sb}</mrow>";
+    }
+
+    private static void Call(StringBuilder sb, string fn, Expr arg) =>
+        sb.Append($"<mrow>{fn}<mo>&#x2061;</mo><mrow><mo>(</mo>{Group(arg, 0)}<mo>)</mo></mrow></mrow>");
+
+    private static void Infix(StringBuilder sb, Expr l, string op, Expr r, int level, bool broadcast = false)
+    {
+        Write(sb, l, broadcast && l is MatMul or Scale or Divide ? level + 1 : level, bare: broadcast);
+        sb.Append($"<mo>{op}</mo>");
+        Write(sb, r, level + 1, notFirst: true, bare: broadcast);
+    }
+
+    private static void Juxtapose(StringBuilder sb, Expr l, Expr r)
+    {
+        Write(sb, l, l is Hadamard or HadamardDiv or Kron ? Prod + 1 : Prod);
+        sb.Append(r is Number || (r is Scale { Factor: Number }) ? "<mo>·</mo>" : "<mo>&#x2062;</mo>");
+        Write(sb, r, Prod + 1, notFirst: true);
+    }
+
+    private static string Norm(Norm n) =>
+        $"<msub><mrow><mo>‖</mo>{Group(n.A, 0)}<mo>‖</mo></mrow><mi>{(n.Kind == NormKind.One ? "1" : n.A.Shape.Cols.IsOne || n.A.Shape.Rows.IsOne ? "2" : "F")}</mi></msub>";
+
+    private static void WriteCore(StringBuilder sb, Expr e)
+    {
+        switch (e)
+        {
+            case Symbol s: sb.Append(Name(s.Name)); break;
+            case Number n: sb.Append($"<mn>{X(TextPrinter.FormatNumber(n.Value))}</mn>"); break;
+            case Identity: sb.Append("<mi>I</mi>"); break;
+            case ZeroMatrix: sb.Append("<mn>0</mn>"); break;
+            case Ones: sb.Append("<mn mathvariant=\"bold\">1</mn>"); break;
+            case Broadcast b: Write(sb, b.Value, Prod); sb.Append("<mo>&#x2062;</mo><mn mathvariant=\"bold\">1</mn>"); break;
+            case Add a:
+                Write(sb, a.L, Sum, bare: true);
+                switch (a.R)
+                {
+                    case Neg n: sb.Append("<mo>−</mo>"); Write(sb, n.A, Sum + 1, notFirst: true); break;
+                    case Number { Value: < 0 } num: sb.Append($"<mo>−</mo><mn>{X(TextPrinter.FormatNumber(-num.Value))}</mn>"); break;
+                    case Broadcast { Value: Number { Value: < 0 } bn }: sb.Append($"<mo>−</mo><mn>{X(TextPrinter.FormatNumber(-bn.Value))}</mn>"); break;
+                    case Broadcast { Value: Neg bn }: sb.Append("<mo>−</mo>"); Write(sb, bn.A, Sum + 1, notFirst: true); break;
+                    default: sb.Append("<mo>+</mo>"); Write(sb, a.R, Sum + 1, notFirst: true, bare: true); break;
+                }
+                break;
+            case Neg n: sb.Append("<mo>−</mo>"); Write(sb, n.A, Unary, notFirst: true); break;
+            case Frobenius f: Infix(sb, f.L, ":", f.R, Frob); break;
+            case MatMul m: Juxtapose(sb, m.L, m.R); break;
+            case Scale s: Juxtapose(sb, s.Factor, s.A); break;
+            case Divide d: sb.Append($"<mfrac>{Group(d.Numerator, 0)}{Group(d.Denominator, 0)}</mfrac>"); break;
+            case Hadamard h: Infix(sb, h.L, "⊙", h.R, Prod, broadcast: true); break;
+            case HadamardDiv h: Infix(sb, h.L, "⊘", h.R, Prod, broadcast: true); break;
+            case Transpose { A: Inverse inv }: sb.Append($"<msup>{Group(inv.A, Atom)}<mrow><mo>−</mo><mo>⊤</mo></mrow></msup>"); break;
+            case Transpose t: sb.Append($"<msup>{Group(t.A, Atom)}<mo>⊤</mo></msup>"); break;
+            case Inverse i: sb.Append($"<msup>{Group(i.A, Atom)}<mrow><mo>−</mo><mn>1</mn></mrow></msup>"); break;
+            case Power { A: Norm n } p: sb.Append($"<msup>{Norm(n)}<mn>{X(TextPrinter.FormatNumber(p.Exponent))}</mn></msup>"); break;
+            case Power p: sb.Append($"<msup>{Group(p.A, Atom)}<mn>{X(TextPrinter.FormatNumber(p.Exponent))}</mn></msup>"); break;
+            case HadamardPower p: sb.Append($"<msup>{Group(p.A, Atom)}<mrow><mo>∘</mo><mn>{X(TextPrinter.FormatNumber(p.Exponent))}</mn></mrow></msup>"); break;
+            case Kron k: Infix(sb, k.L, "⊗", k.R, Prod); break;
+            case Trace t: Call(sb, "<mi>tr</mi>", t.A); break;
+            case Det d: Call(sb, "<mi>det</mi>", d.A); break;
+            case LogDet l: Call(sb, "<mrow><mi>ln</mi><mo>&#x2061;</mo><mi>det</mi></mrow>", l.A); break;
+            case Elementwise { Fn: ElementwiseFn.Sqrt } f: sb.Append($"<msqrt>{Group(f.A, 0)}</msqrt>"); break;
+            case Elementwise { Fn: ElementwiseFn.Abs } f: sb.Append($"<mrow><mo>|</mo>{Group(f.A, 0)}<mo>|</mo></mrow>"); break;
+            case Elementwise f: Call(sb, $"<mi>{TextPrinter.FunctionName(f.Fn)}</mi>", f.A); break;
+            case Softmax s: Call(sb, s.Rows ? "<msub><mi>softmax</mi><mtext>rows</mtext></msub>" : "<mi>softmax</mi>", s.A); break;
+            case SumAll s: Call(sb, "<mi>sum</mi>", s.A); break;
+            case DiagMatrix d: Call(sb, "<mi>diag</mi>", d.A); break;
+            case DiagVector d: Call(sb, "<mi>diag</mi>", d.A); break;
+            case Vec v: Call(sb, "<mi>vec</mi>", v.A); break;
+            case Norm n: sb.Append(Norm(n)); break;
+            case OpaqueCall c: Call(sb, Name(c.Function), c.Arg); break;
+            case Differential { Of: Symbol s }: sb.Append($"<mrow><mi mathvariant=\"normal\">d</mi>{Name(s.Name)}</mrow>"); break;
+            case Differential d: Call(sb, "<mi mathvariant=\"normal\">d</mi>", d.Of); break;
+            case JacobianApply j: sb.Append(Jacobian(j.Function, j.Arg)).Append("<mo>:</mo>"); Write(sb, j.Direction, Frob + 1, notFirst: true); break;
+            case JacobianAdjoint j: Write(sb, j.Cotangent, Postfix); sb.Append("<mo>:</mo>").Append(Jacobian(j.Function, j.Arg)); break;
+            case KronAdjoint k: sb.Append($"<msub><mi mathvariant=\"script\">K</mi><mn>{(k.IsLeft ? 1 : 2)}</mn></msub><mrow><mo>(</mo>{Group(k.Cotangent, 0)}<mo>,</mo>{Group(k.Other, 0)}<mo>)</mo></mrow>"); break;
+            case Unvec u: Call(sb, "<msup><mi>vec</mi><mrow><mo>−</mo><mn>1</mn></mrow></msup>", u.V); break;
+            case Order o: sb.Append(o.Power == 1 ? "<mrow><mi>O</mi><mo>(</mo><mi>ε</mi><mo>)</mo></mrow>" : $"<mrow><mi>O</mi><mo>(</mo><msup><mi>ε</mi><mn>{o.Power}</mn></msup><mo>)</mo></mrow>"); break;
+            default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
+        }
+    }
+
+    private static string Jacobian(string f, Expr arg) =>
+        $"<mfrac><mrow><mo>∂</mo>{Name(f)}</mrow><mrow><mo>∂</mo>{Row(arg)}</mrow></mfrac>";
+}
