@@ -66,6 +66,17 @@ Task("Pack")
     .Does(() =>
 {
     DotNetPack(solution, new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = packages });
+
+    // The notebook package: the extension script at the path the kernel looks for, and no dependency on the host.
+    var nupkg = GetFiles($"{packages}/NotebookCalc.[0-9]*.nupkg").Single();
+    using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg.FullPath);
+    if (zip.GetEntry("interactive-extensions/dotnet/extension.dib") is null)
+        throw new Exception($"{nupkg.GetFilename()} lacks interactive-extensions/dotnet/extension.dib");
+    using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open());
+    var spec = nuspec.ReadToEnd();
+    if (spec.Contains("Microsoft.DotNet.Interactive"))
+        throw new Exception($"{nupkg.GetFilename()} must not depend on Microsoft.DotNet.Interactive packages");
+    Information($"{nupkg.GetFilename()}: extension.dib present, no Microsoft.DotNet.Interactive dependency.");
 });
 
 Task("Example")

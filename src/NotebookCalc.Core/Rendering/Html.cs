@@ -33,8 +33,8 @@ public static class Html
     private static string Shapes(IEnumerable<Symbol> symbols) =>
         string.Join("<span>, </span>", symbols.Select(s =>
             $"<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow>{MathMlPrinter.Name(s.Name)}<mo>∈</mo>" +
-            (s.Shape.IsScalar ? "<mi mathvariant=\"double-struck\">R</mi>" :
-                $"<msup><mi mathvariant=\"double-struck\">R</mi><mrow><mi>{Escape(s.Shape.Rows.ToString()!)}</mi><mo>×</mo><mi>{Escape(s.Shape.Cols.ToString()!)}</mi></mrow></msup>") +
+            (s.Shape.IsScalar ? "<mi>ℝ</mi>" :
+                $"<msup><mi>ℝ</mi><mrow><mi>{Escape(s.Shape.Rows.ToString()!)}</mi><mo>×</mo><mi>{Escape(s.Shape.Cols.ToString()!)}</mi></mrow></msup>") +
             "</mrow></math>"));
 
     private static string Lhs(string text) => $"<mtext>{Escape(text.Replace("df/d", "∂f/∂"))}</mtext>";
