@@ -11,7 +11,7 @@ public static class NotebookCalcFormatters
 {
     /// <summary>The types that get formatters, and the mime types each offers.</summary>
     public static readonly IReadOnlyList<Type> Types =
-        [typeof(GradientResult), typeof(ClaimResult), typeof(Expression), typeof(DiagnosticsDisplay), typeof(MatrixValue), typeof(Matrix<double>), typeof(Message)];
+        [typeof(GradientResult), typeof(ClaimResult), typeof(Expression), typeof(DiagnosticsDisplay), typeof(MatrixValue), typeof(Matrix<double>), typeof(Message), typeof(PlotRequest)];
 
     private static bool _registered;
 
@@ -23,6 +23,7 @@ public static class NotebookCalcFormatters
             foreach (var mime in new[] { Formats.Html, Formats.Plain, Formats.Latex })
                 Formatter.Register(type, (value, writer) =>
                 {
+                    if (value is PlotRequest plot && mime == Formats.Html) { writer.Write(Charts.Html(plot)); return; }
                     var all = Formats.Of(value);
                     writer.Write(all.TryGetValue(mime, out var text) ? text : all[Formats.Plain]);
                 }, mime);

@@ -23,6 +23,9 @@ public sealed record DiagnosticsDisplay(string Source, IReadOnlyList<Diagnostic>
 /// <summary>Plain text to show (help, confirmations).</summary>
 public sealed record Message(string Text);
 
+/// <summary>A chart of a gradient check: kind is check (convergence in h), line (φ(t) with its tangent) or heatmap.</summary>
+public sealed record PlotRequest(string Kind, GradientResult Result, int Seed);
+
 /// <summary>A matrix value with a caption.</summary>
 public sealed record MatrixValue(string Caption, Matrix<double> Value);
 
@@ -52,6 +55,8 @@ public sealed class MatCalcSession
         new("show", "Parse an expression and show it with its shape.", [Expr]),
         new("eval", "Evaluate an expression at values: --at a JSON file, or JSON text passed with @csharp:name.",
             [Expr, new("--at", "VALUES.json path or JSON text.", Required: true)]),
+        new("plot", "Chart a gradient check: check (error vs step h), line (f along a direction with its tangent) or heatmap.",
+            [new("kind", "check, line or heatmap.", Implicit: true, Required: true, Values: ["check", "line", "heatmap"]), Expr, Wrt, Seed, Dims]),
         new("help", "What #!matcalc can do.", []),
     ];
 
@@ -83,6 +88,9 @@ public sealed class MatCalcSession
                 "check" => [new ClaimResult(MatrixCalculus.Check(MatCalc.Parse(Arg("expr"), Scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"))],
                 "show" => [MatCalc.Parse(Arg("expr"), Scope)],
                 "eval" => Eval(Arg("expr"), Arg("--at")),
+                "plot" => [new PlotRequest(Arg("kind"),
+                    MatrixCalculus.Gradient(MatCalc.Parse(Arg("expr"), Scope), Arg("--wrt"), Options(args) with { Method = DifferentialMethod.Name }),
+                    Options(args).Seed)],
                 _ => [new Message(Help())],
             };
         }
@@ -139,8 +147,11 @@ public sealed class MatCalcSession
                     info is null ? "See #!matcalc help." : $"Options: {string.Join(", ", info.Parameters.Where(p => !p.Implicit).Select(p => p.Name))}.")];
             else positional.Add(tokens[i]);
         }
-        // Two bare words where one quoted string is expected: the host gives null; we say why.
-        if (positional.Count > 0) args["expr"] = positional.Count == 1 ? positional[0] : null;
+        // Positional values fill the implicit parameters in order; extra bare words make the host pass null: so do we.
+        var implicits = info?.Parameters.Where(p => p.Implicit).ToList() ?? [];
+        for (var k = 0; k < positional.Count; k++)
+            if (k < implicits.Count) args[implicits[k].Name] = k == implicits.Count - 1 && positional.Count > implicits.Count ? null : positional[k];
+            else if (implicits.Count == 0) args["expr"] = null;
         return Execute(sub, args);
     }
 

@@ -37,7 +37,36 @@ public static class Formats
             [Html] = Rendering.Html.Matrix(m), [Plain] = MatrixText.Format(m), [Latex] = $"${Rendering.Html.MatrixLatex(m)}$",
         },
         Vector<double> v => Of(v.ToColumnMatrix()),
+        PlotRequest p => new Dictionary<string, string>
+        {
+            [Html] = Rendering.Html.Text(PlotSummary(p)), [Plain] = PlotSummary(p),
+        },
         Message msg => new Dictionary<string, string> { [Html] = Rendering.Html.Text(msg.Text), [Plain] = msg.Text },
         _ => new Dictionary<string, string> { [Plain] = value.ToString() ?? "" },
     };
+
+    /// <summary>The numbers of a chart in words (the chart itself is drawn by the notebook package).</summary>
+    public static string PlotSummary(PlotRequest p)
+    {
+        var r = p.Result;
+        switch (p.Kind)
+        {
+            case "check":
+            {
+                var d = Numerics.ChartData.Convergence(r.Function, r.Variable, r.Gradient, p.Seed);
+                var best = d.RelativeErrors.Select((e, i) => (e, h: d.Steps[i])).MinBy(x => x.e);
+                return $"central-difference error vs h for ∂f/∂{r.Variable.Name}: smallest {best.e:G2} at h = {best.h:G2}; the check uses h = {d.ChosenStep:G2}";
+            }
+            case "line":
+            {
+                var d = Numerics.ChartData.Line(r.Function, r.Variable, r.Gradient, p.Seed);
+                return $"φ(t) = f(X + tH) on [{d.T[0]:G3}, {d.T[^1]:G3}]; tangent slope ⟨∇f, H⟩ = {d.Slope:G6}";
+            }
+            default:
+            {
+                var d = Numerics.ChartData.Heatmap(r.Function, r.Variable, r.Gradient, p.Seed);
+                return $"symbolic vs finite-difference ∂f/∂{r.Variable.Name}: largest entry difference {d.Difference.Enumerate().Max(Math.Abs):G2}";
+            }
+        }
+    }
 }

@@ -42,6 +42,7 @@ public class ExtensionScriptTests
         public string? Dims { get; set; }
         public string? Claim { get; set; }
         public string? At { get; set; }
+        public string? Kind { get; set; }
     }
 
     [Fact]
