@@ -75,3 +75,19 @@ public class ChartTests
         Assert.IsType<DiagnosticsDisplay>(Assert.Single(s.Run("#!matcalc plot pie \"norm(X W Z - X)^2\" --wrt W")));
     }
 }
+
+public class XPlotChartTests
+{
+    [Fact]
+    public void XPlot_variants_carry_the_same_data()
+    {
+        var r = MatrixCalculus.Gradient("ln det(W W' + s^2 I)", "W", "W: n x m; s: scalar", new GradientOptions { Method = "differential" });
+        var js = XPlotCharts.Convergence(r).GetInlineJS();
+        Assert.Contains("\"type\":\"log\"", js);
+        Assert.Contains("relative error", js);
+        Assert.Contains("tangent", XPlotCharts.Line(r).GetInlineJS());
+        var maps = XPlotCharts.Heatmaps(r);
+        Assert.Equal(3, maps.Count);
+        Assert.All(maps, m => Assert.Contains("heatmap", m.GetInlineJS()));
+    }
+}
