@@ -93,23 +93,31 @@ public static class Html
         return Wrap(sb.ToString());
     }
 
+    /// <summary>Significant digits of matrix entries in HTML and LaTeX (configurable from a notebook).</summary>
+    public static int MatrixDigits { get; set; } = 4;
+
     /// <summary>A bracketed table; rows/columns beyond <paramref name="maxRows"/>×<paramref name="maxCols"/> are elided with ….</summary>
-    public static string Matrix(Matrix<double> m, int digits = 4, int maxRows = 8, int maxCols = 8, bool inner = false, ISet<(int, int)>? highlight = null)
+    public static string Matrix(Matrix<double> m, int? digits = null, int maxRows = 8, int maxCols = 8, bool inner = false, ISet<(int, int)>? highlight = null)
     {
+        var precision = digits ?? MatrixDigits;
         static List<int?> Pick(int n, int max) => n <= max
             ? Enumerable.Range(0, n).Select(i => (int?)i).ToList()
             : [.. Enumerable.Range(0, max / 2).Select(i => (int?)i), null, .. Enumerable.Range(n - (max - max / 2 - 1), max - max / 2 - 1).Select(i => (int?)i)];
         var rows = Pick(m.RowCount, maxRows);
         var cols = Pick(m.ColumnCount, maxCols);
         var sb = new StringBuilder($"<table class=\"mc-matrix\" title=\"{m.RowCount}×{m.ColumnCount}\">");
+        // Column labels (1-based) above, row labels on the left.
+        sb.Append("<tr><td></td>");
+        foreach (var j in cols) sb.Append($"<td class=\"mc-label\">{(j is null ? "…" : (j + 1).ToString())}</td>");
+        sb.Append("</tr>");
         foreach (var i in rows)
         {
-            sb.Append("<tr>");
+            sb.Append($"<tr><td class=\"mc-label\">{(i is null ? "⋮" : (i + 1).ToString())}</td>");
             foreach (var j in cols)
             {
-                if (i is null || j is null) { sb.Append("<td>…</td>"); continue; }
+                if (i is null || j is null) { sb.Append(i is null && j is not null ? "<td>⋮</td>" : "<td>…</td>"); continue; }
                 var hl = highlight is not null && highlight.Contains((i.Value, j.Value)) ? " class=\"mc-diff\"" : "";
-                sb.Append($"<td{hl}>{Escape(MatrixText.Number(m[i.Value, j.Value], digits))}</td>");
+                sb.Append($"<td{hl}>{Escape(MatrixText.Number(m[i.Value, j.Value], precision))}</td>");
             }
             sb.Append("</tr>");
         }
@@ -118,12 +126,13 @@ public static class Html
     }
 
     /// <summary>\begin{bmatrix}…\end{bmatrix} with the same elision.</summary>
-    public static string MatrixLatex(Matrix<double> m, int digits = 4, int max = 8)
+    public static string MatrixLatex(Matrix<double> m, int? digits = null, int max = 8)
     {
+        var precision = digits ?? MatrixDigits;
         var sb = new StringBuilder("\\begin{bmatrix}");
         var rows = Enumerable.Range(0, Math.Min(m.RowCount, max)).ToList();
         var cols = Enumerable.Range(0, Math.Min(m.ColumnCount, max)).ToList();
-        sb.Append(string.Join(" \\\\ ", rows.Select(i => string.Join(" & ", cols.Select(j => LatexPrinter.Number(Math.Round(m[i, j], digits))))
+        sb.Append(string.Join(" \\\\ ", rows.Select(i => string.Join(" & ", cols.Select(j => LatexPrinter.Number(double.Parse(MatrixText.Number(m[i, j], precision), CultureInfo.InvariantCulture))))
             + (m.ColumnCount > max ? " & \\cdots" : ""))));
         if (m.RowCount > max) sb.Append(" \\\\ \\vdots");
         return sb.Append("\\end{bmatrix}").ToString();

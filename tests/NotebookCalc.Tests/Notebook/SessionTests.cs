@@ -123,13 +123,26 @@ public class SessionTests
     }
 
     [Fact]
+    public void Matrix_precision_is_configurable_and_labels_show_indices()
+    {
+        var m = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(2, 2, (i, j) => Math.PI * (i + 1));
+        Assert.Contains(">3.142<", Html.Matrix(m));
+        Assert.Contains(">3.14159<", Html.Matrix(m, digits: 6));
+        Assert.Contains("<td class=\"mc-label\">2</td>", Html.Matrix(m));
+        Assert.Contains("3.14159", Html.MatrixLatex(m, digits: 6));
+        NotebookCalcFormatters.Register();
+        var v = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([1.0, 2.0]);
+        Assert.Contains("mc-matrix", v.ToDisplayString("text/html"));
+    }
+
+    [Fact]
     public void Large_matrices_are_elided()
     {
         var big = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(50, 40, (i, j) => i + j);
         var html = Html.Matrix(big);
         Assert.Contains("…", html);
         Assert.Contains("50×40", html);
-        Assert.True(Regex.Matches(html, "<tr>").Count <= 9);
+        Assert.True(Regex.Matches(html, "<tr>").Count <= 10);
     }
 
     [Fact]
