@@ -88,15 +88,21 @@ public static class MathMlPrinter
         Write(sb, r, Prod + 1, notFirst: true);
     }
 
-    private static string Norm(Norm n) =>
-        $"<msub><mrow><mo>‖</mo>{Group(n.A, 0)}<mo>‖</mo></mrow><mi>{(n.Kind == NormKind.One ? "1" : n.A.Shape.Cols.IsOne || n.A.Shape.Rows.IsOne ? "2" : "F")}</mi></msub>";
+    private static string NormSubscript(Norm n) => n.Kind == NormKind.One ? "<mn>1</mn>" : n.A.Shape.Cols.IsOne || n.A.Shape.Rows.IsOne ? "<mn>2</mn>" : "<mi>F</mi>";
+
+    private static string NormBars(Norm n) => $"<mrow><mo>‖</mo>{Group(n.A, 0)}<mo>‖</mo></mrow>";
+
+    private static string Norm(Norm n) => $"<msub>{NormBars(n)}{NormSubscript(n)}</msub>";
+
+    /// <summary>A number; a negative one with a real minus sign.</summary>
+    private static string Mn(double v) => v < 0 ? $"<mrow><mo>−</mo><mn>{X(TextPrinter.FormatNumber(-v))}</mn></mrow>" : $"<mn>{X(TextPrinter.FormatNumber(v))}</mn>";
 
     private static void WriteCore(StringBuilder sb, Expr e)
     {
         switch (e)
         {
             case Symbol s: sb.Append(Name(s.Name)); break;
-            case Number n: sb.Append($"<mn>{X(TextPrinter.FormatNumber(n.Value))}</mn>"); break;
+            case Number n: sb.Append(Mn(n.Value)); break;
             case Identity: sb.Append("<mi>I</mi>"); break;
             case ZeroMatrix: sb.Append("<mn>0</mn>"); break;
             case Ones: sb.Append("<mn mathvariant=\"bold\">1</mn>"); break;
@@ -122,7 +128,7 @@ public static class MathMlPrinter
             case Transpose { A: Inverse inv }: sb.Append($"<msup>{Group(inv.A, Atom)}<mrow><mo>−</mo><mo>⊤</mo></mrow></msup>"); break;
             case Transpose t: sb.Append($"<msup>{Group(t.A, Atom)}<mo>⊤</mo></msup>"); break;
             case Inverse i: sb.Append($"<msup>{Group(i.A, Atom)}<mrow><mo>−</mo><mn>1</mn></mrow></msup>"); break;
-            case Power { A: Norm n } p: sb.Append($"<msup>{Norm(n)}<mn>{X(TextPrinter.FormatNumber(p.Exponent))}</mn></msup>"); break;
+            case Power { A: Norm n } p: sb.Append($"<msubsup>{NormBars(n)}{NormSubscript(n)}{Mn(p.Exponent)}</msubsup>"); break;
             case Power p: sb.Append($"<msup>{Group(p.A, Atom)}<mn>{X(TextPrinter.FormatNumber(p.Exponent))}</mn></msup>"); break;
             case HadamardPower p: sb.Append($"<msup>{Group(p.A, Atom)}<mrow><mo>∘</mo><mn>{X(TextPrinter.FormatNumber(p.Exponent))}</mn></mrow></msup>"); break;
             case Kron k: Infix(sb, k.L, "⊗", k.R, Prod); break;
