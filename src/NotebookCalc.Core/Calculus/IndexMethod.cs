@@ -91,7 +91,7 @@ public sealed class IndexMethod
 
     private static List<Term> Product(List<Term> a, List<Term> b)
     {
-        if (a.Count * b.Count > 4096) throw new UnsupportedConstructException("the index form has too many terms (more than 4096)");
+        if (a.Count * b.Count > 512) throw new UnsupportedConstructException("the index form would have more than 512 terms; the other methods keep the structure");
         return [.. from x in a from y in b select x.Times(y)];
     }
 

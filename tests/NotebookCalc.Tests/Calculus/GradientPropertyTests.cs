@@ -24,7 +24,7 @@ public class GradientPropertyTests
     public void Simplification_preserves_the_value()
     {
         var checkedCount = 0;
-        ExprGen.Any.Sample(e =>
+        ExprGen.ForAll(e =>
         {
             // sign() is discontinuous: rounding can flip it between algebraically equal forms (det(s 11ᵀ) = 0 vs 1e-17).
             if (e.DescendantsAndSelf().Any(n => n is Elementwise { Fn: ElementwiseFn.Sign })) return;
@@ -40,7 +40,7 @@ public class GradientPropertyTests
             checkedCount++;
             for (var i = 0; i < before.Length; i++)
                 Assert.True(Math.Abs(before[i] - after[i]) <= 1e-6 * scale, $"{TextPrinter.Print(e)}\n  simplified to {TextPrinter.Print(simplified)}\n  {before[i]} vs {after[i]}");
-        }, iter: 1500, seed: "0N0XIzNsQ0O2", threads: 1);
+        }, iter: 1500);
         Assert.True(checkedCount > 300, $"only {checkedCount} expressions could be evaluated");
     }
 
@@ -48,7 +48,7 @@ public class GradientPropertyTests
     public void Gradients_match_finite_differences_and_print_back()
     {
         var checkedCount = 0;
-        ExprGen.Scalar.Sample(e =>
+        ExprGen.ForAllScalar(e =>
         {
             var symbols = e.DescendantsAndSelf().OfType<Symbol>().Select(s => s.Name).ToHashSet();
             var wrt = Variables.FirstOrDefault(symbols.Contains);
@@ -64,9 +64,12 @@ public class GradientPropertyTests
             // Skip instances where f is numerically wild (huge values make finite differences meaningless).
             var fv = Evaluator.EvaluateScalar(f.Expr, b);
             if (!double.IsFinite(fv) || Math.Abs(fv) > 1e6 || e.DescendantsAndSelf().Any(n => n is Elementwise { Fn: ElementwiseFn.Abs or ElementwiseFn.Sign } or Norm { Kind: NormKind.One })) return;
+            // Functions that oscillate faster than finite differences can resolve (sin of a quartic) are not evidence.
+            var gv = Evaluator.Evaluate(r.Gradient, b);
+            if (gv.FrobeniusNorm() * Math.Max(1, b[x.Name].FrobeniusNorm()) > 1e4 * (1 + Math.Abs(fv))) return;
             checkedCount++;
             Assert.True(report!.RelativeError < 1e-4, $"f = {f.Text}, wrt {wrt}\n  ∂f = {TextPrinter.Print(r.Gradient)}\n  {report.Summary}");
-        }, iter: 800, seed: "0N0XIzNsQ0O2", threads: 1);
+        }, iter: 800);
         Assert.True(checkedCount > 150, $"only {checkedCount} gradients could be checked");
     }
 }
