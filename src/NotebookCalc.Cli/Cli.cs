@@ -79,6 +79,7 @@ public static class Cli
         root.Subcommands.Add(eval);
         root.Subcommands.Add(GradientCommand(stdout, stderr));
         root.Subcommands.Add(CheckCommand(stdout, stderr));
+        root.Subcommands.Add(RenderCommand(stdout, stderr));
         return root;
     }
 
@@ -271,6 +272,43 @@ public static class Cli
             else stdout.WriteLine(DerivationFormat.Text(report, r.GetValue(wrt)!));
             return report.Right ? Ok : Failed;
         }));
+        return cmd;
+    }
+
+    private static Command RenderCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var notebooks = new Argument<string[]>("NOTEBOOK") { Description = "Polyglot/Jupyter notebooks (.ipynb).", Arity = ArgumentArity.OneOrMore };
+        var outDir = new Option<string>("--out") { Description = "Directory for the HTML pages.", Required = true };
+        var cmd = new Command("render", "Execute the #!matcalc cells of notebooks and write static HTML pages.") { notebooks, outDir };
+        cmd.SetAction(r =>
+        {
+            var failed = 0;
+            Directory.CreateDirectory(r.GetValue(outDir)!);
+            foreach (var path in r.GetValue(notebooks)!)
+            {
+                var code = Guard("text", stdout, stderr, () =>
+                {
+                    string json;
+                    try { json = File.ReadAllText(path); }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+                    {
+                        throw new MatcalcException(path, Diagnostic.Error("MC5002", new TextSpan(0, path.Length), $"Cannot read {path}: {ex.Message}", "Check the path."));
+                    }
+                    string html;
+                    try { html = NotebookRenderer.Render(json, Path.GetFileNameWithoutExtension(path)); }
+                    catch (JsonException ex)
+                    {
+                        throw new MatcalcException(path, Diagnostic.Error("MC5001", new TextSpan(0, path.Length), $"{path} is not valid JSON: {ex.Message}", "Pass a .ipynb notebook file."));
+                    }
+                    var target = Path.Combine(r.GetValue(outDir)!, Path.GetFileNameWithoutExtension(path) + ".html");
+                    File.WriteAllText(target, html);
+                    stdout.WriteLine($"{path} → {target}");
+                    return Ok;
+                });
+                if (code != Ok) failed++;
+            }
+            return failed == 0 ? Ok : BadInput;
+        });
         return cmd;
     }
 

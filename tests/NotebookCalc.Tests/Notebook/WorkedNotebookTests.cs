@@ -56,3 +56,32 @@ public class WorkedNotebookTests
         Assert.True(ran >= 5, $"{file}: only {ran} #!matcalc cells");
     }
 }
+
+public sealed class RenderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("matcalc-render-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Render_writes_deterministic_html_for_every_notebook_and_reports_bad_files()
+    {
+        var notebooks = Directory.GetFiles(Path.Combine(Katex.RepoRoot(), "notebooks"), "*.ipynb");
+        var bad = Path.Combine(_dir, "broken.ipynb");
+        File.WriteAllText(bad, "{ not json");
+        var (code, output, err) = NotebookCalc.Tests.Cli.CliTests.Run(["render", .. notebooks, bad, "--out", Path.Combine(_dir, "site")]);
+        Assert.Equal(2, code); // one bad file
+        Assert.Contains("MC5001", err);
+        foreach (var nb in notebooks)
+        {
+            var page = Path.Combine(_dir, "site", Path.GetFileNameWithoutExtension(nb) + ".html");
+            var html = File.ReadAllText(page);
+            Assert.Contains("<math", html);
+            Assert.DoesNotContain("MC9999", html);
+            Assert.Contains(Path.GetFileName(page), output.Replace('\\', '/').Split('\n').Select(l => Path.GetFileName(l.Trim())).First(l => l == Path.GetFileName(page)));
+        }
+        var first = File.ReadAllText(Path.Combine(_dir, "site", Path.GetFileNameWithoutExtension(notebooks[0]) + ".html"));
+        NotebookCalc.Tests.Cli.CliTests.Run(["render", notebooks[0], "--out", Path.Combine(_dir, "again")]);
+        Assert.Equal(first, File.ReadAllText(Path.Combine(_dir, "again", Path.GetFileNameWithoutExtension(notebooks[0]) + ".html")));
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text;
+using System.Text.Json;
+using Markdig;
+using NotebookCalc.Notebook;
+using NotebookCalc.Rendering;
+using NotebookCalc.Text;
+
+namespace NotebookCalc.Cli;
+
+/// <summary>
+/// `matcalc render`: executes the #!matcalc cells of Polyglot notebooks with the same MatCalcSession the notebook
+/// extension uses and writes one static HTML page per notebook (markdown rendered, raw HTML in markdown disabled).
+/// Other C# cells are shown, not run. Output is deterministic for the seeds in the cells.
+/// </summary>
+public static class NotebookRenderer
+{
+    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().DisableHtml().UseAdvancedExtensions().Build();
+
+    public static string Render(string notebookJson, string title)
+    {
+        using var doc = JsonDocument.Parse(notebookJson, new JsonDocumentOptions { MaxDepth = 64 });
+        if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("cells", out var cells) || cells.ValueKind != JsonValueKind.Array)
+            throw new MatcalcException(title, Diagnostic.Error("MC5001", new TextSpan(0, title.Length), $"{title} is not a notebook (no \"cells\" array).", "Pass a .ipynb file saved by Polyglot Notebooks or Jupyter."));
+        var session = new MatCalcSession();
+        var sb = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+            .Append(Html.Escape(title)).Append("</title><style>body{max-width:70em;margin:2em auto;padding:0 1em;font-family:system-ui,sans-serif}")
+            .Append("pre.cell{background:#f6f8fa;padding:.6em;border-radius:4px;overflow-x:auto}.out{margin:.4em 0 1.6em 1em}</style></head><body>");
+        foreach (var cell in cells.EnumerateArray())
+        {
+            var type = cell.TryGetProperty("cell_type", out var t) ? t.GetString() : null;
+            var source = cell.TryGetProperty("source", out var s)
+                ? s.ValueKind == JsonValueKind.Array ? string.Concat(s.EnumerateArray().Select(x => x.GetString())) : s.GetString() ?? ""
+                : "";
+            if (type == "markdown") { sb.Append(Markdig.Markdown.ToHtml(source, Markdown)); continue; }
+            if (type != "code") continue;
+            sb.Append("<pre class=\"cell\"><code>").Append(Html.Escape(source.TrimEnd())).Append("</code></pre>");
+            foreach (var line in source.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("#!matcalc", StringComparison.Ordinal)))
+                foreach (var value in session.Run(line))
+                    sb.Append("<div class=\"out\">").Append(Formats.Of(value)[Formats.Html]).Append("</div>");
+        }
+        return sb.Append("</body></html>").ToString();
+    }
+}
