@@ -80,6 +80,7 @@ public static class Cli
         root.Subcommands.Add(GradientCommand(stdout, stderr));
         root.Subcommands.Add(CheckCommand(stdout, stderr));
         root.Subcommands.Add(RenderCommand(stdout, stderr));
+        root.Subcommands.Add(GradeCommand(stdout, stderr));
         return root;
     }
 
@@ -309,6 +310,39 @@ public static class Cli
             }
             return failed == 0 ? Ok : BadInput;
         });
+        return cmd;
+    }
+
+    private static Command GradeCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var submissions = new Argument<string[]>("SUBMISSION") { Description = "Student notebooks (.ipynb).", Arity = ArgumentArity.OneOrMore };
+        var keyPath = new Option<string>("--key") { Description = "KEY.json: {\"exercises\": [{\"id\", \"function\", \"wrt\", \"where\"}]}.", Required = true };
+        var format = FormatOption("text", "json", "csv");
+        var cmd = new Command("grade", "Grade the exercise answers in student notebooks against a key.") { submissions, keyPath, format };
+        cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
+        {
+            IReadOnlyList<KeyExercise> key;
+            try { key = Grader.ReadKey(File.ReadAllText(r.GetValue(keyPath)!)); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                throw new MatcalcException("", Diagnostic.Error("MC5003", default, $"Cannot read the key '{r.GetValue(keyPath)}': {ex.Message}",
+                    "The key is {\"exercises\": [{\"id\": \"u1-e1\", \"function\": \"tr(A X)\", \"wrt\": \"X\", \"where\": \"A: m x n; X: n x m\"}]}."));
+            }
+            var grades = new List<Grade>();
+            foreach (var path in r.GetValue(submissions)!)
+            {
+                string json;
+                try { json = File.ReadAllText(path); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    grades.Add(new Grade(Path.GetFileNameWithoutExtension(path), "*", "invalid", $"cannot read {path}: {ex.Message}"));
+                    continue;
+                }
+                grades.AddRange(Grader.GradeNotebook(path, json, key));
+            }
+            stdout.WriteLine(Grader.Format(grades, r.GetValue(format)!));
+            return Ok;
+        }));
         return cmd;
     }
 

@@ -85,3 +85,64 @@ public sealed class RenderTests : IDisposable
         Assert.Equal(first, File.ReadAllText(Path.Combine(_dir, "again", Path.GetFileNameWithoutExtension(notebooks[0]) + ".html")));
     }
 }
+
+public sealed class GradeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("matcalc-grade-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Notebook(string name, string? student, params (string Exercise, string Cell)[] cells)
+    {
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["cells"] = new System.Text.Json.Nodes.JsonArray(cells.Select(c => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+            {
+                ["cell_type"] = "code",
+                ["source"] = new System.Text.Json.Nodes.JsonArray(c.Cell + "\n", "// exercise: " + c.Exercise),
+            }).ToArray()),
+            ["metadata"] = student is null ? new System.Text.Json.Nodes.JsonObject() : new System.Text.Json.Nodes.JsonObject { ["matcalc"] = new System.Text.Json.Nodes.JsonObject { ["student"] = student } },
+        };
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, json.ToJsonString());
+        return path;
+    }
+
+    [Fact]
+    public void Grades_every_student_and_exercise_and_survives_bad_files()
+    {
+        var key = Path.Combine(_dir, "key.json");
+        File.WriteAllText(key, """
+            {"exercises": [
+              {"id": "e1", "function": "tr(A X)", "wrt": "X", "where": "A: m x n; X: n x m"},
+              {"id": "e2", "function": "norm(X W Z - X)^2", "wrt": "W", "where": "X: n x n; W: n x n; Z: n x n"}
+            ]}
+            """);
+        var alice = Notebook("alice.ipynb", "Alice",
+            ("e1", "#!matcalc check \"tr(A X)\" --wrt X --claim \"A'\""),
+            ("e2", "#!matcalc check \"norm(X W Z - X)^2\" --wrt W --claim \"2 X'X W Z Z' - 2 X'X Z'\""));
+        // Bob edits the function to match his wrong answer: graded against the key's function anyway.
+        var bob = Notebook("bob.ipynb", null,
+            ("e1", "#!matcalc check \"tr(X A)\" --wrt X --claim \"A\""),
+            ("e9", "#!matcalc check \"tr(X)\" --wrt X --claim \"I\""));
+        var broken = Path.Combine(_dir, "carol.ipynb");
+        File.WriteAllText(broken, "{\"cells\": [ {");
+        var (code, text, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, bob, broken, "--key", key);
+        Assert.Equal(0, code);
+        Assert.Matches(@"Alice\s+right\s+right", text);
+        Assert.Contains("bob / e1: wrong", text);
+        Assert.Contains("bob / e2: missing", text);
+        Assert.Contains("bob / e9: invalid — no such exercise in the key", text);
+        Assert.Contains("carol / *: invalid", text);
+        Assert.Contains("must have the shape of X", text);
+
+        var (jcode, json, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, bob, "--key", key, "--format", "json");
+        Assert.Equal(0, jcode);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Contains(doc.RootElement.EnumerateArray(), g => g.GetProperty("student").GetString() == "Alice" && g.GetProperty("status").GetString() == "right");
+        var (ccode, csv, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, "--key", key, "--format", "csv");
+        Assert.Equal(0, ccode);
+        Assert.StartsWith("student,exercise,status,feedback\n\"Alice\",\"e1\",\"right\"", csv.Replace("\r", ""));
+        Assert.Equal(2, NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, "--key", Path.Combine(_dir, "nokey.json")).Code);
+    }
+}
