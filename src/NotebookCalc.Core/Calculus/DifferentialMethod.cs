@@ -24,7 +24,6 @@ public sealed class DifferentialMethod
     {
         var m = new DifferentialMethod(x);
         var steps = new List<DerivationStep> { new("f", "f", f, ["definition"]) };
-        var dx = $"d{LatexPrinter.Name(x.Name)}";
         Expr df = new Differential(f);
         steps.Add(new DerivationStep("df", "df", df, ["definition"]));
         for (var guard = 0; guard < 10_000 && HasPending(df, x); guard++)
@@ -55,7 +54,6 @@ public sealed class DifferentialMethod
         var simplified = Simplifier.Simplify(sum, out var simplifyRules);
         if (simplified != sum)
             steps.Add(new DerivationStep(lhsLatex, lhsText, simplified, simplifyRules));
-        _ = dx;
         return new Derivation(Name, steps, simplified);
     }
 

@@ -181,14 +181,14 @@ public static class MatrixCalculus
         if (truth.DescendantsAndSelf().Any(e => e is JacobianAdjoint) || claim.Expr.DescendantsAndSelf().Any(e => e is OpaqueCall))
             return new ClaimReport(false, "undecided: the claim differs symbolically and the opaque function cannot be evaluated", truth, claim.Expr,
                 "symbolic", null, ["Replace the opaque function by a concrete one to compare numerically."], []);
-        var counter = FindCounterexample(symbols, truth, claim.Expr, f.Source, options.Seed, options.Dims, props: null);
+        var counter = FindCounterexample(symbols, truth, claim.Expr, f.Source, options.Seed, options.Dims);
         if (counter is null)
             return new ClaimReport(true, "right (equal to the derived gradient on 3 random instances)", truth, claim.Expr, "numeric", null, [], []);
         var hints = new List<string>();
         foreach (var s in symbols.Where(s => s.Shape.IsSquare && !s.Shape.IsScalar && !s.Props.HasFlag(SymbolProps.Symmetric) && s.Name != x.Name))
         {
             var sym = symbols.Select(t => t.Name == s.Name ? t with { Props = t.Props | SymbolProps.Symmetric } : t).ToList();
-            if (FindCounterexample(sym, truth, claim.Expr, f.Source, options.Seed, options.Dims, props: s.Name) is null)
+            if (FindCounterexample(sym, truth, claim.Expr, f.Source, options.Seed, options.Dims) is null)
                 hints.Add($"The claim would be right if {s.Name} were symmetric ({s.Name}ᵀ = {s.Name}); declare `{s.Name}: {s.Shape.ToDeclaration()} symmetric` if it is.");
         }
         return new ClaimReport(false, "wrong: it differs from the derived gradient on a random instance", truth, claim.Expr, "numeric", counter, hints, []);
@@ -220,7 +220,7 @@ public static class MatrixCalculus
     }
 
     private static Counterexample? FindCounterexample(IReadOnlyList<Symbol> symbols, Expr truth, Expr claim, string source, int seed,
-        IReadOnlyDictionary<string, int>? dims, string? props)
+        IReadOnlyDictionary<string, int>? dims)
     {
         for (var k = 0; k < 3; k++)
         {
@@ -244,7 +244,6 @@ public static class MatrixCalculus
             var top = entries.OrderByDescending(e => Math.Abs(e.Item3 - e.Item4)).Take(5).ToList();
             return new Counterexample(s, b.Sizes, b.Values, expected, claimed, top);
         }
-        _ = props;
         return null;
     }
 
