@@ -104,7 +104,23 @@ Task("Bench")
         new DotNetRunSettings { Configuration = "Release" });
 });
 
+Task("Site")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // Executes every worked notebook (and, once written, every curriculum unit) and writes artifacts/site.
+    var notebooks = GetFiles("./notebooks/*.ipynb").Concat(GetFiles("./curriculum/**/*.ipynb")).Select(f => f.FullPath).OrderBy(p => p).ToList();
+    var cli = $"./src/NotebookCalc.Cli/bin/{configuration}/net10.0/matcalc.dll";
+    var args = new ProcessArgumentBuilder().AppendQuoted(cli).Append("render");
+    foreach (var n in notebooks) args.AppendQuoted(n);
+    args.Append("--out").AppendQuoted(artifacts.Combine("site").FullPath);
+    var exit = StartProcess("dotnet", new ProcessSettings { Arguments = args });
+    if (exit != 0) throw new Exception($"matcalc render failed with exit code {exit}");
+    Information($"Site: {artifacts.Combine("site").FullPath}/index.html");
+});
+
 Task("Default")
+    .IsDependentOn("Site")
     .IsDependentOn("Test")
     .IsDependentOn("Pack")
     .IsDependentOn("Example");

@@ -285,8 +285,15 @@ public static class Cli
         {
             var failed = 0;
             Directory.CreateDirectory(r.GetValue(outDir)!);
-            foreach (var path in r.GetValue(notebooks)!)
+            var paths = r.GetValue(notebooks)!;
+            var pages = paths.Select(p => (File: Path.GetFileNameWithoutExtension(p) + ".html",
+                Title: File.Exists(p) ? NotebookRenderer.Title(File.ReadAllText(p), Path.GetFileNameWithoutExtension(p)) : Path.GetFileNameWithoutExtension(p))).ToList();
+            File.WriteAllText(Path.Combine(r.GetValue(outDir)!, "index.html"), NotebookRenderer.Index(pages));
+            for (var index = 0; index < paths.Length; index++)
             {
+                var path = paths[index];
+                var position = index;
+                stderr.Write($"\r[{new string('#', (index + 1) * 20 / paths.Length).PadRight(20)}] {index + 1}/{paths.Length} {Path.GetFileName(path)}".PadRight(70));
                 var code = Guard("text", stdout, stderr, () =>
                 {
                     string json;
@@ -296,7 +303,7 @@ public static class Cli
                         throw new MatcalcException(path, Diagnostic.Error("MC5002", new TextSpan(0, path.Length), $"Cannot read {path}: {ex.Message}", "Check the path."));
                     }
                     string html;
-                    try { html = NotebookRenderer.Render(json, Path.GetFileNameWithoutExtension(path)); }
+                    try { html = NotebookRenderer.Render(json, pages[position].Title, NotebookRenderer.Navigation(pages, position)); }
                     catch (JsonException ex)
                     {
                         throw new MatcalcException(path, Diagnostic.Error("MC5001", new TextSpan(0, path.Length), $"{path} is not valid JSON: {ex.Message}", "Pass a .ipynb notebook file."));
@@ -308,6 +315,7 @@ public static class Cli
                 });
                 if (code != Ok) failed++;
             }
+            stderr.WriteLine();
             return failed == 0 ? Ok : BadInput;
         });
         return cmd;

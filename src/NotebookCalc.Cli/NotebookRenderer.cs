@@ -16,7 +16,38 @@ public static class NotebookRenderer
 {
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().DisableHtml().UseAdvancedExtensions().Build();
 
-    public static string Render(string notebookJson, string title)
+    /// <summary>The first markdown heading of a notebook (its title in the index), or the file name.</summary>
+    public static string Title(string notebookJson, string fallback)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(notebookJson);
+            foreach (var cell in doc.RootElement.GetProperty("cells").EnumerateArray())
+            {
+                if (cell.GetProperty("cell_type").GetString() != "markdown") continue;
+                var src = cell.GetProperty("source");
+                var text = src.ValueKind == JsonValueKind.Array ? string.Concat(src.EnumerateArray().Select(x => x.GetString())) : src.GetString() ?? "";
+                var heading = text.Split('\n').FirstOrDefault(l => l.StartsWith('#'));
+                if (heading is not null) return heading.TrimStart('#').Trim();
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException) { }
+        return fallback;
+    }
+
+    /// <summary>An index page linking every rendered page, in order.</summary>
+    public static string Index(IReadOnlyList<(string File, string Title)> pages) =>
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>NotebookCalc</title></head>" +
+        "<body style=\"max-width:60em;margin:2em auto;font-family:system-ui,sans-serif\"><h1>NotebookCalc — worked examples</h1><ol>" +
+        string.Concat(pages.Select(p => $"<li><a href=\"{Html.Escape(p.File)}\">{Html.Escape(p.Title)}</a></li>")) + "</ol></body></html>";
+
+    /// <summary>Navigation links for a page: the index, the previous and the next page.</summary>
+    public static string Navigation(IReadOnlyList<(string File, string Title)> pages, int i) =>
+        "<nav style=\"margin-bottom:1em\"><a href=\"index.html\">Index</a>" +
+        (i > 0 ? $" · <a href=\"{Html.Escape(pages[i - 1].File)}\">← {Html.Escape(pages[i - 1].Title)}</a>" : "") +
+        (i < pages.Count - 1 ? $" · <a href=\"{Html.Escape(pages[i + 1].File)}\">{Html.Escape(pages[i + 1].Title)} →</a>" : "") + "</nav>";
+
+    public static string Render(string notebookJson, string title, string navigation = "")
     {
         using var doc = JsonDocument.Parse(notebookJson, new JsonDocumentOptions { MaxDepth = 64 });
         if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("cells", out var cells) || cells.ValueKind != JsonValueKind.Array)
@@ -24,7 +55,8 @@ public static class NotebookRenderer
         var session = new MatCalcSession();
         var sb = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
             .Append(Html.Escape(title)).Append("</title><style>body{max-width:70em;margin:2em auto;padding:0 1em;font-family:system-ui,sans-serif}")
-            .Append("pre.cell{background:#f6f8fa;padding:.6em;border-radius:4px;overflow-x:auto}.out{margin:.4em 0 1.6em 1em}</style></head><body>");
+            .Append("pre.cell{background:#f6f8fa;padding:.6em;border-radius:4px;overflow-x:auto}.out{margin:.4em 0 1.6em 1em}</style></head><body>")
+            .Append(navigation);
         foreach (var cell in cells.EnumerateArray())
         {
             var type = cell.TryGetProperty("cell_type", out var t) ? t.GetString() : null;
