@@ -284,6 +284,7 @@ public static class Cli
         cmd.SetAction(r =>
         {
             var failed = 0;
+            NotebookRenderer.FailedCells = 0;
             Directory.CreateDirectory(r.GetValue(outDir)!);
             var paths = r.GetValue(notebooks)!;
             var pages = paths.Select(p => (File: Path.GetFileNameWithoutExtension(p) + ".html",
@@ -316,7 +317,8 @@ public static class Cli
                 if (code != Ok) failed++;
             }
             stderr.WriteLine();
-            return failed == 0 ? Ok : BadInput;
+            if (NotebookRenderer.FailedCells > 0) stderr.WriteLine($"{NotebookRenderer.FailedCells} C# cell(s) failed; see the pages.");
+            return failed > 0 ? BadInput : NotebookRenderer.FailedCells > 0 ? Failed : Ok;
         });
         return cmd;
     }

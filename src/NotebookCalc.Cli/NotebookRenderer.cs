@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Markdig;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Scripting;
 using NotebookCalc.Notebook;
 using NotebookCalc.Rendering;
 using NotebookCalc.Text;
@@ -53,6 +55,7 @@ public static class NotebookRenderer
         if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("cells", out var cells) || cells.ValueKind != JsonValueKind.Array)
             throw new MatcalcException(title, Diagnostic.Error("MC5001", new TextSpan(0, title.Length), $"{title} is not a notebook (no \"cells\" array).", "Pass a .ipynb file saved by Polyglot Notebooks or Jupyter."));
         var session = new MatCalcSession();
+        ScriptState<object>? csharp = null;
         var sb = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
             .Append(Html.Escape(title)).Append("</title><style>body{max-width:70em;margin:2em auto;padding:0 1em;font-family:system-ui,sans-serif}")
             .Append("pre.cell{background:#f6f8fa;padding:.6em;border-radius:4px;overflow-x:auto}.out{margin:.4em 0 1.6em 1em}</style></head><body>")
@@ -66,10 +69,58 @@ public static class NotebookRenderer
             if (type == "markdown") { sb.Append(Markdig.Markdown.ToHtml(source, Markdown)); continue; }
             if (type != "code") continue;
             sb.Append("<pre class=\"cell\"><code>").Append(Html.Escape(source.TrimEnd())).Append("</code></pre>");
-            foreach (var line in source.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("#!matcalc", StringComparison.Ordinal)))
+            var lines = source.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+            foreach (var line in lines.Where(l => l.StartsWith("#!matcalc", StringComparison.Ordinal)))
                 foreach (var value in session.Run(line))
                     sb.Append("<div class=\"out\">").Append(Formats.Of(value)[Formats.Html]).Append("</div>");
+            // The C# of the cell (without #r/#i/#! directives) runs in one script state per notebook.
+            var code = string.Join('\n', lines.Where(l => !l.TrimStart().StartsWith('#')));
+            if (code.Split('\n').All(l => string.IsNullOrWhiteSpace(l) || l.TrimStart().StartsWith("//", StringComparison.Ordinal))) continue;
+            var (state, output) = RunCSharp(csharp, code);
+            csharp = state ?? csharp;
+            sb.Append("<div class=\"out\">").Append(output).Append("</div>");
         }
         return sb.Append("</body></html>").ToString();
+    }
+
+    private static readonly ScriptOptions CSharpOptions = ScriptOptions.Default
+        .WithReferences(typeof(MatCalc).Assembly, typeof(MathNet.Numerics.LinearAlgebra.Matrix<double>).Assembly)
+        .WithImports("System", "System.Linq", "System.Collections.Generic", "NotebookCalc", "NotebookCalc.Calculus",
+            "NotebookCalc.Numerics", "MathNet.Numerics.LinearAlgebra");
+
+    /// <summary>Failed C# cells in the last render (compile or run-time errors, time-outs).</summary>
+    [ThreadStatic] public static int FailedCells;
+
+    /// <summary>Runs a C# cell (Roslyn scripting, 30 s limit); returns the new state and the HTML of its output.</summary>
+    private static (ScriptState<object>? State, string Html) RunCSharp(ScriptState<object>? previous, string code)
+    {
+        var console = new StringWriter();
+        var saved = Console.Out;
+        try
+        {
+            Console.SetOut(console);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var task = previous is null ? CSharpScript.RunAsync(code, CSharpOptions, cancellationToken: cts.Token) : previous.ContinueWithAsync(code, CSharpOptions, cts.Token);
+            if (!task.Wait(TimeSpan.FromSeconds(30))) throw new TimeoutException("the cell ran for more than 30 s");
+            var state = task.Result;
+            var sb = new StringBuilder();
+            if (console.ToString().Length > 0) sb.Append("<pre>").Append(Html.Escape(console.ToString())).Append("</pre>");
+            if (state.ReturnValue is { } value)
+            {
+                var formats = Formats.Of(value);
+                sb.Append(formats.TryGetValue(Formats.Html, out var html) ? html : $"<pre>{Html.Escape(formats[Formats.Plain])}</pre>");
+            }
+            return (state, sb.ToString());
+        }
+        catch (Exception ex) when (ex is CompilationErrorException or AggregateException or TimeoutException)
+        {
+            FailedCells++;
+            var message = ex is AggregateException { InnerException: { } inner } ? inner.Message : ex.Message;
+            return (null, $"<pre class=\"mc-diag\" style=\"background:#fff4f4\">C# cell failed: {Html.Escape(message)}</pre>");
+        }
+        finally
+        {
+            Console.SetOut(saved);
+        }
     }
 }

@@ -80,6 +80,11 @@ public sealed class RenderTests : IDisposable
             Assert.DoesNotContain("MC9999", html);
             Assert.Contains(Path.GetFileName(page), output.Replace('\\', '/').Split('\n').Select(l => Path.GetFileName(l.Trim())).First(l => l == Path.GetFileName(page)));
         }
+        Assert.DoesNotContain("C# cell failed", string.Concat(notebooks.Select(nb => File.ReadAllText(Path.Combine(_dir, "site", Path.GetFileNameWithoutExtension(nb) + ".html")))));
+        var seed001 = File.ReadAllText(Path.Combine(_dir, "site", "seed001-logdet-and-the-comparison.html"));
+        var m = System.Text.RegularExpressions.Regex.Match(seed001, @"derivative along ones = (-?[\d.]+); sum of the gradient&#39;s entries = (-?[\d.]+)");
+        Assert.True(m.Success, "the C# cell's output is on the page");
+        Assert.Equal(double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 4);
         var index = File.ReadAllText(Path.Combine(_dir, "site", "index.html"));
         foreach (var nb in notebooks) Assert.Contains(Path.GetFileNameWithoutExtension(nb) + ".html", index);
         var first = File.ReadAllText(Path.Combine(_dir, "site", Path.GetFileNameWithoutExtension(notebooks[0]) + ".html"));
