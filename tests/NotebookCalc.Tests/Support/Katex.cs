@@ -29,9 +29,14 @@ public static class Katex
         }
         try
         {
-            using var p = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, UseShellExecute = false })!;
-            p.WaitForExit(10_000);
-            reason = "";
+            using var p = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+            if (!p.WaitForExit(10_000))
+            {
+                p.Kill();
+                reason = "`node --version` did not answer within 10 s.";
+                return false;
+            }
+            reason = p.ExitCode == 0 ? "" : $"`node --version` exited with code {p.ExitCode}: install a working Node.js to run the LaTeX validity tests.";
             return p.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception)
@@ -60,6 +65,8 @@ public static class Katex
         process.StandardInput.Close();
         if (!process.WaitForExit(120_000)) { process.Kill(); throw new TimeoutException("KaTeX validation timed out"); }
         if (process.ExitCode != 0) throw new InvalidOperationException("node failed: " + stderr.Result);
-        return JsonSerializer.Deserialize<List<KatexResult>>(stdout.Result, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        var results = JsonSerializer.Deserialize<List<KatexResult>>(stdout.Result, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })
+            ?? throw new InvalidOperationException("validate.js wrote no results. stderr: " + stderr.Result);
+        return results;
     }
 }
