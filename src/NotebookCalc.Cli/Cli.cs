@@ -280,16 +280,18 @@ public static class Cli
     {
         var notebooks = new Argument<string[]>("NOTEBOOK") { Description = "Polyglot/Jupyter notebooks (.ipynb).", Arity = ArgumentArity.OneOrMore };
         var outDir = new Option<string>("--out") { Description = "Directory for the HTML pages.", Required = true };
-        var cmd = new Command("render", "Execute the #!matcalc cells of notebooks and write static HTML pages.") { notebooks, outDir };
+        var inPlace = new Option<bool>("--in-place") { Description = "Also write the executed outputs back into each .ipynb (so viewers that do not run code show them)." };
+        var cmd = new Command("render", "Execute the #!matcalc cells of notebooks and write static HTML pages.") { notebooks, outDir, inPlace };
         cmd.SetAction(r =>
         {
             var failed = 0;
             NotebookRenderer.FailedCells = 0;
-            Directory.CreateDirectory(r.GetValue(outDir)!);
+            var dir = r.GetValue(outDir)!;
+            Directory.CreateDirectory(dir);
             var paths = r.GetValue(notebooks)!;
-            var pages = paths.Select(p => (File: Path.GetFileNameWithoutExtension(p) + ".html",
-                Title: File.Exists(p) ? NotebookRenderer.Title(File.ReadAllText(p), Path.GetFileNameWithoutExtension(p)) : Path.GetFileNameWithoutExtension(p))).ToList();
-            File.WriteAllText(Path.Combine(r.GetValue(outDir)!, "index.html"), NotebookRenderer.Index(pages));
+            var pages = NotebookRenderer.Pages(paths);
+            File.WriteAllText(Path.Combine(dir, "index.html"), NotebookRenderer.Index(pages));
+            var charts = false;
             for (var index = 0; index < paths.Length; index++)
             {
                 var path = paths[index];
@@ -303,20 +305,28 @@ public static class Cli
                     {
                         throw new MatcalcException(path, Diagnostic.Error("MC5002", new TextSpan(0, path.Length), $"Cannot read {path}: {ex.Message}", "Check the path."));
                     }
-                    string html;
-                    try { html = NotebookRenderer.Render(json, pages[position].Title, NotebookRenderer.Navigation(pages, position)); }
+                    NotebookRenderer.Executed executed;
+                    try { executed = NotebookRenderer.Execute(json, pages[position].Title, NotebookRenderer.Navigation(pages, position)); }
                     catch (JsonException ex)
                     {
                         throw new MatcalcException(path, Diagnostic.Error("MC5001", new TextSpan(0, path.Length), $"{path} is not valid JSON: {ex.Message}", "Pass a .ipynb notebook file."));
                     }
-                    var target = Path.Combine(r.GetValue(outDir)!, Path.GetFileNameWithoutExtension(path) + ".html");
-                    File.WriteAllText(target, html);
+                    charts |= executed.HasCharts;
+                    var target = Path.Combine(dir, pages[position].File);
+                    File.WriteAllText(target, executed.Page);
                     stdout.WriteLine($"{path} → {target}");
+                    if (r.GetValue(inPlace))
+                    {
+                        File.WriteAllText(path, NotebookRenderer.WithOutputs(json, executed));
+                        stdout.WriteLine($"{path}: outputs written back");
+                    }
                     return Ok;
                 });
                 if (code != Ok) failed++;
             }
             stderr.WriteLine();
+            // One copy of plotly.js per site, from Plotly.NET itself: pages with charts work offline.
+            if (charts) File.WriteAllText(Path.Combine(dir, Charts.PlotlyJsFile), Charts.PlotlyJs());
             if (NotebookRenderer.FailedCells > 0) stderr.WriteLine($"{NotebookRenderer.FailedCells} C# cell(s) failed; see the pages.");
             return failed > 0 ? BadInput : NotebookRenderer.FailedCells > 0 ? Failed : Ok;
         });

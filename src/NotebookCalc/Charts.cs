@@ -54,6 +54,39 @@ public static class Charts
     /// <summary>HTML for a notebook output (plotly.js is loaded by the chart's own script tag).</summary>
     public static string Html(PlotRequest p) => string.Concat(For(p).Select(GenericChart.toChartHTML));
 
+    /// <summary>The file name under which <see cref="PlotlyJs"/> is written next to static pages.</summary>
+    public const string PlotlyJsFile = "plotly.min.js";
+
+    /// <summary>plotly.js itself, as shipped inside Plotly.NET (so static pages work offline, with no CDN).</summary>
+    public static string PlotlyJs()
+    {
+        var assembly = typeof(GenericChart).Assembly;
+        var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith(".min.js", StringComparison.Ordinal) && n.Contains("plotly", StringComparison.OrdinalIgnoreCase));
+        using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// HTML for a static page: one div per chart with a deterministic id (<paramref name="idPrefix"/>-k) and a script that
+    /// draws it with the page's copy of plotly.js (<see cref="PlotlyJsFile"/>, loaded once in the page head). The same
+    /// request gives the same bytes.
+    /// </summary>
+    public static string StaticHtml(PlotRequest p, string idPrefix)
+    {
+        var sb = new System.Text.StringBuilder();
+        var k = 0;
+        foreach (var chart in For(p))
+        {
+            var id = $"{idPrefix}-{++k}";
+            // Inside a <script> element only "</" can end it early; JSON allows "<\/" for "</".
+            var figure = GenericChart.toJson(chart).Replace("</", "<\\/", StringComparison.Ordinal);
+            sb.Append("<div class=\"mc-chart\" id=\"").Append(id).Append("\" style=\"width:100%;max-width:50em;height:24em\"></div>")
+              .Append("<script>(function(){var f=").Append(figure)
+              .Append(";if(window.Plotly)Plotly.newPlot(\"").Append(id).Append("\",f.data,f.layout,Object.assign({responsive:true},f.config));})();</script>");
+        }
+        return sb.ToString();
+    }
+
     private static double Interpolate(IReadOnlyList<double> xs, IReadOnlyList<double> ys, double x)
     {
         var i = 0;

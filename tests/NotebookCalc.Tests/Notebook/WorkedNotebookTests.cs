@@ -7,18 +7,29 @@ using NotebookCalc.Tests.Support;
 namespace NotebookCalc.Tests.Notebook;
 
 /// <summary>
-/// Every #!matcalc cell of the worked notebooks runs through a session in order; a cell may state what it expects in a
-/// `// expect: right|wrong|MCxxxx` line, otherwise it must not produce a diagnostic and any gradient must pass its check.
+/// Every #!matcalc cell of the worked notebooks and of every curriculum notebook runs through a session in order; a cell
+/// may state what it expects in a `// expect: right|wrong|MCxxxx` line, otherwise it must not produce a diagnostic, any
+/// gradient's methods must agree and its check must pass. A notebook added to notebooks/ or curriculum/ is picked up here.
 /// </summary>
 public class WorkedNotebookTests
 {
-    public static TheoryData<string> Notebooks => new(Directory.GetFiles(Path.Combine(Katex.RepoRoot(), "notebooks"), "*.ipynb").Select(Path.GetFileName)!);
+    /// <summary>Every notebook of notebooks/ and curriculum/ (paths relative to the repository root, '/'-separated).</summary>
+    public static IReadOnlyList<string> AllNotebooks()
+    {
+        var root = Katex.RepoRoot();
+        var curriculum = Path.Combine(root, "curriculum");
+        return Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb")
+            .Concat(Directory.Exists(curriculum) ? Directory.GetFiles(curriculum, "*.ipynb", SearchOption.AllDirectories) : [])
+            .Select(p => Path.GetRelativePath(root, p).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+    }
+
+    public static TheoryData<string> Notebooks => new(AllNotebooks());
 
     [Theory]
     [MemberData(nameof(Notebooks))]
     public void Every_matcalc_cell_does_what_the_notebook_says(string file)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Katex.RepoRoot(), "notebooks", file)));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Katex.RepoRoot(), file)));
         Assert.Equal("csharp", doc.RootElement.GetProperty("metadata").GetProperty("polyglot_notebook").GetProperty("kernelInfo").GetProperty("defaultKernelName").GetString());
         var session = new MatCalcSession();
         var ran = 0;
@@ -64,35 +75,81 @@ public sealed class RenderTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void Render_writes_deterministic_html_for_every_notebook_and_reports_bad_files()
+    public void Render_writes_deterministic_html_for_every_notebook_and_unit_and_reports_bad_files()
     {
-        var notebooks = Directory.GetFiles(Path.Combine(Katex.RepoRoot(), "notebooks"), "*.ipynb");
+        var notebooks = WorkedNotebookTests.AllNotebooks().Select(n => Path.Combine(Katex.RepoRoot(), n)).ToArray();
         var bad = Path.Combine(_dir, "broken.ipynb");
         File.WriteAllText(bad, "{ not json");
         var (code, output, err) = NotebookCalc.Tests.Cli.CliTests.Run(["render", .. notebooks, bad, "--out", Path.Combine(_dir, "site")]);
-        Assert.Equal(2, code); // one bad file
+        Assert.Equal(2, code); // one bad file, and no failed C# cell (that would be exit 1 without the bad file)
         Assert.Contains("MC5001", err);
-        foreach (var nb in notebooks)
+        Assert.DoesNotContain("C# cell(s) failed", err);
+        var pages = NotebookCalc.Cli.NotebookRenderer.Pages(notebooks);
+        Assert.Equal(pages.Count, pages.Select(p => p.File).Distinct().Count()); // lesson.ipynb of every unit gets its own page
+        foreach (var (nb, page) in notebooks.Zip(pages))
         {
-            var page = Path.Combine(_dir, "site", Path.GetFileNameWithoutExtension(nb) + ".html");
-            var html = File.ReadAllText(page);
+            var html = File.ReadAllText(Path.Combine(_dir, "site", page.File));
             Assert.Contains("<math", html);
             Assert.DoesNotContain("MC9999", html);
-            Assert.Contains(Path.GetFileName(page), output.Replace('\\', '/').Split('\n').Select(l => Path.GetFileName(l.Trim())).First(l => l == Path.GetFileName(page)));
+            Assert.DoesNotContain("C# cell failed", html);
+            Assert.Contains($"{nb} → {Path.Combine(_dir, "site", page.File)}", output);
+            // Offline: charts use the site's own plotly.js, nothing is loaded from the network.
+            Assert.DoesNotContain("src=\"http", html);
+            if (html.Contains("class=\"mc-chart\"", StringComparison.Ordinal)) Assert.Contains("<script src=\"plotly.min.js\"></script>", html);
         }
-        Assert.DoesNotContain("C# cell failed", string.Concat(notebooks.Select(nb => File.ReadAllText(Path.Combine(_dir, "site", Path.GetFileNameWithoutExtension(nb) + ".html")))));
+        Assert.StartsWith("/**\n* plotly.js v", File.ReadAllText(Path.Combine(_dir, "site", "plotly.min.js")).ReplaceLineEndings("\n"));
         var seed001 = File.ReadAllText(Path.Combine(_dir, "site", "seed001-logdet-and-the-comparison.html"));
         var m = System.Text.RegularExpressions.Regex.Match(seed001, @"derivative along ones = (-?[\d.]+); sum of the gradient&#39;s entries = (-?[\d.]+)");
         Assert.True(m.Success, "the C# cell's output is on the page");
         Assert.Equal(double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 4);
         var index = File.ReadAllText(Path.Combine(_dir, "site", "index.html"));
-        foreach (var nb in notebooks) Assert.Contains(Path.GetFileNameWithoutExtension(nb) + ".html", index);
-        var first = File.ReadAllText(Path.Combine(_dir, "site", Path.GetFileNameWithoutExtension(notebooks[0]) + ".html"));
+        foreach (var page in pages) Assert.Contains($"href=\"{page.File}\"", index);
+        var first = File.ReadAllText(Path.Combine(_dir, "site", pages[0].File));
         Assert.Contains("<a href=\"index.html\">Index</a>", first);
         NotebookCalc.Tests.Cli.CliTests.Run(["render", notebooks[0], "--out", Path.Combine(_dir, "again")]);
         // Rendered alone the page has no neighbours, so compare everything after the navigation bar.
         static string Body(string html) => html[html.IndexOf("</nav>", StringComparison.Ordinal)..];
-        Assert.Equal(Body(first), Body(File.ReadAllText(Path.Combine(_dir, "again", Path.GetFileNameWithoutExtension(notebooks[0]) + ".html"))));
+        Assert.Equal(Body(first), Body(File.ReadAllText(Path.Combine(_dir, "again", pages[0].File))));
+    }
+
+    [Fact]
+    public void Charts_are_drawn_offline_with_deterministic_ids()
+    {
+        var nb = Path.Combine(Katex.RepoRoot(), "notebooks", "seed000-gateaux-trace-regulariser.ipynb");
+        var one = NotebookCalc.Cli.NotebookRenderer.Execute(File.ReadAllText(nb), "t");
+        var two = NotebookCalc.Cli.NotebookRenderer.Execute(File.ReadAllText(nb), "t");
+        Assert.True(one.HasCharts);
+        Assert.Equal(one.Page, two.Page);
+        Assert.Contains("<div class=\"mc-chart\" id=\"mc-chart-1-1\"", one.Page);
+        Assert.Contains("Plotly.newPlot(\"mc-chart-1-1\",f.data", one.Page);
+        Assert.Contains("\"type\":\"log\"", one.Page); // the convergence chart's log axes reached the page
+    }
+
+    [Fact]
+    public void In_place_writes_outputs_into_the_notebook_deterministically_and_keeps_the_rest()
+    {
+        var source = Path.Combine(Katex.RepoRoot(), "notebooks", "seed004-accepted-answer-rejected.ipynb");
+        var copy = Path.Combine(_dir, "seed004.ipynb");
+        File.Copy(source, copy);
+        var (code, output, _) = NotebookCalc.Tests.Cli.CliTests.Run("render", copy, "--out", Path.Combine(_dir, "s1"), "--in-place");
+        Assert.Equal(0, code);
+        Assert.Contains("outputs written back", output);
+        var once = File.ReadAllText(copy);
+        NotebookCalc.Tests.Cli.CliTests.Run("render", copy, "--out", Path.Combine(_dir, "s2"), "--in-place");
+        Assert.Equal(once, File.ReadAllText(copy)); // running again changes nothing
+        using var before = JsonDocument.Parse(File.ReadAllText(source));
+        using var after = JsonDocument.Parse(once);
+        Assert.Equal(before.RootElement.GetProperty("metadata").GetRawText().Replace(" ", "").Replace("\n", ""),
+            after.RootElement.GetProperty("metadata").GetRawText().Replace(" ", "").Replace("\n", ""));
+        var cells = after.RootElement.GetProperty("cells").EnumerateArray().ToList();
+        Assert.Equal(before.RootElement.GetProperty("cells").GetArrayLength(), cells.Count);
+        var claim = cells.First(c => string.Concat(c.GetProperty("source").EnumerateArray().Select(l => l.GetString())).Contains("--claim", StringComparison.Ordinal));
+        var data = claim.GetProperty("outputs")[0].GetProperty("data");
+        Assert.Contains("wrong", string.Concat(data.GetProperty("text/plain").EnumerateArray().Select(l => l.GetString())));
+        Assert.Contains("<", string.Concat(data.GetProperty("text/html").EnumerateArray().Select(l => l.GetString())));
+        Assert.All(cells.Where(c => c.GetProperty("cell_type").GetString() == "markdown"), c => Assert.False(c.TryGetProperty("outputs", out _)));
+        // The notebook still runs as it did: the worked-notebook rules hold for the written-back copy.
+        Assert.Equal(0, NotebookCalc.Tests.Cli.CliTests.Run("render", copy, "--out", Path.Combine(_dir, "s3")).Code);
     }
 }
 

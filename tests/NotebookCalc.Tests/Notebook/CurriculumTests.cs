@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using NotebookCalc.Cli;
+using NotebookCalc.Notebook;
+using NotebookCalc.Tests.Support;
+
+namespace NotebookCalc.Tests.Notebook;
+
+/// <summary>
+/// The course: every unit folder has its lesson, exercise sheet, solutions, key and instructor notes; the exercise sheet's
+/// first guesses are all graded wrong (with feedback), the solutions all right, and sheet, solutions, key and notes name
+/// the same exercises with the same functions. (Every cell of every unit is also executed by <see cref="WorkedNotebookTests"/>.)
+/// </summary>
+public class CurriculumTests
+{
+    private static string Curriculum => Path.Combine(Katex.RepoRoot(), "curriculum");
+
+    private static List<string> UnitNames() => Directory.Exists(Curriculum)
+        ? Directory.GetDirectories(Curriculum).Select(d => Path.GetFileName(d)).Where(d => Regex.IsMatch(d, @"^\d\d-")).Order(StringComparer.Ordinal).ToList()
+        : [];
+
+    public static TheoryData<string> Units => new(UnitNames());
+
+    [Fact]
+    public void The_syllabus_lists_at_least_eight_units_in_order()
+    {
+        var units = UnitNames();
+        Assert.True(units.Count >= 8, $"only {units.Count} units");
+        var syllabus = File.ReadAllText(Path.Combine(Curriculum, "README.md"));
+        var positions = units.Select(u => syllabus.IndexOf(u + "/", StringComparison.Ordinal)).ToList();
+        Assert.All(units.Zip(positions), p => Assert.True(p.Second >= 0, $"the syllabus does not link {p.First}/"));
+        Assert.Equal(positions.Order(), positions);
+    }
+
+    [Theory]
+    [MemberData(nameof(Units))]
+    public void A_unit_has_its_files_and_its_exercises_grade_as_intended(string unit)
+    {
+        var dir = Path.Combine(Curriculum, unit);
+        foreach (var f in new[] { "lesson.ipynb", "exercises.ipynb", "solutions.ipynb", "key.json", "instructor.md" })
+            Assert.True(File.Exists(Path.Combine(dir, f)), $"{unit}/{f} is missing");
+        var key = Grader.ReadKey(File.ReadAllText(Path.Combine(dir, "key.json")));
+        Assert.True(key.Count >= 4, $"{unit}: only {key.Count} exercises");
+        Assert.Equal(key.Count, key.Select(k => k.Id).Distinct().Count());
+        var notes = File.ReadAllText(Path.Combine(dir, "instructor.md"));
+        foreach (var k in key) Assert.Contains(k.Id, notes);
+
+        foreach (var (sheet, expected) in new[] { ("exercises.ipynb", "wrong"), ("solutions.ipynb", "right") })
+        {
+            var path = Path.Combine(dir, sheet);
+            var json = File.ReadAllText(path);
+            // The cells grade the key's function: the function in the cell must be that same function.
+            foreach (var (id, function) in ExerciseCells(json))
+                Assert.Equal(key.Single(k => k.Id == id).Function, function);
+            var grades = Grader.GradeNotebook(path, json, key);
+            Assert.Equal(key.Count, grades.Count);
+            Assert.All(grades, g => Assert.True(g.Status == expected, $"{unit}/{sheet} {g.Exercise}: {g.Status} — {g.Feedback}"));
+            if (expected == "wrong")
+                Assert.All(grades, g => Assert.True(g.Feedback.Contains("counterexample", StringComparison.OrdinalIgnoreCase) || g.Feedback.Contains("shape", StringComparison.Ordinal) || g.Feedback.Contains("differ", StringComparison.Ordinal),
+                    $"{unit}/{sheet} {g.Exercise}: feedback without a counterexample: {g.Feedback}"));
+        }
+        using var exercises = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "exercises.ipynb")));
+        Assert.True(exercises.RootElement.GetProperty("metadata").GetProperty("matcalc").TryGetProperty("student", out _), $"{unit}: the sheet has no metadata.matcalc.student for the student's name");
+    }
+
+    private static IEnumerable<(string Id, string Function)> ExerciseCells(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        foreach (var cell in doc.RootElement.GetProperty("cells").EnumerateArray())
+        {
+            var lines = string.Concat(cell.GetProperty("source").EnumerateArray().Select(l => l.GetString())).Split('\n').Select(l => l.Trim()).ToList();
+            var id = lines.FirstOrDefault(l => l.StartsWith("// exercise:", StringComparison.Ordinal))?["// exercise:".Length..].Trim();
+            if (id is null) continue;
+            var tokens = MatCalcSession.Tokenize(lines.First(l => l.StartsWith("#!matcalc check", StringComparison.Ordinal)));
+            yield return (id, tokens[2]);
+        }
+    }
+}
