@@ -108,8 +108,13 @@ Task("Site")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    // Executes every worked notebook (and, once written, every curriculum unit) and writes artifacts/site.
-    var notebooks = GetFiles("./notebooks/*.ipynb").Concat(GetFiles("./curriculum/**/*.ipynb")).Select(f => f.FullPath).OrderBy(p => p).ToList();
+    // Executes every worked notebook and every curriculum unit's lesson and exercise sheet and writes artifacts/site.
+    // The solutions are instructor material: they are executed by the tests, not published on the site.
+    var notebooks = GetFiles("./notebooks/*.ipynb").Concat(GetFiles("./curriculum/**/*.ipynb"))
+        .Where(f => f.GetFilename().FullPath != "solutions.ipynb").Select(f => f.FullPath)
+        .OrderBy(p => System.IO.Path.GetDirectoryName(p), StringComparer.Ordinal)
+        .ThenBy(p => System.IO.Path.GetFileName(p) switch { "lesson.ipynb" => 0, "exercises.ipynb" => 1, _ => 2 })
+        .ThenBy(p => p, StringComparer.Ordinal).ToList();
     var cli = $"./src/NotebookCalc.Cli/bin/{configuration}/net10.0/matcalc.dll";
     var args = new ProcessArgumentBuilder().AppendQuoted(cli).Append("render");
     foreach (var n in notebooks) args.AppendQuoted(n);
