@@ -82,7 +82,8 @@ public static class Charts
             var figure = GenericChart.toJson(chart).Replace("</", "<\\/", StringComparison.Ordinal);
             sb.Append("<div class=\"mc-chart\" id=\"").Append(id).Append("\" style=\"width:100%;max-width:50em;height:24em\"></div>")
               .Append("<script>(function(){var f=").Append(figure)
-              .Append(";if(window.Plotly)Plotly.newPlot(\"").Append(id).Append("\",f.data,f.layout,Object.assign({responsive:true},f.config));})();</script>");
+              .Append(";if(!window.Plotly)return;var l=Object.assign({},f.layout,{autosize:true});delete l.width;delete l.height;")
+              .Append("Plotly.newPlot(\"").Append(id).Append("\",f.data,l,Object.assign({responsive:true},f.config));})();</script>");
         }
         return sb.ToString();
     }

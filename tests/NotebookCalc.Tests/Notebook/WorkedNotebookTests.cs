@@ -121,7 +121,7 @@ public sealed class RenderTests : IDisposable
         Assert.True(one.HasCharts);
         Assert.Equal(one.Page, two.Page);
         Assert.Contains("<div class=\"mc-chart\" id=\"mc-chart-1-1\"", one.Page);
-        Assert.Contains("Plotly.newPlot(\"mc-chart-1-1\",f.data", one.Page);
+        Assert.Contains("Plotly.newPlot(\"mc-chart-1-1\",f.data,l,", one.Page);
         Assert.Contains("\"type\":\"log\"", one.Page); // the convergence chart's log axes reached the page
     }
 
