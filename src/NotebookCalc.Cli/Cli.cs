@@ -261,16 +261,24 @@ public static class Cli
         var format = FormatOption("text", "json", "html");
         var seed = SeedOption();
         var dims = DimsOption();
+        var answer = new Option<string>("--answer") { Description = "shown or hidden: hidden leaves the derived gradient out (exercise sheets).", DefaultValueFactory = _ => "shown" };
+        answer.AcceptOnlyFromAmong("shown", "hidden");
         var cmd = new Command("check", "Say whether a claimed gradient is right; when it is not, show a counterexample.")
-            { expr, wrt, claim, where, format, seed, dims };
+            { expr, wrt, claim, where, format, seed, dims, answer };
         cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
         {
             var options = new GradientOptions { Seed = r.GetValue(seed), Dims = ParseDims(r.GetValue(dims)) };
             var f = MatCalc.Parse(r.GetValue(expr)!, Scope.Parse(r.GetValue(where)));
             var report = MatrixCalculus.Check(f, r.GetValue(wrt)!, r.GetValue(claim)!, options);
-            if (r.GetValue(format) == "json") stdout.WriteLine(ToJson(ClaimJson(report, r.GetValue(wrt)!)));
-            else if (r.GetValue(format) == "html") stdout.WriteLine(Formats.Of(new ClaimResult(report, r.GetValue(wrt)!))[Formats.Html]);
-            else stdout.WriteLine(DerivationFormat.Text(report, r.GetValue(wrt)!));
+            var show = r.GetValue(answer) != "hidden";
+            if (r.GetValue(format) == "json")
+            {
+                var json = ClaimJson(report, r.GetValue(wrt)!);
+                if (!show) json.Remove("gradient");
+                stdout.WriteLine(ToJson(json));
+            }
+            else if (r.GetValue(format) == "html") stdout.WriteLine(Formats.Of(new ClaimResult(report, r.GetValue(wrt)!, show))[Formats.Html]);
+            else stdout.WriteLine(DerivationFormat.Text(report, r.GetValue(wrt)!, show));
             return report.Right ? Ok : Failed;
         }));
         return cmd;

@@ -69,7 +69,8 @@ public static class Grader
                 var feedback = report.Right ? report.Verdict
                     : report.Verdict + (report.Counterexample is { } c ? "; " + MatrixCalculus.Describe(c, k.Wrt).Replace("\n", " ") : "")
                       + (report.Hints.Count > 0 ? "; " + string.Join(" ", report.Hints) : "");
-                grades.Add(new Grade(student, k.Id, report.Right ? "right" : "wrong", feedback));
+                // One line per answer in every format (a shape verdict spans lines).
+                grades.Add(new Grade(student, k.Id, report.Right ? "right" : "wrong", System.Text.RegularExpressions.Regex.Replace(feedback, @"\s*\n\s*", " ")));
             }
             catch (MatcalcException ex)
             {

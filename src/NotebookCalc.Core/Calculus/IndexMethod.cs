@@ -40,18 +40,25 @@ public sealed class IndexMethod
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private int _fresh;
 
-    private static readonly string[] IndexNames = ["i", "j", "k", "l", "p", "q", "r", "s", "t", "u", "v", "w"];
+    private static readonly string[] IndexCandidates = ["i", "j", "k", "l", "p", "q", "r", "s", "t", "u", "v", "w", "o", "y", "z"];
+    private static readonly string[] FreeCandidates = ["a", "b", "c", "d", "e", "g", "h", "m", "n"];
 
-    private IndexMethod(Symbol x)
+    /// <summary>Index letters in order of use: none is also the name of a symbol of f (a_a b_b would read badly).</summary>
+    private readonly string[] _indexNames;
+
+    private IndexMethod(Symbol x, IReadOnlySet<string> taken)
     {
         _x = x;
-        _a = x.Shape.Rows.IsOne ? null : "a";
-        _b = x.Shape.Cols.IsOne ? null : "b";
+        var free = FreeCandidates.Where(n => !taken.Contains(n)).Take(2).ToList();
+        _a = x.Shape.Rows.IsOne ? null : free[0];
+        _b = x.Shape.Cols.IsOne ? null : free[1];
+        _indexNames = IndexCandidates.Where(n => !taken.Contains(n)).ToArray();
     }
 
-    private string Fresh() => _fresh < IndexNames.Length ? IndexNames[_fresh++] : $"i{_fresh++ - IndexNames.Length + 1}";
+    private string Fresh() => _fresh < _indexNames.Length ? _indexNames[_fresh++] : $"i{_fresh++ - _indexNames.Length + 1}";
 
-    public static Derivation Derive(Expr f, Symbol x) => new IndexMethod(x).Run(f);
+    public static Derivation Derive(Expr f, Symbol x) =>
+        new IndexMethod(x, f.DescendantsAndSelf().OfType<Symbol>().Select(s => s.Name).Append(x.Name).ToHashSet(StringComparer.Ordinal)).Run(f);
 
     private Derivation Run(Expr f)
     {

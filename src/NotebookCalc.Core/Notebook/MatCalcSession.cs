@@ -15,7 +15,9 @@ public sealed record ParameterInfo(string Name, string Description, bool Implici
 public sealed record SubcommandInfo(string Name, string Description, IReadOnlyList<ParameterInfo> Parameters);
 
 /// <summary>A claim report with the variable it is about (for display).</summary>
-public sealed record ClaimResult(ClaimReport Report, string Variable);
+/// <param name="ShowAnswer">False on exercise sheets (`--answer hidden`): the derived gradient is not printed, only the verdict,
+/// the counterexample's numbers and the hints.</param>
+public sealed record ClaimResult(ClaimReport Report, string Variable, bool ShowAnswer = true);
 
 /// <summary>Diagnostics with the text they point into (for display with the span marked).</summary>
 public sealed record DiagnosticsDisplay(string Source, IReadOnlyList<Diagnostic> Diagnostics);
@@ -51,7 +53,8 @@ public sealed class MatCalcSession
             [Expr, Wrt, new("--method", "all, gateaux, index or differential.", Values: ["all", .. MatrixCalculus.MethodNames]),
              new("--check", "on or off.", Values: ["on", "off"]), Seed, Dims]),
         new("check", "Is a claimed gradient right? A counterexample when it is not.",
-            [Expr, Wrt, new("--claim", "The claimed gradient.", Required: true), Seed, Dims]),
+            [Expr, Wrt, new("--claim", "The claimed gradient.", Required: true), Seed, Dims,
+             new("--answer", "shown (default) or hidden: hidden keeps the derived gradient off the output, for exercise sheets.", Values: ["shown", "hidden"])]),
         new("show", "Parse an expression and show it with its shape.", [Expr]),
         new("eval", "Evaluate an expression at values: --at a JSON file, or JSON text passed with @csharp:name.",
             [Expr, new("--at", "VALUES.json path or JSON text.", Required: true)]),
@@ -85,7 +88,8 @@ public sealed class MatCalcSession
             {
                 "let" => Let(Arg("expr")),
                 "gradient" => [MatrixCalculus.Gradient(MatCalc.Parse(Arg("expr"), Scope), Arg("--wrt"), Options(args))],
-                "check" => [new ClaimResult(MatrixCalculus.Check(MatCalc.Parse(Arg("expr"), Scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"))],
+                "check" => [new ClaimResult(MatrixCalculus.Check(MatCalc.Parse(Arg("expr"), Scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
+                    ShowAnswer: !(args.TryGetValue("--answer", out var answer) && answer == "hidden"))],
                 "show" => [MatCalc.Parse(Arg("expr"), Scope)],
                 "eval" => Eval(Arg("expr"), Arg("--at")),
                 "plot" => [new PlotRequest(Arg("kind"),

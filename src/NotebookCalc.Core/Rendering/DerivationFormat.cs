@@ -64,12 +64,12 @@ public static class DerivationFormat
     public static string EscapeText(string s) => s.Replace("\\", "\\textbackslash{}").Replace("_", "\\_").Replace("&", "\\&")
         .Replace("%", "\\%").Replace("#", "\\#").Replace("$", "\\$").Replace("{", "\\{").Replace("}", "\\}");
 
-    public static string Text(ClaimReport c, string variable)
+    public static string Text(ClaimReport c, string variable, bool showAnswer = true)
     {
         var sb = new StringBuilder();
         sb.Append("claim: ").AppendLine(c.Claim is null ? "(not well-shaped)" : TextPrinter.Print(c.Claim));
         sb.Append("verdict: ").AppendLine(c.Verdict);
-        sb.Append($"∂f/∂{variable} = ").AppendLine(TextPrinter.Print(c.Gradient));
+        if (showAnswer) sb.Append($"∂f/∂{variable} = ").AppendLine(TextPrinter.Print(c.Gradient));
         if (c.Counterexample is not null) sb.AppendLine(MatrixCalculus.Describe(c.Counterexample, variable));
         foreach (var d in c.ClaimDiagnostics) sb.Append("  ").AppendLine(d.Message + (d.Hint is null ? "" : $" ({d.Hint})"));
         foreach (var h in c.Hints) sb.Append("hint: ").AppendLine(h);

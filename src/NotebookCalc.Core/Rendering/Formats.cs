@@ -18,7 +18,7 @@ public static class Formats
         },
         ClaimResult c => new Dictionary<string, string>
         {
-            [Html] = Rendering.Html.Claim(c.Report, c.Variable), [Plain] = DerivationFormat.Text(c.Report, c.Variable),
+            [Html] = Rendering.Html.Claim(c.Report, c.Variable, c.ShowAnswer), [Plain] = DerivationFormat.Text(c.Report, c.Variable, c.ShowAnswer),
         },
         Expression e => new Dictionary<string, string>
         {

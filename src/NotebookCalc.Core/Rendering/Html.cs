@@ -73,12 +73,15 @@ public static class Html
         return Wrap(sb.ToString());
     }
 
-    public static string Claim(ClaimReport c, string variable)
+    /// <param name="showAnswer">False: the derived formula is left out; the verdict, the counterexample (the numbers that
+    /// prove the claim wrong at one instance) and the hints remain.</param>
+    public static string Claim(ClaimReport c, string variable, bool showAnswer = true)
     {
         var sb = new StringBuilder();
         sb.Append($"<p class=\"{(c.Right ? "mc-ok" : "mc-bad")}\">{(c.Right ? "✓" : "✗")} {Escape(c.Verdict)}</p>");
         if (c.Claim is not null) sb.Append("<p>claim: ").Append(MathMlPrinter.Math(c.Claim)).Append("</p>");
-        sb.Append("<p>derived: ").Append(MathMlPrinter.Equation(Lhs($"df/d{variable}"), c.Gradient)).Append("</p>");
+        if (showAnswer) sb.Append("<p>derived: ").Append(MathMlPrinter.Equation(Lhs($"df/d{variable}"), c.Gradient)).Append("</p>");
+        else sb.Append("<p class=\"mc-note\">derived formula hidden (--answer hidden): the counterexample shows where the claim goes wrong</p>");
         foreach (var d in c.ClaimDiagnostics) sb.Append($"<pre class=\"mc-diag\">{Escape(d.Message + (d.Hint is null ? "" : "\nhint: " + d.Hint))}</pre>");
         if (c.Counterexample is { } ce)
         {

@@ -119,7 +119,7 @@ public static class MathMlPrinter
                 }
                 break;
             case Neg n: sb.Append("<mo>−</mo>"); Write(sb, n.A, Unary, notFirst: true); break;
-            case Frobenius f: Infix(sb, f.L, ":", f.R, Frob); break;
+            case Frobenius f: Infix(sb, f.L, ":", f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
             case MatMul m: Juxtapose(sb, m.L, m.R); break;
             case Scale s: Juxtapose(sb, s.Factor, s.A); break;
             case Divide d: sb.Append($"<mfrac>{Group(d.Numerator, 0)}{Group(d.Denominator, 0)}</mfrac>"); break;

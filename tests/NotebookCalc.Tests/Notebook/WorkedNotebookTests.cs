@@ -104,12 +104,14 @@ public sealed class RenderTests : IDisposable
         Assert.Equal(double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 4);
         var index = File.ReadAllText(Path.Combine(_dir, "site", "index.html"));
         foreach (var page in pages) Assert.Contains($"href=\"{page.File}\"", index);
-        var first = File.ReadAllText(Path.Combine(_dir, "site", pages[0].File));
+        // A worked notebook's page name does not depend on the other inputs, so render one alone and compare.
+        var seed = Array.FindIndex(notebooks, n => Path.GetFileName(n).StartsWith("seed000", StringComparison.Ordinal));
+        var first = File.ReadAllText(Path.Combine(_dir, "site", pages[seed].File));
         Assert.Contains("<a href=\"index.html\">Index</a>", first);
-        NotebookCalc.Tests.Cli.CliTests.Run(["render", notebooks[0], "--out", Path.Combine(_dir, "again")]);
+        NotebookCalc.Tests.Cli.CliTests.Run(["render", notebooks[seed], "--out", Path.Combine(_dir, "again")]);
         // Rendered alone the page has no neighbours, so compare everything after the navigation bar.
         static string Body(string html) => html[html.IndexOf("</nav>", StringComparison.Ordinal)..];
-        Assert.Equal(Body(first), Body(File.ReadAllText(Path.Combine(_dir, "again", pages[0].File))));
+        Assert.Equal(Body(first), Body(File.ReadAllText(Path.Combine(_dir, "again", pages[seed].File))));
     }
 
     [Fact]
