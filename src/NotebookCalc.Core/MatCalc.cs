@@ -16,10 +16,13 @@ public static class MatCalc
     /// <summary>Parses and type-checks <paramref name="text"/> with the declarations <paramref name="where"/> (LANGUAGE.md §2).</summary>
     public static Expression Parse(string text, string? where = null) => Parse(text, Scope.Parse(where));
 
-    public static Expression Parse(string text, Scope scope)
+    public static Expression Parse(string text, Scope scope) => Parse(text, scope, null);
+
+    /// <summary>Parses an expression whose shape the context fixes (e.g. a claimed gradient: the shape of its variable).</summary>
+    public static Expression Parse(string text, Scope scope, Shape? expected)
     {
         var syntax = Parser.Parse(text);
-        var (expr, notes, symbols) = Binder.Bind(text, syntax, scope);
+        var (expr, notes, symbols) = Binder.Bind(text, syntax, scope, expected);
         return new Expression(text, expr, scope, notes, symbols);
     }
 

@@ -161,7 +161,7 @@ public static class MatrixCalculus
         Expression claim;
         try
         {
-            claim = MatCalc.Parse(claimText, scope);
+            claim = ParseClaim(claimText, scope, x.Shape);
         }
         catch (MatcalcException ex) when (ex.Diagnostics.Any(d => d.Id.StartsWith("MC1", StringComparison.Ordinal)))
         {
@@ -181,17 +181,34 @@ public static class MatrixCalculus
         if (truth.DescendantsAndSelf().Any(e => e is JacobianAdjoint) || claim.Expr.DescendantsAndSelf().Any(e => e is OpaqueCall))
             return new ClaimReport(false, "undecided: the claim differs symbolically and the opaque function cannot be evaluated", truth, claim.Expr,
                 "symbolic", null, ["Replace the opaque function by a concrete one to compare numerically."], []);
-        var counter = FindCounterexample(symbols, truth, claim.Expr, f.Source, options.Seed, options.Dims);
+        var (counter, compared) = FindCounterexample(symbols, truth, claim.Expr, f.Source, options.Seed, options.Dims);
         if (counter is null)
-            return new ClaimReport(true, "right (equal to the derived gradient on 3 random instances)", truth, claim.Expr, "numeric", null, [], []);
+            return new ClaimReport(true, $"right (equal to the derived gradient on {compared} random instance{(compared == 1 ? "" : "s")})", truth, claim.Expr, "numeric", null, [], []);
         var hints = new List<string>();
         foreach (var s in symbols.Where(s => s.Shape.IsSquare && !s.Shape.IsScalar && !s.Props.HasFlag(SymbolProps.Symmetric) && s.Name != x.Name))
         {
             var sym = symbols.Select(t => t.Name == s.Name ? t with { Props = t.Props | SymbolProps.Symmetric } : t).ToList();
-            if (FindCounterexample(sym, truth, claim.Expr, f.Source, options.Seed, options.Dims) is null)
+            if (TryFindCounterexample(sym, truth, claim.Expr, f.Source, options.Seed, options.Dims) is (null, > 0))
                 hints.Add($"The claim would be right if {s.Name} were symmetric ({s.Name}ᵀ = {s.Name}); declare `{s.Name}: {s.Shape.ToDeclaration()} symmetric` if it is.");
         }
         return new ClaimReport(false, "wrong: it differs from the derived gradient on a random instance", truth, claim.Expr, "numeric", counter, hints, []);
+    }
+
+    /// <summary>
+    /// A claim is read on its own first; only when that leaves something unsized (2 tr(X) I) is it read again knowing that
+    /// it must have the variable's shape — so a claim of the wrong shape is still reported as such, not bent to fit.
+    /// </summary>
+    private static Expression ParseClaim(string text, Scope scope, Shape shape)
+    {
+        try
+        {
+            return MatCalc.Parse(text, scope);
+        }
+        catch (MatcalcException first) when (first.Diagnostics.Any(d => d.Id.StartsWith("MC1", StringComparison.Ordinal)))
+        {
+            try { return MatCalc.Parse(text, scope, shape); }
+            catch (MatcalcException) { throw first; }
+        }
     }
 
     /// <summary>For an ill-shaped claim: would it be well-shaped, and right, if every dimension were the same (all square)?</summary>
@@ -219,10 +236,36 @@ public static class MatrixCalculus
         }
     }
 
-    private static Counterexample? FindCounterexample(IReadOnlyList<Symbol> symbols, Expr truth, Expr claim, string source, int seed,
+    /// <summary>
+    /// Compares the derived gradient and the claim on up to 3 random instances (drawing up to 8, since f or the gradient may be
+    /// undefined at some: a singular matrix, ln det of a non-positive determinant). When no instance can be evaluated at all,
+    /// nothing was compared and nothing may be concluded: a diagnostic says why (never "right").
+    /// </summary>
+    private static (Counterexample? Counter, int Compared) FindCounterexample(IReadOnlyList<Symbol> symbols, Expr truth, Expr claim, string source, int seed,
         IReadOnlyDictionary<string, int>? dims)
     {
-        for (var k = 0; k < 3; k++)
+        var (counter, compared, last) = Compare(symbols, truth, claim, source, seed, dims);
+        if (compared == 0 && last is not null)
+            throw new MatcalcException(last.Source, last.Diagnostics.Select(d => d with
+            {
+                Message = "The claim cannot be judged: no random instance in 8 tries could be evaluated. " + d.Message,
+            }).ToList());
+        return (counter, compared);
+    }
+
+    private static (Counterexample? Counter, int Compared) TryFindCounterexample(IReadOnlyList<Symbol> symbols, Expr truth, Expr claim, string source, int seed,
+        IReadOnlyDictionary<string, int>? dims)
+    {
+        var (counter, compared, _) = Compare(symbols, truth, claim, source, seed, dims);
+        return (counter, compared);
+    }
+
+    private static (Counterexample? Counter, int Compared, MatcalcException? Last) Compare(IReadOnlyList<Symbol> symbols, Expr truth, Expr claim, string source, int seed,
+        IReadOnlyDictionary<string, int>? dims)
+    {
+        var compared = 0;
+        MatcalcException? last = null;
+        for (var k = 0; k < 8 && compared < 3; k++)
         {
             var s = seed + k;
             Bindings b;
@@ -233,7 +276,8 @@ public static class MatrixCalculus
                 expected = Evaluator.Evaluate(truth, b, source);
                 claimed = Evaluator.Evaluate(claim, b, source);
             }
-            catch (MatcalcException) { continue; }
+            catch (MatcalcException ex) { last = ex; continue; }
+            compared++;
             var diff = (expected - claimed).FrobeniusNorm();
             var scale = Math.Max(1e-12, Math.Max(expected.FrobeniusNorm(), claimed.FrobeniusNorm()));
             if (diff / scale <= 1e-8) continue;
@@ -242,9 +286,9 @@ public static class MatrixCalculus
                 for (var j = 0; j < expected.ColumnCount; j++)
                     if (Math.Abs(expected[i, j] - claimed[i, j]) > 1e-8 * scale) entries.Add((i, j, expected[i, j], claimed[i, j]));
             var top = entries.OrderByDescending(e => Math.Abs(e.Item3 - e.Item4)).Take(5).ToList();
-            return new Counterexample(s, b.Sizes, b.Values, expected, claimed, top);
+            return (new Counterexample(s, b.Sizes, b.Values, expected, claimed, top), compared, last);
         }
-        return null;
+        return (null, compared, last);
     }
 
     public static string Describe(Counterexample c, string variable = "X")

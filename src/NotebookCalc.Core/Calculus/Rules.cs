@@ -101,6 +101,8 @@ public static class Rules
     // ── simplification ──
     public static readonly Rule TransposeProduct = R("transpose_product", @"(AB)^\top = B^\top A^\top,\ (A^\top)^\top = A,\ (A + B)^\top = A^\top + B^\top", "tr(C' A' A X)", "X", Mats);
     public static readonly Rule TransposeInverse = R("transpose_inverse", @"(A^{-1})^\top = (A^\top)^{-1}", "a' inv(Y S) a", "Y", Mats);
+    public static readonly Rule TransposeKron = R("transpose_kron", @"(A \otimes B)^\top = A^\top \otimes B^\top", "vec(C)' kron(B', A) vec(X)", "X", "A: p x n; X: n x m; B: m x q; C: p x q");
+    public static readonly Rule VecKron = R("vec_kron", @"(P \otimes Q)\operatorname{vec}(M) = \operatorname{vec}(Q M P^\top)", "vec(C)' kron(B', A) vec(X)", "X", "A: p x n; X: n x m; B: m x q; C: p x q");
     public static readonly Rule Symmetric = R("symmetric", @"S^\top = S \text{ for symmetric } S", "a' inv(S) a", "a", Mats, "S symmetric (declared or of the form A A^\\top)");
     public static readonly Rule IndicatorPower = R("indicator_idempotent", @"W \odot W = W \text{ for } W \in \{0,1\}^{n\times m}", "norm(W .* (C - X))^2", "X", "W: n x m indicator; C: n x m; X: n x m", "W indicator");
     public static readonly Rule CombineLikeTerms = R("combine_like_terms", @"aM + bM = (a + b)M", "tr(X' X)", "X", Mats);

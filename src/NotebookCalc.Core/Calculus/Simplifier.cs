@@ -88,6 +88,13 @@ public static class Simplifier
             // C : Γ is linear in C: scalars come out, so every method writes the same 2 ((F − M) : Γ).
             if (rebuilt is JacobianAdjoint { Cotangent: Scale { Factor: var jf, A: var ja } } j0) return Ops.Scale(jf, new JacobianAdjoint(j0.Function, j0.Arg, ja));
             if (rebuilt is JacobianAdjoint { Cotangent: Neg { A: var jn } } j1) return Ops.Neg(new JacobianAdjoint(j1.Function, j1.Arg, jn));
+            // vec⁻¹((P ⊗ Q) vec M) = Q M Pᵀ: the Kronecker form of a gradient read back as a matrix product.
+            if (rebuilt is Unvec { V: MatMul { L: Kron { L: var kp, R: var kq }, R: Vec { A: var km } } } uv
+                && km.Shape.Rows == kq.Shape.Cols && km.Shape.Cols == kp.Shape.Cols && uv.Target == new Shape(kq.Shape.Rows, kp.Shape.Rows))
+            {
+                Used.Add(Rules.VecKron.Name);
+                return Normalize(Ops.Mul(Ops.Mul(kq, km), new Transpose(kp)));
+            }
             if (rebuilt is Frobenius { L: var fl, R: var fr })
             {
                 if (fl.IsScalar && fr.IsScalar) return Ops.Mul(fl, fr);
@@ -122,6 +129,7 @@ public static class Simplifier
                 case ZeroMatrix z: return new ZeroMatrix(z.Shape.Transposed);
                 case Ones o: return new Ones(o.Shape.Transposed);
                 case DiagMatrix: return a;
+                case Kron k: return Use(Rules.TransposeKron.Name, new Kron(TransposeOf(k.L), TransposeOf(k.R)));
                 case Inverse i:
                 {
                     var inner = TransposeOf(i.A);

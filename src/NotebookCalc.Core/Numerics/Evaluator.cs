@@ -102,7 +102,13 @@ public static class Evaluator
                 return V(d.Numerator) / den;
             }
             case Transpose t: return V(t.A).Transpose();
-            case Inverse i: return Invert(V(i.A), i.A, source);
+            case Inverse i:
+            {
+                var a = V(i.A);
+                if (!Invertible(a, out var cond))
+                    throw Fail(source, "MC3002", $"{i.A} is singular (or nearly: condition number {cond:G3}) at this instance, so its inverse does not exist.", SingularHint(i.A, a.RowCount, b));
+                return a.Inverse();
+            }
             case Power p:
             {
                 var a = V(p.A);
@@ -141,7 +147,9 @@ public static class Evaluator
                 var det = a.Determinant();
                 if (!(det > 0))
                     throw Fail(source, "MC3002", $"ln det is undefined here: det({l.A}) = {det:G4} is not positive at this instance.",
-                        "Declare the matrix spd (symmetric positive definite), or use values with a positive determinant.");
+                        l.A is Symbol
+                            ? "Declare the matrix spd (symmetric positive definite), or use values with a positive determinant."
+                            : SingularHint(l.A, a.RowCount, b));
                 var lu = a.LU();
                 return S(lu.Determinant > 0 ? Math.Log(lu.Determinant) : Math.Log(det));
             }
@@ -207,13 +215,32 @@ public static class Evaluator
         return (x, y);
     }
 
+    /// <summary>What to do about a singular (or not positive definite) matrix: declare a symbol; for an expression, see its rank.</summary>
+    private static string SingularHint(Expr of, int size, Bindings b)
+    {
+        if (of is Symbol s) return $"Declare {s.Name} invertible or spd so that checks sample an invertible matrix, or choose other values.";
+        // A product through a narrower matrix has rank below its size (W W' with W n×m, m < n): no instance helps.
+        var narrow = of.DescendantsAndSelf().OfType<Symbol>().Where(x => !x.Shape.IsScalar && b.TryGet(x.Name, out _))
+            .Select(x => (x.Name, Rank: Math.Min(b[x.Name].RowCount, b[x.Name].ColumnCount)))
+            .Where(x => x.Rank < size).DistinctBy(x => x.Name).ToList();
+        return narrow.Count > 0
+            ? $"{of} is {size}×{size} but built from {string.Join(", ", narrow.Select(x => x.Name))} of rank at most {narrow.Min(x => x.Rank)} here, so it is singular for every value: choose --dims that make it full rank (e.g. more columns than rows for W W'), or add a regulariser such as + s^2 I."
+            : "It is singular for this random instance; try another --seed or --dims, or add a regulariser such as + s^2 I.";
+    }
+
+    private static bool Invertible(Matrix<double> a, out double cond)
+    {
+        cond = a.ConditionNumber();
+        return !(double.IsNaN(cond) || cond > 1e12);
+    }
+
     /// <summary>Inverts, refusing singular and badly conditioned matrices with a diagnostic.</summary>
     public static Matrix<double> Invert(Matrix<double> a, Expr of, string source)
     {
-        var cond = a.ConditionNumber();
-        if (double.IsNaN(cond) || cond > 1e12)
+        if (!Invertible(a, out var cond))
             throw Fail(source, "MC3002", $"{of} is singular (or nearly: condition number {cond:G3}) at this instance, so its inverse does not exist.",
-                "Declare it invertible or spd so that checks sample an invertible matrix, or choose other values.");
+                of is Symbol s ? $"Declare {s.Name} invertible or spd so that checks sample an invertible matrix, or choose other values."
+                    : "It is singular for these values; try another --seed or --dims, or add a regulariser such as + s^2 I.");
         return a.Inverse();
     }
 

@@ -48,6 +48,7 @@ public static class LatexPrinter
         Scale { Factor: Divide } => Prod,
         Divide => Atom, // \frac{}{} is self-delimiting
         Inverse => Postfix, // printed as a superscript: A^{-1}
+        Kron => Prod, // printed infix as A \otimes B (a call kron(A, B) in text)
         _ => TextPrinter.Level(e),
     };
 

@@ -52,6 +52,7 @@ public static class MathMlPrinter
     {
         Divide => Atom,
         Inverse => Postfix,
+        Kron => Prod, // printed infix as A ⊗ B
         _ => TextPrinter.Level(e),
     };
 

@@ -38,10 +38,13 @@ internal sealed class Binder
         _scope = scope;
     }
 
-    public static (Expr Expr, IReadOnlyList<Diagnostic> Notes, IReadOnlyList<Symbol> Symbols) Bind(string source, SyntaxNode root, Scope scope)
+    /// <param name="expected">The shape the whole expression must have, when the context fixes it (a claimed gradient has
+    /// the shape of its variable): it sizes an otherwise undetermined I, 0 or ones.</param>
+    public static (Expr Expr, IReadOnlyList<Diagnostic> Notes, IReadOnlyList<Symbol> Symbols) Bind(string source, SyntaxNode root, Scope scope, Shape? expected = null)
     {
         var binder = new Binder(source, scope);
-        binder.Infer(root);
+        var shape = binder.Infer(root);
+        if (expected is { } fixedShape) ShapeVar.Unify(shape, ShapeVar.Of(fixedShape)); // a clash is reported by the caller's shape check
         binder.Solve();
         var expr = binder.Build(root);
         var symbols = expr.DescendantsAndSelf().OfType<Symbol>().DistinctBy(s => s.Name).ToList();

@@ -11,13 +11,30 @@ public abstract record Dim
 
     public static Dim Of(string name) => new NamedDim(name);
 
-    public static Dim Product(Dim a, Dim b) => (a, b) switch
+    /// <summary>
+    /// a·b in a normal form — constants multiplied and in front, named factors sorted — so that equal sizes are equal
+    /// dimensions: kron(B', A) (q·p × m·n) multiplies vec(X) (n·m × 1).
+    /// </summary>
+    public static Dim Product(Dim a, Dim b)
     {
-        (ConstDim { Value: 1 }, _) => b,
-        (_, ConstDim { Value: 1 }) => a,
-        (ConstDim x, ConstDim y) => Of(x.Value * y.Value),
-        _ => new ProductDim(a, b),
-    };
+        var constant = 1L;
+        var factors = new List<Dim>();
+        void Collect(Dim d)
+        {
+            switch (d)
+            {
+                case ConstDim c: constant *= c.Value; break;
+                case ProductDim p: Collect(p.Left); Collect(p.Right); break;
+                default: factors.Add(d); break;
+            }
+        }
+        Collect(a);
+        Collect(b);
+        factors.Sort((x, y) => string.CompareOrdinal(x.ToString(), y.ToString()));
+        Dim? result = constant == 1 ? null : Of(checked((int)constant));
+        foreach (var f in factors) result = result is null ? f : new ProductDim(result, f);
+        return result ?? One;
+    }
 
     public bool IsOne => this is ConstDim { Value: 1 };
 

@@ -12,8 +12,8 @@ public class ShapeInferenceTests
     [InlineData("tr(W W')", "W: n x m", "scalar")]
     [InlineData("W Omega W'", "W: n x m; Omega: m x m", "n×n")]
     [InlineData("W' W", "W: n x m", "m×m")]
-    [InlineData("kron(W, Omega)", "W: n x m; Omega: m x m", "nm×mm")]
-    [InlineData("vec(W)", "W: n x m", "nm×1")]
+    [InlineData("kron(W, Omega)", "W: n x m; Omega: m x m", "mn×mm")] // products of sizes are written with their factors sorted
+    [InlineData("vec(W)", "W: n x m", "mn×1")]
     [InlineData("diag(y)", "y: n", "n×n")]
     [InlineData("diag(Omega)", "Omega: m x m", "m×1")]
     [InlineData("W .* W + 1", "W: n x m", "n×m")]

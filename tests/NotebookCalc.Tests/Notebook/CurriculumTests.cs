@@ -59,8 +59,19 @@ public class CurriculumTests
                 Assert.All(grades, g => Assert.True(g.Feedback.Contains("counterexample", StringComparison.OrdinalIgnoreCase) || g.Feedback.Contains("shape", StringComparison.Ordinal) || g.Feedback.Contains("differ", StringComparison.Ordinal),
                     $"{unit}/{sheet} {g.Exercise}: feedback without a counterexample: {g.Feedback}"));
         }
+        // The sheet does not give the answer away: its answer cells hide the derived formula.
+        Assert.All(ExerciseLines(File.ReadAllText(Path.Combine(dir, "exercises.ipynb"))), l => Assert.Contains("--answer hidden", l));
         using var exercises = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "exercises.ipynb")));
         Assert.True(exercises.RootElement.GetProperty("metadata").GetProperty("matcalc").TryGetProperty("student", out _), $"{unit}: the sheet has no metadata.matcalc.student for the student's name");
+    }
+
+    private static IEnumerable<string> ExerciseLines(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.GetProperty("cells").EnumerateArray()
+            .Select(c => string.Concat(c.GetProperty("source").EnumerateArray().Select(l => l.GetString())).Split('\n'))
+            .Where(lines => lines.Any(l => l.StartsWith("// exercise:", StringComparison.Ordinal)))
+            .Select(lines => lines.First(l => l.StartsWith("#!matcalc check", StringComparison.Ordinal))).ToList();
     }
 
     private static IEnumerable<(string Id, string Function)> ExerciseCells(string json)

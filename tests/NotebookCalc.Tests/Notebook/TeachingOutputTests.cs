@@ -1,6 +1,7 @@
 using NotebookCalc.Calculus;
 using NotebookCalc.Notebook;
 using NotebookCalc.Rendering;
+using NotebookCalc.Text;
 
 namespace NotebookCalc.Tests.Notebook;
 
@@ -54,5 +55,59 @@ public class TeachingOutputTests
         foreach (var step in index.Steps)
             foreach (var sym in new[] { "a", "b", "i" })
                 Assert.DoesNotMatch($@"_{sym}\b|_{sym}[a-z]\b|_[a-z]{sym}\b|δ_\w*{sym}", step.Text);
+    }
+}
+
+/// <summary>Bugs the course writers found, each pinned.</summary>
+public class CourseFindingsTests
+{
+    [Fact]
+    public void A_claim_is_never_judged_right_when_no_instance_can_be_evaluated()
+    {
+        // W W' is 4×4 of rank 2: singular for every W, so nothing can be compared.
+        var ex = Assert.Throws<MatcalcException>(() => MatrixCalculus.Check("ln det(W W')", "W", "W", "W: n x m",
+            new GradientOptions { Dims = new Dictionary<string, int> { ["n"] = 4, ["m"] = 2 } }));
+        Assert.Equal("MC3002", ex.Diagnostics[0].Id);
+        Assert.Contains("cannot be judged", ex.Diagnostics[0].Message);
+        Assert.Contains("rank at most 2", ex.Diagnostics[0].Hint);
+        var (code, _, err) = NotebookCalc.Tests.Cli.CliTests.Run("check", "ln det(W W')", "--wrt", "W", "--claim", "W", "--where", "W: n x m", "--dims", "n=4,m=2");
+        Assert.Equal(2, code);
+        Assert.Contains("MC3002", err);
+        // With full-rank sizes the same claim is judged, and wrong.
+        Assert.False(MatrixCalculus.Check("ln det(W W')", "W", "W", "W: n x m", new GradientOptions { Dims = new Dictionary<string, int> { ["n"] = 2, ["m"] = 4 } }).Right);
+    }
+
+    [Theory]
+    [InlineData("kron(B', A)'", @"\left(B^\top \otimes A\right)^\top")]
+    [InlineData("kron(B, A)'", @"\left(B \otimes A\right)^\top")]
+    [InlineData("inv(kron(A, B))", @"\left(A \otimes B\right)^{-1}")]
+    public void A_transposed_or_inverted_Kronecker_product_keeps_its_brackets(string input, string latex)
+    {
+        var e = MatCalc.Parse(input, "A: n x n; B: n x n");
+        Assert.Equal(latex, e.Latex);
+        Assert.Contains("<mo>(</mo>", MathMlPrinter.Math(e.Expr));
+    }
+
+    [Fact]
+    public void An_unsized_identity_in_a_claim_takes_the_shape_of_the_variable()
+    {
+        Assert.True(MatrixCalculus.Check("tr(X)^2", "X", "2 tr(X) I", "X: n x n").Right);
+        // …but a claim of another shape is still reported as such, not bent to fit.
+        var wrong = MatrixCalculus.Check("tr(X)^2", "X", "2 tr(X) ones(n, 1)", "X: n x n");
+        Assert.False(wrong.Right);
+        Assert.Contains("must have the shape of X", wrong.Verdict);
+    }
+
+    [Fact]
+    public void Kronecker_sizes_multiply_in_any_order_and_the_gradient_reads_back_as_a_product()
+    {
+        const string where = "A: p x n; X: n x m; B: m x q; C: p x q";
+        Assert.Equal("pq×1", MatCalc.Parse("kron(B', A) vec(X)", where).Shape.ToString()); // q·p rows times n·m = m·n
+        var g = MatrixCalculus.Gradient(MatCalc.Parse("vec(C)' kron(B', A) vec(X)", where), "X");
+        Assert.Equal("A' C B'", g.Gradient.ToString());
+        Assert.True(g.Agree);
+        Assert.True(g.Check!.Passed);
+        Assert.Equal(g.Gradient.ToString(), MatCalc.Parse(g.Gradient.ToString(), where).Text); // parses back (LANGUAGE.md §4)
+        Assert.True(MatrixCalculus.Check("vec(C)' kron(B', A) vec(X)", "X", "A' C B'", where).Right);
     }
 }
