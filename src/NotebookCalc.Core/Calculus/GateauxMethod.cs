@@ -76,16 +76,25 @@ public sealed class GateauxMethod
         if (parts.Count > 1)
             steps.Add(new DerivationStep(dfLatex, dfText, TraceForm(g), [Rules.FrobeniusCollect.Name, .. simplifyRules]));
 
-        // H = E_ij picks out one entry.
+        // H = E_ij (e_i for a vector) picks out one entry; G is bracketed only when it is not a single symbol.
         var gl = LatexPrinter.Print(g);
+        var gt = TextPrinter.Print(g);
+        var atomic = g is Symbol;
+        var (glb, gtb) = atomic ? (gl, gt) : ($@"\left({gl}\right)", $"({gt})");
+        var vector = _x.Shape.IsColumnVector;
+        var (idx, basisL, basisT) = vector ? ("i", "e_{i}", "e_i") : ("ij", "E_{ij}", "E_ij");
         var basisLatex = _x.IsScalar
             ? $@"Df({xl})[1] = {gl}"
-            : $@"Df({xl})[E_{{ij}}] = \operatorname{{tr}}\left(\left({gl}\right)^\top E_{{ij}}\right) = \left({gl}\right)_{{ij}}";
-        steps.Add(new DerivationStep(_x.IsScalar ? $@"\frac{{\partial f}}{{\partial {xl}}}" : $@"\frac{{\partial f}}{{\partial {xl}_{{ij}}}}",
-            _x.IsScalar ? $"df/d{_x.Name}" : $"df/d{_x.Name}_ij", g, [Rules.GateauxBasis.Name])
+            : vector
+                ? $@"Df({xl})[{basisL}] = {glb}^\top {basisL} = {glb}_{{{idx}}}"
+                : $@"Df({xl})[{basisL}] = \operatorname{{tr}}\left({glb}^\top {basisL}\right) = {glb}_{{{idx}}}";
+        steps.Add(new DerivationStep(_x.IsScalar ? $@"\frac{{\partial f}}{{\partial {xl}}}" : $@"\frac{{\partial f}}{{\partial {xl}_{{{idx}}}}}",
+            _x.IsScalar ? $"df/d{_x.Name}" : $"df/d{_x.Name}_{idx}", g, [Rules.GateauxBasis.Name])
         {
             RhsLatex = basisLatex,
-            RhsText = _x.IsScalar ? TextPrinter.Print(g) : $"Df({_x.Name})[E_ij] = tr(({TextPrinter.Print(g)})' E_ij) = ({TextPrinter.Print(g)})_ij",
+            RhsText = _x.IsScalar ? gt
+                : vector ? $"Df({_x.Name})[{basisT}] = {gtb}' {basisT} = {gtb}_{idx}"
+                : $"Df({_x.Name})[{basisT}] = tr({gtb}' {basisT}) = {gtb}_{idx}",
         });
         steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", g, [Rules.IdentifyGradient.Name]));
         return new Derivation(Name, steps, g);

@@ -46,7 +46,7 @@ public static class DerivationFormat
             for (var i = 0; i < m.Steps.Count; i++)
             {
                 var step = m.Steps[i];
-                sb.Append(step.LhsLatex).Append(" &= ").Append(LatexPrinter.Print(step.Expression))
+                sb.Append(step.LhsLatex).Append(" &= ").Append(step.RightLatex)
                   .Append(" && \\text{").Append(EscapeText(step.Rule)).Append('}');
                 sb.AppendLine(i < m.Steps.Count - 1 ? " \\\\" : "");
             }

@@ -110,4 +110,17 @@ public class CourseFindingsTests
         Assert.Equal(g.Gradient.ToString(), MatCalc.Parse(g.Gradient.ToString(), where).Text); // parses back (LANGUAGE.md §4)
         Assert.True(MatrixCalculus.Check("vec(C)' kron(B', A) vec(X)", "X", "A' C B'", where).Right);
     }
+
+    [Fact]
+    public void The_LaTeX_of_a_derivation_shows_the_index_sums_and_the_basis_step_in_full()
+    {
+        var g = MatrixCalculus.Gradient(MatCalc.Parse("x' A x", "A: n x n; x: n"), "x");
+        var latex = DerivationFormat.Latex(g);
+        Assert.Contains(@"\sum_{", latex);
+        Assert.Contains(@"Df(x)[e_{i}]", latex);
+        Assert.Contains("df/dx_i = Df(x)[e_i] = ((A + A') x)' e_i = ((A + A') x)_i",
+            g.Methods.Single(m => m.Method == GateauxMethod.Name).Steps.Select(s => s.Text));
+        var b = MatrixCalculus.Gradient(MatCalc.Parse("B : X", "B: n x m; X: n x m"), "X");
+        Assert.Contains("df/dX_ij = Df(X)[E_ij] = tr(B' E_ij) = B_ij", b.Methods.Single(m => m.Method == GateauxMethod.Name).Steps.Select(s => s.Text));
+    }
 }
