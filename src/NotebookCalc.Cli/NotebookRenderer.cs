@@ -122,7 +122,7 @@ public static class NotebookRenderer
             body.Append("<pre class=\"cell\"><code>").Append(Html.Escape(source.TrimEnd())).Append("</code></pre>");
             var lines = source.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
             foreach (var line in lines.Where(l => l.StartsWith("#!matcalc", StringComparison.Ordinal)))
-                foreach (var value in session.Run(line))
+                foreach (var value in session.Run(line, name => SharedValue(csharp, name)))
                 {
                     var formats = Formats.Of(value);
                     var html = formats.TryGetValue(Formats.Html, out var h) ? h : Html.Text(formats[Formats.Plain]);
@@ -184,6 +184,21 @@ public static class NotebookRenderer
     {
         WriteIndented = true, IndentSize = 1, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>
+    /// Value sharing as in the notebook host: `@csharp:name` is the C# variable's value — a string as it is, anything else
+    /// as JSON (so `--at @csharp:values` works with a string of JSON or with, say, a dictionary of arrays).
+    /// </summary>
+    private static string? SharedValue(ScriptState<object>? state, string name)
+    {
+        var variable = state?.Variables.LastOrDefault(v => v.Name == name);
+        return variable?.Value switch
+        {
+            null => null,
+            string s => s,
+            var v => JsonSerializer.Serialize(v),
+        };
+    }
 
     private static readonly ScriptOptions CSharpOptions = ScriptOptions.Default
         .WithReferences(typeof(MatCalc).Assembly, typeof(MathNet.Numerics.LinearAlgebra.Matrix<double>).Assembly)

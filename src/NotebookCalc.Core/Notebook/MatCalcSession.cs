@@ -128,7 +128,11 @@ public sealed class MatCalcSession
     }
 
     /// <summary>Runs one magic-command line, tokenised the way the host's directive parser does (see INTERACTIVE.md).</summary>
-    public IReadOnlyList<object> Run(string line)
+    /// <param name="shared">
+    /// Resolves value sharing (`--at @csharp:name`) the way the host does: the value of the C# variable, or null when there
+    /// is none. Without it (the plain session) such values are passed on as written.
+    /// </param>
+    public IReadOnlyList<object> Run(string line, Func<string, string?>? shared = null)
     {
         var tokens = Tokenize(line);
         if (tokens.Count > 0 && tokens[0] == "#!matcalc") tokens.RemoveAt(0);
@@ -156,6 +160,16 @@ public sealed class MatCalcSession
         for (var k = 0; k < positional.Count; k++)
             if (k < implicits.Count) args[implicits[k].Name] = k == implicits.Count - 1 && positional.Count > implicits.Count ? null : positional[k];
             else if (implicits.Count == 0) args["expr"] = null;
+        if (shared is not null)
+            foreach (var (name, value) in args.ToList())
+            {
+                if (value is null || !value.StartsWith("@csharp:", StringComparison.Ordinal)) continue;
+                var variable = value["@csharp:".Length..];
+                args[name] = shared(variable) ?? (string?)null;
+                if (args[name] is null)
+                    return [Error("MC4005", line, $"{value}: there is no C# variable named '{variable}' (yet).",
+                        $"Define it in a C# cell above, e.g. var {variable} = \"{{\\\"A\\\": [[1, 2], [3, 4]]}}\";")];
+            }
         return Execute(sub, args);
     }
 

@@ -128,6 +128,31 @@ public sealed class RenderTests : IDisposable
     }
 
     [Fact]
+    public void Render_shares_CSharp_values_with_matcalc_cells_as_the_host_does()
+    {
+        static System.Text.Json.Nodes.JsonObject Code(string source) => new()
+        {
+            ["cell_type"] = "code", ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["outputs"] = new System.Text.Json.Nodes.JsonArray(),
+            ["source"] = source,
+        };
+        var nb = new System.Text.Json.Nodes.JsonObject
+        {
+            ["cells"] = new System.Text.Json.Nodes.JsonArray(
+                Code("var vals = \"{\\\"A\\\": [[1, 2], [3, 4]], \\\"B\\\": [[0, 1], [1, 0]]}\";"),
+                Code("#!matcalc eval \"tr(A B)\" --at @csharp:vals"),
+                Code("var grid = new Dictionary<string, double[][]> { [\"A\"] = [[2, 0], [0, 3]] };"),
+                Code("#!matcalc eval \"det(A)\" --at @csharp:grid"),
+                Code("#!matcalc eval \"tr(A)\" --at @csharp:nothing")),
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject(),
+        };
+        var run = NotebookCalc.Cli.NotebookRenderer.Execute(nb.ToJsonString(), "sharing");
+        Assert.Contains("5", run.Outputs[1].Single().Plain);
+        Assert.Contains("6", run.Outputs[3].Single().Plain);
+        Assert.Contains("MC4005", run.Outputs[4].Single().Plain);
+        Assert.Contains("no C# variable named &#39;nothing&#39;", run.Page);
+    }
+
+    [Fact]
     public void In_place_writes_outputs_into_the_notebook_deterministically_and_keeps_the_rest()
     {
         var source = Path.Combine(Katex.RepoRoot(), "notebooks", "seed004-accepted-answer-rejected.ipynb");
