@@ -88,6 +88,12 @@ public static class Simplifier
             // C : Γ is linear in C: scalars come out, so every method writes the same 2 ((F − M) : Γ).
             if (rebuilt is JacobianAdjoint { Cotangent: Scale { Factor: var jf, A: var ja } } j0) return Ops.Scale(jf, new JacobianAdjoint(j0.Function, j0.Arg, ja));
             if (rebuilt is JacobianAdjoint { Cotangent: Neg { A: var jn } } j1) return Ops.Neg(new JacobianAdjoint(j1.Function, j1.Arg, jn));
+            // The adjoint of X ↦ X ⊗ B (or A ⊗ X) applied to I: Σ_kl δ_ij δ_kl B_kl = tr(B) δ_ij.
+            if (rebuilt is KronAdjoint { Cotangent: Identity, Other: var ko } ka && ko.Shape.IsSquare && ka.Target.IsSquare)
+            {
+                Used.Add(Rules.FrobeniusKron.Name);
+                return Ops.Scale(Ops.Tr(ko), new Identity(ka.Target.Rows));
+            }
             // vec⁻¹((P ⊗ Q) vec M) = Q M Pᵀ: the Kronecker form of a gradient read back as a matrix product.
             if (rebuilt is Unvec { V: MatMul { L: Kron { L: var kp, R: var kq }, R: Vec { A: var km } } } uv
                 && km.Shape.Rows == kq.Shape.Cols && km.Shape.Cols == kp.Shape.Cols && uv.Target == new Shape(kq.Shape.Rows, kp.Shape.Rows))
@@ -182,6 +188,8 @@ public static class Simplifier
                 }
             }
             Collect(e, 1);
+            // ⊙ commutes: one order for the factors (symbols first, by name) makes A ⊙ X and X ⊙ A like terms.
+            factors = factors.OrderBy(f => f.Base is Symbol or Transpose { A: Symbol } ? 0 : 1).ThenBy(f => TextPrinter.Print(f.Base), StringComparer.Ordinal).ToList();
             Expr? acc = null;
             Expr? denominator = null;
             if (factors.Any(f => Math.Abs(f.Power) < 1e-12)) Used.Add(Rules.CombineLikeTerms.Name);

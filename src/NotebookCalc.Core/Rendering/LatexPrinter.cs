@@ -72,7 +72,7 @@ public static class LatexPrinter
         {
             case Symbol s: sb.Append(Name(s.Name)); break;
             case Number n: sb.Append(Number(n.Value)); break;
-            case Identity: sb.Append('I'); break;
+            case Identity i: sb.Append(i.Dimension is ConstDim { Value: > 1 } fixedSize ? $"I_{{{fixedSize.Value}}}" : "I"); break; // a fixed size is shown: I_3 ⊗ A
             case ZeroMatrix: sb.Append('0'); break;
             case Ones: sb.Append("\\mathbf{1}"); break;
             case Broadcast b:

@@ -104,7 +104,7 @@ public static class MathMlPrinter
         {
             case Symbol s: sb.Append(Name(s.Name)); break;
             case Number n: sb.Append(Mn(n.Value)); break;
-            case Identity: sb.Append("<mi>I</mi>"); break;
+            case Identity i: sb.Append(i.Dimension is ConstDim { Value: > 1 } fixedSize ? $"<msub><mi>I</mi><mn>{fixedSize.Value}</mn></msub>" : "<mi>I</mi>"); break;
             case ZeroMatrix: sb.Append("<mn>0</mn>"); break;
             case Ones: sb.Append("<mn mathvariant=\"bold\">1</mn>"); break;
             case Broadcast b: Write(sb, b.Value, Prod); sb.Append("<mo>&#x2062;</mo><mn mathvariant=\"bold\">1</mn>"); break;

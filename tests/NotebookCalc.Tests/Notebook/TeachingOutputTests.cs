@@ -81,6 +81,7 @@ public class CourseFindingsTests
     [InlineData("kron(B', A)'", @"\left(B^\top \otimes A\right)^\top")]
     [InlineData("kron(B, A)'", @"\left(B \otimes A\right)^\top")]
     [InlineData("inv(kron(A, B))", @"\left(A \otimes B\right)^{-1}")]
+    [InlineData("kron(eye(3), A)'", @"\left(I_{3} \otimes A\right)^\top")]
     public void A_transposed_or_inverted_Kronecker_product_keeps_its_brackets(string input, string latex)
     {
         var e = MatCalc.Parse(input, "A: n x n; B: n x n");
@@ -122,5 +123,17 @@ public class CourseFindingsTests
             g.Methods.Single(m => m.Method == GateauxMethod.Name).Steps.Select(s => s.Text));
         var b = MatrixCalculus.Gradient(MatCalc.Parse("B : X", "B: n x m; X: n x m"), "X");
         Assert.Contains("df/dX_ij = Df(X)[E_ij] = tr(B' E_ij) = B_ij", b.Methods.Single(m => m.Method == GateauxMethod.Name).Steps.Select(s => s.Text));
+    }
+
+    [Theory]
+    [InlineData("tr(X' (A .* X))", "A: n x m; X: n x m", "2 (A .* X)")]
+    [InlineData("tr(kron(X, B))", "X: n x n; B: m x m", "tr(B) I_n")]
+    [InlineData("tr(kron(B, X))", "X: n x n; B: m x m", "tr(B) I_n")]
+    public void Results_are_written_in_their_simplest_form(string f, string where, string gradient)
+    {
+        var g = MatrixCalculus.Gradient(MatCalc.Parse(f, where), "X");
+        Assert.Equal(gradient, g.Gradient.ToString());
+        Assert.True(g.Agree);
+        Assert.True(g.Check!.Passed, g.Check.Summary);
     }
 }
