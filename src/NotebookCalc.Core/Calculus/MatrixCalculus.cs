@@ -173,7 +173,8 @@ public static class MatrixCalculus
             return new ClaimReport(false,
                 $"wrong: the claim is {claim.Shape} but ∂f/∂{x.Name} must have the shape of {x.Name} ({x.Shape})",
                 truth, claim.Expr, "shape check", null,
-                [$"A gradient has the shape of the variable (LANGUAGE.md: denominator layout); a result of shape {claim.Shape} usually means a Jacobian or a transposed product was written."],
+                [$"A gradient has the shape of the variable (LANGUAGE.md: denominator layout); a result of shape {claim.Shape} usually means a Jacobian or a transposed product was written.",
+                 .. SquareHint(f, wrt, claimText, options)],
                 []);
         if (Simplifier.Simplify(claim.Expr) == truth)
             return new ClaimReport(true, "right (equal to the derived gradient after simplification)", truth, claim.Expr, "symbolic", null, [], []);

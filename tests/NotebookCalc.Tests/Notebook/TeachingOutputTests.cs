@@ -136,4 +136,12 @@ public class CourseFindingsTests
         Assert.True(g.Agree);
         Assert.True(g.Check!.Passed, g.Check.Summary);
     }
+
+    [Fact]
+    public void A_claim_of_the_wrong_shape_also_gets_the_square_case_counterexample()
+    {
+        var r = MatrixCalculus.Check("tr(A X)", "X", "A", "A: m x n; X: n x m");
+        Assert.False(r.Right);
+        Assert.Contains(r.Hints, h => h.Contains("Even with the dimensions m, n all equal", StringComparison.Ordinal) && h.Contains("Counterexample", StringComparison.Ordinal));
+    }
 }
