@@ -94,6 +94,7 @@ public static class Simplifier
                 Used.Add(Rules.FrobeniusKron.Name);
                 return Ops.Scale(Ops.Tr(ko), new Identity(ka.Target.Rows));
             }
+            if (rebuilt is Unvec { V: Vec { A: var vm } } uv0 && vm.Shape == uv0.Target) return vm; // vec⁻¹(vec M) = M
             // vec⁻¹((P ⊗ Q) vec M) = Q M Pᵀ: the Kronecker form of a gradient read back as a matrix product.
             if (rebuilt is Unvec { V: MatMul { L: Kron { L: var kp, R: var kq }, R: Vec { A: var km } } } uv
                 && km.Shape.Rows == kq.Shape.Cols && km.Shape.Cols == kp.Shape.Cols && uv.Target == new Shape(kq.Shape.Rows, kp.Shape.Rows))

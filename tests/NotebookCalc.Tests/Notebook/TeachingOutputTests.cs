@@ -129,6 +129,7 @@ public class CourseFindingsTests
     [InlineData("tr(X' (A .* X))", "A: n x m; X: n x m", "2 (A .* X)")]
     [InlineData("tr(kron(X, B))", "X: n x n; B: m x m", "tr(B) I_n")]
     [InlineData("tr(kron(B, X))", "X: n x n; B: m x m", "tr(B) I_n")]
+    [InlineData("vec(C)' vec(A X B)", "A: p x n; X: n x m; B: m x q; C: p x q", "A' C B'")]
     public void Results_are_written_in_their_simplest_form(string f, string where, string gradient)
     {
         var g = MatrixCalculus.Gradient(MatCalc.Parse(f, where), "X");
