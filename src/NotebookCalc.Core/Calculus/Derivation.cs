@@ -11,6 +11,9 @@ public sealed record DerivationStep(string LhsLatex, string LhsText, Expr Expres
 
     public string? RhsText { get; init; }
 
+    /// <summary>The hand-written right-hand side as presentation MathML (the inside of an &lt;mrow&gt;), for HTML.</summary>
+    public string? RhsMathMl { get; init; }
+
     public string RightLatex => RhsLatex ?? LatexPrinter.Print(Expression);
 
     public string Latex => $"{LhsLatex} = {RightLatex}";

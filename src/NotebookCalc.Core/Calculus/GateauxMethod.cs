@@ -92,12 +92,28 @@ public sealed class GateauxMethod
             _x.IsScalar ? $"df/d{_x.Name}" : $"df/d{_x.Name}_{idx}", g, [Rules.GateauxBasis.Name])
         {
             RhsLatex = basisLatex,
+            RhsMathMl = BasisMathMl(g, atomic, vector),
             RhsText = _x.IsScalar ? gt
                 : vector ? $"Df({_x.Name})[{basisT}] = {gtb}' {basisT} = {gtb}_{idx}"
                 : $"Df({_x.Name})[{basisT}] = tr({gtb}' {basisT}) = {gtb}_{idx}",
         });
         steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", g, [Rules.IdentifyGradient.Name]));
         return new Derivation(Name, steps, g);
+    }
+
+    /// <summary>Df(X)[E_ij] = tr(Gᵀ E_ij) = G_ij (e_i and Gᵀe_i for a vector; G for a scalar) as presentation MathML.</summary>
+    private string BasisMathMl(Expr g, bool atomic, bool vector)
+    {
+        var gm = MathMlPrinter.Row(g);
+        if (_x.IsScalar) return gm;
+        var gb = atomic ? gm : $"<mrow><mo>(</mo>{gm}<mo>)</mo></mrow>";
+        var idx = vector ? "<mi>i</mi>" : "<mrow><mi>i</mi><mi>j</mi></mrow>";
+        var basis = vector ? $"<msub><mi>e</mi>{idx}</msub>" : $"<msub><mi>E</mi>{idx}</msub>";
+        var df = $"<mi>D</mi><mi>f</mi><mrow><mo>(</mo>{MathMlPrinter.Name(_x.Name)}<mo>)</mo></mrow><mrow><mo>[</mo>{basis}<mo>]</mo></mrow><mo>=</mo>";
+        var middle = vector
+            ? $"<msup>{gb}<mo>⊤</mo></msup>{basis}"
+            : $"<mi>tr</mi><mo>&#x2061;</mo><mrow><mo>(</mo><msup>{gb}<mo>⊤</mo></msup>{basis}<mo>)</mo></mrow>";
+        return $"{df}{middle}<mo>=</mo><msub>{gb}{idx}</msub>";
     }
 
     /// <summary>tr(Gᵀ H) (or G·H for a scalar variable).</summary>

@@ -92,7 +92,7 @@ public sealed class IndexMethod
     }
 
     private DerivationStep Step(string lhsLatex, string lhsText, IReadOnlyList<Term> terms, Expr placeholder, IReadOnlyList<string> rules) =>
-        new(lhsLatex, lhsText, placeholder, rules) { RhsLatex = Latex(terms), RhsText = Text(terms) };
+        new(lhsLatex, lhsText, placeholder, rules) { RhsLatex = Latex(terms), RhsText = Text(terms), RhsMathMl = MathMl(terms) };
 
     // ───────────── matrix → index notation ─────────────
 
@@ -549,6 +549,36 @@ public sealed class IndexMethod
                 parts.Add(idx.Length == 0 ? body : $"{body}_{{{idx}}}");
             }
             sb.Append(string.Join(" ", parts));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The terms as presentation MathML: Σ with its indices under it, subscripted entries, δ.</summary>
+    private static string MathMl(IReadOnlyList<Term> terms)
+    {
+        if (terms.Count == 0) return "<mn>0</mn>";
+        static string Idx(string idx) => string.Concat(idx.Select(c => $"<mi>{c}</mi>"));
+        var sb = new StringBuilder();
+        for (var n = 0; n < terms.Count; n++)
+        {
+            var t = terms[n];
+            if (n > 0) sb.Append(t.Coef < 0 ? "<mo>−</mo>" : "<mo>+</mo>");
+            else if (t.Coef < 0) sb.Append("<mo>−</mo>");
+            var abs = Math.Abs(t.Coef);
+            if (t.Summed.Count > 0)
+                sb.Append("<munder><mo>∑</mo><mrow>").Append(Idx(string.Join("", t.Summed.Distinct()))).Append("</mrow></munder>");
+            if (abs != 1 || (t.Scalars.Count == 0 && t.Factors.Count == 0))
+                sb.Append("<mn>").Append(abs.ToString("G6", CultureInfo.InvariantCulture)).Append("</mn>");
+            foreach (var s in t.Scalars)
+                sb.Append(s is Symbol or Number or Trace or Det or LogDet or Norm or Power
+                    ? MathMlPrinter.Row(s) : $"<mrow><mo>(</mo>{MathMlPrinter.Row(s)}<mo>)</mo></mrow>");
+            foreach (var f in t.Factors)
+            {
+                var idx = string.Concat(new[] { f.Row, f.Col }.OfType<string>());
+                if (f.IsDelta) { sb.Append($"<msub><mi>δ</mi><mrow>{Idx(idx)}</mrow></msub>"); continue; }
+                var body = f.Atom is Symbol ? MathMlPrinter.Row(f.Atom) : $"<mrow><mo>(</mo>{MathMlPrinter.Row(f.Atom)}<mo>)</mo></mrow>";
+                sb.Append(idx.Length == 0 ? body : $"<msub>{body}<mrow>{Idx(idx)}</mrow></msub>");
+            }
         }
         return sb.ToString();
     }

@@ -55,8 +55,8 @@ public static class Html
                 sb.Append("<ol>");
                 foreach (var s in m.Steps)
                 {
-                    var line = s.RhsText is null
-                        ? MathMlPrinter.Equation(Lhs(s.LhsText), s.Expression)
+                    var line = s.RhsText is null ? MathMlPrinter.Equation(Lhs(s.LhsText), s.Expression)
+                        : s.RhsMathMl is { } rhs ? $"<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow>{Lhs(s.LhsText)}<mo>=</mo><mrow>{rhs}</mrow></mrow></math>"
                         : $"<code>{Escape(s.Text)}</code>";
                     sb.Append($"<li>{line}<span class=\"mc-rule\">{Escape(s.Rule)}</span></li>");
                 }

@@ -145,4 +145,19 @@ public class CourseFindingsTests
         Assert.False(r.Right);
         Assert.Contains(r.Hints, h => h.Contains("Even with the dimensions m, n all equal", StringComparison.Ordinal) && h.Contains("Counterexample", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("tr(X A X')", "X: n x m; A: m x m", "X")]
+    [InlineData("x' A x", "A: n x n; x: n", "x")]
+    [InlineData("norm(W .* (A - U V'))^2", "W: n x m; A: n x m; U: n x k; V: m x k", "U")]
+    [InlineData("ln det(W W' + s^2 I)", "W: n x m; s: scalar", "W")]
+    public void Every_step_of_every_method_is_shown_as_MathML(string f, string where, string wrt)
+    {
+        var html = Html.Gradient(MatrixCalculus.Gradient(MatCalc.Parse(f, where), wrt));
+        Assert.DoesNotContain("<code>", html);
+        var maths = System.Text.RegularExpressions.Regex.Matches(html, "<math[\\s\\S]*?</math>").Select(m => m.Value).ToList();
+        Assert.All(maths, m => System.Xml.Linq.XElement.Parse(m));
+        Assert.Contains("<munder><mo>∑</mo>", html); // the index column's sums
+        Assert.Contains("<mi>D</mi><mi>f</mi>", html); // the basis step
+    }
 }
