@@ -66,9 +66,11 @@ public static class Grader
             try
             {
                 var report = MatrixCalculus.Check(MatCalc.Parse(k.Function, k.Where), k.Wrt, claim);
+                // Feedback fits on a line: the counterexample's seed, sizes and the entries that differ (the matrices themselves
+                // are one `#!matcalc check … --seed N` away), and the first line of each hint.
                 var feedback = report.Right ? report.Verdict
-                    : report.Verdict + (report.Counterexample is { } c ? "; " + MatrixCalculus.Describe(c, k.Wrt).Replace("\n", " ") : "")
-                      + (report.Hints.Count > 0 ? "; " + string.Join(" ", report.Hints) : "");
+                    : report.Verdict + (report.Counterexample is { } c ? "; " + MatrixCalculus.Brief(c, k.Wrt) : "")
+                      + (report.Hints.Count > 0 ? "; " + string.Join(" ", report.Hints.Select(h => h.Split('\n')[0])) : "");
                 // One line per answer in every format (a shape verdict spans lines).
                 grades.Add(new Grade(student, k.Id, report.Right ? "right" : "wrong", System.Text.RegularExpressions.Regex.Replace(feedback, @"\s*\n\s*", " ")));
             }

@@ -292,6 +292,12 @@ public static class MatrixCalculus
         return (null, compared, last);
     }
 
+    /// <summary>A counterexample in one line: seed, sizes and the entries that differ most.</summary>
+    public static string Brief(Counterexample c, string variable = "X") =>
+        $"counterexample with seed {c.Seed} ({string.Join(", ", c.Sizes.Select(p => $"{p.Key}={p.Value}"))}): " +
+        string.Join(", ", c.Differences.Take(3).Select(d => string.Create(CultureInfo.InvariantCulture,
+            $"entry ({d.Row + 1},{d.Col + 1}) is {MatrixText.Number(d.Expected)} in ∂f/∂{variable} but {MatrixText.Number(d.Claimed)} in the claim")));
+
     public static string Describe(Counterexample c, string variable = "X")
     {
         var sb = new System.Text.StringBuilder();

@@ -219,9 +219,11 @@ public sealed class GradeTests : IDisposable
         var bob = Notebook("bob.ipynb", null,
             ("e1", "#!matcalc check \"tr(X A)\" --wrt X --claim \"A\""),
             ("e9", "#!matcalc check \"tr(X)\" --wrt X --claim \"I\""));
+        var dan = Notebook("dan.ipynb", "Dan",
+            ("e2", "#!matcalc check \"norm(X W Z - X)^2\" --wrt W --claim \"2 X'X Z W Z' - 2 X'X Z\" --answer hidden"));
         var broken = Path.Combine(_dir, "carol.ipynb");
         File.WriteAllText(broken, "{\"cells\": [ {");
-        var (code, text, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, bob, broken, "--key", key);
+        var (code, text, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, bob, dan, broken, "--key", key);
         Assert.Equal(0, code);
         Assert.Matches(@"Alice\s+right\s+right", text);
         Assert.Contains("bob / e1: wrong", text);
@@ -229,6 +231,9 @@ public sealed class GradeTests : IDisposable
         Assert.Contains("bob / e9: invalid — no such exercise in the key", text);
         Assert.Contains("carol / *: invalid", text);
         Assert.Contains("must have the shape of X", text);
+        // Feedback is one readable line: the seed, the sizes and the entries that differ, not matrices folded into a line.
+        Assert.Matches(@"Dan / e2: wrong — .*counterexample with seed \d+ \(n=\d+\): entry \(\d,\d\) is -?[\d.]+ in ∂f/∂W but -?[\d.]+ in the claim", text);
+        Assert.DoesNotContain("⎡", text);
 
         var (jcode, json, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, bob, "--key", key, "--format", "json");
         Assert.Equal(0, jcode);
