@@ -59,15 +59,30 @@ public abstract record LeafExpr : Expr
     public override Expr With(IReadOnlyList<Expr> children) => this;
 }
 
+/// <remarks>
+/// Every concrete node re-declares its operands as its own positional properties (Neg(Expr A) : UnaryExpr(A)), and the
+/// record equality of the node compares those. Were the base to compare <see cref="Arg"/> as well, every level would
+/// compare its subtree twice — 2^depth work, which made a deep derivation take seconds. So the base compares only the
+/// node type, and a test checks that every node type declares its operands.
+/// </remarks>
 public abstract record UnaryExpr(Expr Arg) : Expr
 {
+    public virtual bool Equals(UnaryExpr? other) => base.Equals(other);
+
+    public override int GetHashCode() => base.GetHashCode();
+
     public override IReadOnlyList<Expr> Children => [Arg];
     public override Expr With(IReadOnlyList<Expr> children) => WithArg(children[0]);
     public abstract Expr WithArg(Expr arg);
 }
 
+/// <remarks>As for <see cref="UnaryExpr"/>: the operands are compared by the concrete node's own positional properties.</remarks>
 public abstract record BinaryExpr(Expr Left, Expr Right) : Expr
 {
+    public virtual bool Equals(BinaryExpr? other) => base.Equals(other);
+
+    public override int GetHashCode() => base.GetHashCode();
+
     public override IReadOnlyList<Expr> Children => [Left, Right];
     public override Expr With(IReadOnlyList<Expr> children) => WithArgs(children[0], children[1]);
     public abstract Expr WithArgs(Expr left, Expr right);
@@ -257,7 +272,7 @@ public sealed record Norm(Expr A, NormKind Kind) : UnaryExpr(A)
 }
 
 /// <summary>F(w): an opaque differentiable function declared as `F: n x l function of w`.</summary>
-public sealed record OpaqueCall(string Function, Shape ResultShape, Expr Arg) : UnaryExpr(Arg)
+public sealed record OpaqueCall(string Function, Shape ResultShape, Expr Argument) : UnaryExpr(Argument)
 {
     public override Shape Shape { get; } = ResultShape;
     public override Expr WithArg(Expr arg) => new OpaqueCall(Function, ResultShape, arg);
