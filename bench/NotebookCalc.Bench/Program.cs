@@ -6,8 +6,11 @@ using BenchmarkDotNet.Running;
 using NotebookCalc;
 using NotebookCalc.Calculus;
 
+// `peers`: NotebookCalc and SymPy side by side (Peers.cs); anything else goes to BenchmarkDotNet.
+if (args is ["peers", ..]) return Peers.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(SeedProblems).Assembly).Run(args,
     DefaultConfig.Instance.AddJob(Job.ShortRun.WithId("short")).WithOptions(ConfigOptions.DisableOptimizationsValidator));
+return 0;
 
 /// <summary>Parse + derivation + simplification + numerical check, per source problem (warm).</summary>
 [MemoryDiagnoser]
