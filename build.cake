@@ -104,6 +104,16 @@ Task("Bench")
         new DotNetRunSettings { Configuration = "Release" });
 });
 
+Task("Peers")
+    .Does(() =>
+{
+    // NotebookCalc and SymPy side by side on the SymPy conformance set and the source problems → docs/peers.md.
+    // Needs python3 with SymPy (Debian: python3-sympy); installs nothing, and says so when SymPy is missing.
+    var reps = Argument("reps", "7");
+    DotNetRun("./bench/NotebookCalc.Bench/NotebookCalc.Bench.csproj", new ProcessArgumentBuilder().Append("peers").Append("--reps").Append(reps),
+        new DotNetRunSettings { Configuration = "Release" });
+});
+
 Task("Site")
     .IsDependentOn("Build")
     .Does(() =>
