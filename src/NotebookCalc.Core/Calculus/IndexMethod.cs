@@ -297,12 +297,25 @@ public sealed class IndexMethod
                 var outer = new Term(p.Exponent, p.Exponent == 2 ? [p.A] : p.Exponent == 1 ? [] : [new Power(p.A, p.Exponent - 1)], [], []);
                 return InnerDerivative(p.A, null, null).Select(outer.Times);
             }
+            case HadamardPower hp:
+            {
+                // A 1×1 entrywise power, (a'Xb).^2, is the scalar power.
+                _used.Add(Rules.IndexElementwise.Name);
+                var outer = new Term(hp.Exponent, hp.Exponent == 2 ? [hp.A] : hp.Exponent == 1 ? [] : [new HadamardPower(hp.A, hp.Exponent - 1)], [], []);
+                return InnerDerivative(hp.A, null, null).Select(outer.Times);
+            }
             case Elementwise e:
                 _used.Add(Rules.IndexElementwise.Name);
                 return InnerDerivative(e.A, null, null).Select(new Term(1, [Derivatives.Entrywise(e)], [], []).Times);
             default:
+            {
                 // A scalar that decomposes (a trace, a product x'Ax, …): write it in indices and differentiate that.
-                return InnerDerivative(s, null, null);
+                var index = ToIndex(s, null, null);
+                // A scalar atom without a rule of its own would come back unchanged and recurse forever.
+                if (index is [{ Scalars: [var only], Factors: [] }] && only == s)
+                    throw new UnsupportedConstructException($"no component rule for a 1×1 {s.GetType().Name}");
+                return index.SelectMany(Differentiate).ToList();
+            }
         }
     }
 

@@ -84,7 +84,7 @@ public static class MatrixCalculus
                 "Rewrite the construct (for example with tr/Frobenius products), or differentiate with respect to another variable."));
         // The common result is the differential method's when it succeeded (it is the most general), else the first.
         var gradient = (succeeded.FirstOrDefault(m => m.Method == DifferentialMethod.Name) ?? succeeded[0]).Gradient!;
-        var (agree, basis) = Agreement(f, succeeded, gradient, options.Seed);
+        var (agree, basis) = Agreement(f, succeeded, gradient, options.Seed, options.Dims);
         var check = options.Check ? GradientCheck.Run(f, x, gradient, options.Seed, options.Dims) : null;
         return new GradientResult(f, x, methods, gradient, agree, basis, check);
     }
@@ -93,7 +93,8 @@ public static class MatrixCalculus
     /// The methods agree when their simplified gradients are the same tree; otherwise they are compared numerically on
     /// three random instances (the basis says which). Opaque functions can only be compared symbolically.
     /// </summary>
-    private static (bool Agree, string Basis) Agreement(Expression f, IReadOnlyList<Derivation> succeeded, Expr gradient, int seed)
+    private static (bool Agree, string Basis) Agreement(Expression f, IReadOnlyList<Derivation> succeeded, Expr gradient, int seed,
+        IReadOnlyDictionary<string, int>? dims)
     {
         if (succeeded.Count < 2) return (true, "one method");
         if (succeeded.All(m => m.Gradient == gradient)) return (true, "symbolic");
@@ -105,7 +106,7 @@ public static class MatrixCalculus
         {
             try
             {
-                var b = Sampler.Sample(symbols, seed + 101 * k);
+                var b = Sampler.Sample(symbols, seed + 101 * k, dims);
                 var reference = Evaluator.Evaluate(gradient, b, f.Source);
                 foreach (var m in succeeded)
                 {
@@ -238,7 +239,7 @@ public static class MatrixCalculus
     }
 
     /// <summary>
-    /// Compares the derived gradient and the claim on up to 3 random instances (drawing up to 8, since f or the gradient may be
+    /// Compares the derived gradient and the claim on up to 3 random instances (drawing up to 12, since f or the gradient may be
     /// undefined at some: a singular matrix, ln det of a non-positive determinant). When no instance can be evaluated at all,
     /// nothing was compared and nothing may be concluded: a diagnostic says why (never "right").
     /// </summary>
@@ -249,7 +250,7 @@ public static class MatrixCalculus
         if (compared == 0 && last is not null)
             throw new MatcalcException(last.Source, last.Diagnostics.Select(d => d with
             {
-                Message = "The claim cannot be judged: no random instance in 8 tries could be evaluated. " + d.Message,
+                Message = "The claim cannot be judged: no random instance in 12 tries could be evaluated. " + d.Message,
             }).ToList());
         return (counter, compared);
     }
@@ -266,7 +267,7 @@ public static class MatrixCalculus
     {
         var compared = 0;
         MatcalcException? last = null;
-        for (var k = 0; k < 8 && compared < 3; k++)
+        for (var k = 0; k < 12 && compared < 3; k++)
         {
             var s = seed + k;
             Bindings b;

@@ -112,7 +112,12 @@ public static class Evaluator
             case Power p:
             {
                 var a = V(p.A);
-                if (a.RowCount == 1 && a.ColumnCount == 1) return S(Math.Pow(a[0, 0], p.Exponent));
+                if (a.RowCount == 1 && a.ColumnCount == 1)
+                {
+                    if (p.Exponent != Math.Floor(p.Exponent) && a[0, 0] < 0)
+                        throw Fail(source, "MC3004", $"{p.A} is negative at this instance, which has no real power {p.Exponent}.", "Choose values where it is positive.");
+                    return S(Math.Pow(a[0, 0], p.Exponent));
+                }
                 var k = (int)p.Exponent;
                 var result = M.DenseIdentity(a.RowCount);
                 for (var j = 0; j < k; j++) result *= a;

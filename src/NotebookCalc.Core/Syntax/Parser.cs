@@ -365,7 +365,7 @@ public sealed class Parser
             if (Current.Kind == TokenKind.Hadamard)
             {
                 Advance();
-                var (value, _) = ParseExponentNumber(t);
+                var value = ParseExponentRatio(t);
                 var close0 = Expect(closeKind, "a closing bracket", open.Span);
                 return new SyntaxNode(SyntaxKind.HadamardPower, TextSpan.FromBounds(operand.Span.Start, close0.Span.End), ".^", value, [operand]) { OperatorSpan = t.Span };
             }
@@ -376,7 +376,7 @@ public sealed class Parser
             }
             else
             {
-                var (value, _) = ParseExponentNumber(t);
+                var value = ParseExponentRatio(t);
                 result = PowerNode(operand, value, operand.Span, t.Span);
             }
             var close = Expect(closeKind, "a closing bracket", open.Span);
@@ -399,6 +399,18 @@ public sealed class Parser
             ? new SyntaxNode(SyntaxKind.Inverse, span, "inv", 0, [operand]) { OperatorSpan = opSpan }
             : new SyntaxNode(SyntaxKind.Power, span, "^", value, [operand]) { OperatorSpan = opSpan };
 
+    /// <summary>Inside brackets an exponent may be a ratio of numbers, ^(1/3) or .^{-2/3}, as textbooks write rational powers.</summary>
+    private double ParseExponentRatio(Token op)
+    {
+        var (value, _) = ParseExponentNumber(op);
+        if (Current.Kind != TokenKind.Slash) return value;
+        var slash = Advance();
+        var (denominator, _) = ParseExponentNumber(op);
+        if (denominator == 0)
+            throw Error("The exponent divides by zero.", "Write a ratio with a non-zero denominator, e.g. ^(1/3).", slash.Span);
+        return value / denominator;
+    }
+
     private (double Value, int End) ParseExponentNumber(Token op)
     {
         var negative = false;
@@ -407,7 +419,7 @@ public sealed class Parser
         if (Current.Kind == TokenKind.LBrace || Current.Kind == TokenKind.LParen)
         {
             var open = Advance();
-            var (inner, _) = ParseExponentNumber(op);
+            var inner = ParseExponentRatio(op);
             var close = Expect(open.Kind == TokenKind.LBrace ? TokenKind.RBrace : TokenKind.RParen, "a closing bracket", open.Span);
             return (negative ? -inner : inner, close.Span.End);
         }
