@@ -28,6 +28,8 @@ from sympy import (Derivative, Identity, ImmutableMatrix, Matrix, MatrixSymbol, 
 
 def namespace(problem):
     ns = {name: getattr(sympy, name) for name in dir(sympy) if not name.startswith("_")}
+    from sympy.matrices.expressions import hadamard
+    ns.update(hadamard_power=hadamard.hadamard_power, hadamard_product=hadamard.hadamard_product)
     dims = {}
 
     def dim(d):
@@ -44,6 +46,7 @@ def namespace(problem):
             dims.setdefault(s["name"], symbols[s["name"]])
         else:
             symbols[s["name"]] = MatrixSymbol(s["name"], dim(s["rows"]), dim(s["cols"]))
+    ns.update(dims)  # dimension names used in the expression itself, e.g. Identity(n)
     ns.update(symbols)
     return ns, symbols, dims
 
@@ -82,6 +85,15 @@ def judge(result, problem, symbols, dims):
     scalar_values = {k: v for k, v in values.items() if not getattr(k, "is_Matrix", False)}
     matrix_values = {k: v for k, v in values.items() if getattr(k, "is_Matrix", False)}
     evaluated = concrete.subs(scalar_values).subs(matrix_values)
+    # Array expressions (ArrayDiagonal, ArrayTensorProduct, …) become matrices or explicit arrays before evaluation.
+    if "Array" in type(evaluated).__name__:
+        try:
+            from sympy.tensor.array.expressions import convert_array_to_matrix
+            evaluated = convert_array_to_matrix(evaluated)
+        except Exception:  # noqa: BLE001
+            pass
+        if hasattr(evaluated, "as_explicit"):
+            evaluated = evaluated.as_explicit()
     got = to_float_list(evaluated)
     ref_rows = problem["reference"]
     ref = [v for row in ref_rows for v in row]
