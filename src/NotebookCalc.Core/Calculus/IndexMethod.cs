@@ -538,89 +538,65 @@ public sealed class IndexMethod
 
     // ───────────── display ─────────────
 
-    private static string Latex(IReadOnlyList<Term> terms)
+    /// <summary>How one notation writes the parts of an index expression (LaTeX, plain text, MathML).</summary>
+    private sealed record Notation(
+        string Zero, string Plus, string Minus, Func<string, string> Sum, Func<double, string> Number, Func<Expr, string> Scalar,
+        Func<string, string> Delta, Func<Expr, string> Atom, Func<string, string, string> Subscript, string Separator);
+
+    /// <summary>Terms written out: ±, Σ over the summed indices, coefficient, scalar factors, entries with their indices, δs.</summary>
+    private static string Write(IReadOnlyList<Term> terms, Notation n)
     {
-        if (terms.Count == 0) return "0";
+        if (terms.Count == 0) return n.Zero;
         var sb = new StringBuilder();
-        for (var n = 0; n < terms.Count; n++)
+        for (var k = 0; k < terms.Count; k++)
         {
-            var t = terms[n];
-            var coef = t.Coef;
-            if (n > 0) sb.Append(coef < 0 ? " - " : " + ");
-            else if (coef < 0) sb.Append('-');
-            var abs = Math.Abs(coef);
-            if (t.Summed.Count > 0) sb.Append(@"\sum_{").Append(string.Join("", t.Summed.Distinct())).Append("} ");
+            var t = terms[k];
+            if (k > 0) sb.Append(t.Coef < 0 ? n.Minus : n.Plus);
+            else if (t.Coef < 0) sb.Append(n.Minus.Trim());
+            var abs = Math.Abs(t.Coef);
+            if (t.Summed.Count > 0) sb.Append(n.Sum(string.Join("", t.Summed.Distinct())));
             var parts = new List<string>();
-            if (abs != 1 || (t.Scalars.Count == 0 && t.Factors.Count == 0)) parts.Add(LatexPrinter.Number(abs));
-            parts.AddRange(t.Scalars.Select(s => Wrap(LatexPrinter.Print(s), s)));
+            if (abs != 1 || (t.Scalars.Count == 0 && t.Factors.Count == 0)) parts.Add(n.Number(abs));
+            parts.AddRange(t.Scalars.Select(n.Scalar));
             foreach (var f in t.Factors)
             {
                 var idx = string.Concat(new[] { f.Row, f.Col }.OfType<string>());
-                if (f.IsDelta) { parts.Add($@"\delta_{{{idx}}}"); continue; }
-                var body = LatexPrinter.Print(f.Atom);
-                body = f.Atom is Symbol ? body : $@"\left({body}\right)";
-                parts.Add(idx.Length == 0 ? body : $"{body}_{{{idx}}}");
+                parts.Add(f.IsDelta ? n.Delta(idx) : idx.Length == 0 ? n.Atom(f.Atom) : n.Subscript(n.Atom(f.Atom), idx));
             }
-            sb.Append(string.Join(" ", parts));
+            sb.Append(string.Join(n.Separator, parts));
         }
         return sb.ToString();
     }
+
+    /// <summary>Scalar factors that print as one unit (a symbol, a number, a function call) need no brackets.</summary>
+    private static bool SelfDelimiting(Expr e) => e is Symbol or Number or Trace or Det or LogDet or Norm or Power;
+
+    private static readonly Notation LatexNotation = new(
+        "0", " + ", " - ", idx => $@"\sum_{{{idx}}} ", LatexPrinter.Number,
+        s => SelfDelimiting(s) ? LatexPrinter.Print(s) : $@"\left({LatexPrinter.Print(s)}\right)",
+        idx => $@"\delta_{{{idx}}}", a => a is Symbol ? LatexPrinter.Print(a) : $@"\left({LatexPrinter.Print(a)}\right)",
+        (body, idx) => $"{body}_{{{idx}}}", " ");
+
+    private static readonly Notation TextNotation = new(
+        "0", " + ", " - ", idx => $"Σ_{idx} ", v => v.ToString("G6", CultureInfo.InvariantCulture),
+        s => s is Symbol ? TextPrinter.Print(s) : $"({TextPrinter.Print(s)})",
+        idx => $"δ_{idx}", a => a is Symbol ? TextPrinter.Print(a) : $"({TextPrinter.Print(a)})",
+        (body, idx) => $"{body}_{idx}", " ");
+
+    private static string MathMlIndices(string idx) => string.Concat(idx.Select(c => $"<mi>{c}</mi>"));
+
+    private static readonly Notation MathMlNotation = new(
+        "<mn>0</mn>", "<mo>+</mo>", "<mo>−</mo>", idx => $"<munder><mo>∑</mo><mrow>{MathMlIndices(idx)}</mrow></munder>",
+        v => $"<mn>{v.ToString("G6", CultureInfo.InvariantCulture)}</mn>",
+        s => SelfDelimiting(s) ? MathMlPrinter.Row(s) : $"<mrow><mo>(</mo>{MathMlPrinter.Row(s)}<mo>)</mo></mrow>",
+        idx => $"<msub><mi>δ</mi><mrow>{MathMlIndices(idx)}</mrow></msub>",
+        a => a is Symbol ? MathMlPrinter.Row(a) : $"<mrow><mo>(</mo>{MathMlPrinter.Row(a)}<mo>)</mo></mrow>",
+        (body, idx) => $"<msub>{body}<mrow>{MathMlIndices(idx)}</mrow></msub>", "");
+
+    private static string Latex(IReadOnlyList<Term> terms) => Write(terms, LatexNotation);
+
+    private static string Text(IReadOnlyList<Term> terms) => Write(terms, TextNotation);
 
     /// <summary>The terms as presentation MathML: Σ with its indices under it, subscripted entries, δ.</summary>
-    private static string MathMl(IReadOnlyList<Term> terms)
-    {
-        if (terms.Count == 0) return "<mn>0</mn>";
-        static string Idx(string idx) => string.Concat(idx.Select(c => $"<mi>{c}</mi>"));
-        var sb = new StringBuilder();
-        for (var n = 0; n < terms.Count; n++)
-        {
-            var t = terms[n];
-            if (n > 0) sb.Append(t.Coef < 0 ? "<mo>−</mo>" : "<mo>+</mo>");
-            else if (t.Coef < 0) sb.Append("<mo>−</mo>");
-            var abs = Math.Abs(t.Coef);
-            if (t.Summed.Count > 0)
-                sb.Append("<munder><mo>∑</mo><mrow>").Append(Idx(string.Join("", t.Summed.Distinct()))).Append("</mrow></munder>");
-            if (abs != 1 || (t.Scalars.Count == 0 && t.Factors.Count == 0))
-                sb.Append("<mn>").Append(abs.ToString("G6", CultureInfo.InvariantCulture)).Append("</mn>");
-            foreach (var s in t.Scalars)
-                sb.Append(s is Symbol or Number or Trace or Det or LogDet or Norm or Power
-                    ? MathMlPrinter.Row(s) : $"<mrow><mo>(</mo>{MathMlPrinter.Row(s)}<mo>)</mo></mrow>");
-            foreach (var f in t.Factors)
-            {
-                var idx = string.Concat(new[] { f.Row, f.Col }.OfType<string>());
-                if (f.IsDelta) { sb.Append($"<msub><mi>δ</mi><mrow>{Idx(idx)}</mrow></msub>"); continue; }
-                var body = f.Atom is Symbol ? MathMlPrinter.Row(f.Atom) : $"<mrow><mo>(</mo>{MathMlPrinter.Row(f.Atom)}<mo>)</mo></mrow>";
-                sb.Append(idx.Length == 0 ? body : $"<msub>{body}<mrow>{Idx(idx)}</mrow></msub>");
-            }
-        }
-        return sb.ToString();
-    }
-
-    private static string Wrap(string latex, Expr e) => e is Symbol or Number or Trace or Det or LogDet or Norm or Power ? latex : $@"\left({latex}\right)";
-
-    private static string Text(IReadOnlyList<Term> terms)
-    {
-        if (terms.Count == 0) return "0";
-        var sb = new StringBuilder();
-        for (var n = 0; n < terms.Count; n++)
-        {
-            var t = terms[n];
-            if (n > 0) sb.Append(t.Coef < 0 ? " - " : " + ");
-            else if (t.Coef < 0) sb.Append('-');
-            var abs = Math.Abs(t.Coef);
-            if (t.Summed.Count > 0) sb.Append("Σ_").Append(string.Join("", t.Summed.Distinct())).Append(' ');
-            var parts = new List<string>();
-            if (abs != 1 || (t.Scalars.Count == 0 && t.Factors.Count == 0)) parts.Add(abs.ToString("G6", CultureInfo.InvariantCulture));
-            parts.AddRange(t.Scalars.Select(s => s is Symbol ? TextPrinter.Print(s) : $"({TextPrinter.Print(s)})"));
-            foreach (var f in t.Factors)
-            {
-                var idx = string.Concat(new[] { f.Row, f.Col }.OfType<string>());
-                if (f.IsDelta) { parts.Add($"δ_{idx}"); continue; }
-                var body = f.Atom is Symbol ? TextPrinter.Print(f.Atom) : $"({TextPrinter.Print(f.Atom)})";
-                parts.Add(idx.Length == 0 ? body : $"{body}_{idx}");
-            }
-            sb.Append(string.Join(" ", parts));
-        }
-        return sb.ToString();
-    }
+    private static string MathMl(IReadOnlyList<Term> terms) => Write(terms, MathMlNotation);
 }
