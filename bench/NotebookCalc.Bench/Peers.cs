@@ -46,7 +46,7 @@ public static class Peers
         var python = FindPython(Opt("--python"));
         if (python is null)
         {
-            Console.Error.WriteLine("The peer benchmark needs SymPy: neither `python3` nor /usr/bin/python3 can `import sympy`.\n" +
+            Console.Error.WriteLine($"The peer benchmark needs SymPy: {(Opt("--python") is { } py ? py : "neither /usr/bin/python3 nor `python3`")} cannot `import sympy`.\n" +
                 "It installs nothing itself. On Debian/Ubuntu: apt-get install python3-sympy (or pass --python PATH).");
             return 2;
         }
@@ -77,7 +77,8 @@ public static class Peers
 
     private static string? FindPython(string? given)
     {
-        foreach (var candidate in new[] { given, "/usr/bin/python3", "python3" }.OfType<string>()) // Debian's python3-sympy first
+        // The one given, else Debian's python3-sympy first, then whatever python3 is on the PATH.
+        foreach (var candidate in given is not null ? [given] : new[] { "/usr/bin/python3", "python3" })
         {
             try
             {
