@@ -368,7 +368,7 @@ public static class Cli
                 }
                 grades.AddRange(Grader.GradeNotebook(path, json, key));
             }
-            stdout.WriteLine(Grader.Format(grades, r.GetValue(format)!));
+            stdout.WriteLine(Grader.Format(grades, r.GetValue(format)!, key.Count));
             return Ok;
         }));
         return cmd;

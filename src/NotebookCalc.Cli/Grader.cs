@@ -11,7 +11,7 @@ namespace NotebookCalc.Cli;
 public sealed record KeyExercise(string Id, string Function, string Wrt, string? Where);
 
 /// <summary>The grade of one answer: right, wrong, missing, or invalid (with feedback).</summary>
-public sealed record Grade(string Student, string Exercise, string Status, string Feedback);
+public sealed record Grade(string Student, string Exercise, string Status, string Feedback, string? Claim = null);
 
 /// <summary>
 /// `matcalc grade`: finds, in each submitted notebook, the cells marked `// exercise: ID` holding a
@@ -32,6 +32,7 @@ public static class Grader
     {
         var student = Path.GetFileNameWithoutExtension(path);
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        var functions = new Dictionary<string, string>(StringComparer.Ordinal);
         var notes = new List<Grade>();
         try
         {
@@ -53,6 +54,7 @@ public static class Grader
                 if (claimAt < 0 || claimAt + 1 >= tokens.Count) { notes.Add(new Grade(student, id, "invalid", "the cell has no #!matcalc check … --claim \"…\" line")); continue; }
                 if (key.All(k => k.Id != id)) { notes.Add(new Grade(student, id, "invalid", "no such exercise in the key")); continue; }
                 answers[id] = tokens[claimAt + 1];
+                if (tokens.Count > 2) functions[id] = tokens[2];
             }
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
@@ -63,39 +65,54 @@ public static class Grader
         foreach (var k in key)
         {
             if (!answers.TryGetValue(k.Id, out var claim)) { grades.Add(new Grade(student, k.Id, "missing", "no answer cell")); continue; }
+            // The answer is graded against the key's function; an edited function in the cell is reported, and changes nothing.
+            var edited = functions.TryGetValue(k.Id, out var fn) && !SameFunction(fn, k.Function)
+                ? $" (the cell's function was changed to \"{fn}\"; graded against the key's \"{k.Function}\")" : "";
             try
             {
                 var report = MatrixCalculus.Check(MatCalc.Parse(k.Function, k.Where), k.Wrt, claim);
                 // Feedback fits on a line: the counterexample's seed, sizes and the entries that differ (the matrices themselves
                 // are one `#!matcalc check … --seed N` away), and the first line of each hint.
-                var feedback = report.Right ? report.Verdict
-                    : report.Verdict + (report.Counterexample is { } c ? "; " + MatrixCalculus.Brief(c, k.Wrt) : "")
-                      + (report.Hints.Count > 0 ? "; " + string.Join(" ", report.Hints.Select(h => h.Split('\n')[0])) : "");
-                // One line per answer in every format (a shape verdict spans lines).
-                grades.Add(new Grade(student, k.Id, report.Right ? "right" : "wrong", System.Text.RegularExpressions.Regex.Replace(feedback, @"\s*\n\s*", " ")));
+                var verdict = report.Verdict.StartsWith("wrong: ", StringComparison.Ordinal) ? report.Verdict["wrong: ".Length..] : report.Verdict;
+                var feedback = report.Right ? verdict
+                    : verdict + (report.Counterexample is { } c ? "; " + MatrixCalculus.Brief(c, k.Wrt) : "")
+                      + string.Concat(report.Hints.Select(h => "; " + h.Split('\n')[0].TrimEnd('.', ':')));
+                grades.Add(new Grade(student, k.Id, report.Right ? "right" : "wrong", OneLine(feedback) + edited, claim));
             }
             catch (MatcalcException ex)
             {
-                grades.Add(new Grade(student, k.Id, "invalid", DiagnosticFormatter.Format(ex.Source, ex.Diagnostics).Replace("\n", " ")));
+                var d = ex.Diagnostics[0];
+                var (_, column) = DiagnosticFormatter.Position(ex.Source, d.Span.Start);
+                grades.Add(new Grade(student, k.Id, "invalid",
+                    OneLine($"{d.Id} in \"{ex.Source}\" at column {column}: {d.Message}" + (d.Hint is null ? "" : $" Hint: {d.Hint}")) + edited, claim));
             }
         }
         return grades;
     }
 
-    public static string Format(IReadOnlyList<Grade> grades, string format)
+    private static string OneLine(string s) => System.Text.RegularExpressions.Regex.Replace(s, @"\s*\n\s*", " ").Replace(".;", ";");
+
+    private static bool SameFunction(string a, string b)
+    {
+        static string Squeeze(string s) => string.Concat(s.Where(c => !char.IsWhiteSpace(c)));
+        return Squeeze(a) == Squeeze(b);
+    }
+
+    /// <param name="exercisesInKey">The number of exercises in the key: the denominator of each student's score.</param>
+    public static string Format(IReadOnlyList<Grade> grades, string format, int exercisesInKey)
     {
         switch (format)
         {
             case "json":
                 return new JsonArray(grades.Select(g => (JsonNode)new JsonObject
                 {
-                    ["student"] = g.Student, ["exercise"] = g.Exercise, ["status"] = g.Status, ["feedback"] = g.Feedback,
+                    ["student"] = g.Student, ["exercise"] = g.Exercise, ["status"] = g.Status, ["claim"] = g.Claim, ["feedback"] = g.Feedback,
                 }).ToArray()).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             case "csv":
             {
                 static string Q(string s) => "\"" + s.Replace("\"", "\"\"") + "\"";
-                var sb = new StringBuilder("student,exercise,status,feedback\n");
-                foreach (var g in grades) sb.Append($"{Q(g.Student)},{Q(g.Exercise)},{Q(g.Status)},{Q(g.Feedback)}\n");
+                var sb = new StringBuilder("student,exercise,status,claim,feedback\n");
+                foreach (var g in grades) sb.Append($"{Q(g.Student)},{Q(g.Exercise)},{Q(g.Status)},{Q(g.Claim ?? "")},{Q(g.Feedback)}\n");
                 return sb.ToString().TrimEnd('\n');
             }
             default:
@@ -105,16 +122,17 @@ public static class Grader
                 var width = Math.Max(7, students.Max(s => s.Length));
                 var sb = new StringBuilder("student".PadRight(width));
                 foreach (var e in exercises) sb.Append("  ").Append(e.PadRight(Math.Max(7, e.Length)));
-                sb.Append('\n');
+                sb.Append("  score\n");
                 foreach (var s in students)
                 {
                     sb.Append(s.PadRight(width));
                     foreach (var e in exercises)
                         sb.Append("  ").Append((grades.FirstOrDefault(g => g.Student == s && g.Exercise == e)?.Status ?? "").PadRight(Math.Max(7, e.Length)));
-                    sb.Append('\n');
+                    sb.Append($"  {grades.Count(g => g.Student == s && g.Status == "right")}/{exercisesInKey}\n");
                 }
                 sb.Append("\nfeedback:\n");
-                foreach (var g in grades.Where(g => g.Status != "right")) sb.Append($"  {g.Student} / {g.Exercise}: {g.Status} — {g.Feedback}\n");
+                foreach (var g in grades.Where(g => g.Status != "right"))
+                    sb.Append($"  {g.Student} / {g.Exercise}: {g.Status}{(g.Claim is null ? "" : $" (claim: {g.Claim})")} — {g.Feedback}\n");
                 return sb.ToString().TrimEnd('\n');
             }
         }

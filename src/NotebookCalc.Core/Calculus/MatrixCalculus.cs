@@ -120,9 +120,17 @@ public static class MatrixCalculus
         return compared > 0 ? (true, "numeric") : (false, "undecided (no valid random instance)");
     }
 
+    /// <summary>A name as the lexer reads it (Ω → Omega, λ₁ → lambda1), so --wrt Ω names the same symbol as Ω in f.</summary>
+    private static string CanonicalName(string wrt)
+    {
+        var tokens = Syntax.Lexer.Tokenize(wrt.Trim(), []);
+        return tokens is [{ Kind: Syntax.TokenKind.Identifier } only, ..] && tokens.Skip(1).All(t => t.Kind == Syntax.TokenKind.End)
+            ? only.Text : Syntax.Greek.Normalize(wrt.Trim());
+    }
+
     private static Symbol Variable(Expression f, string wrt)
     {
-        var name = Syntax.Greek.Normalize(wrt.Trim());
+        var name = CanonicalName(wrt);
         if (!f.Shape.IsScalar)
             throw new MatcalcException(f.Source, Diagnostic.Error("MC2001", new TextSpan(0, f.Source.Length),
                 $"The function is {f.Shape}, not a scalar; gradients are defined for scalar functions.",
@@ -174,7 +182,7 @@ public static class MatrixCalculus
             return new ClaimReport(false,
                 $"wrong: the claim is {claim.Shape} but ∂f/∂{x.Name} must have the shape of {x.Name} ({x.Shape})",
                 truth, claim.Expr, "shape check", null,
-                [$"A gradient has the shape of the variable (LANGUAGE.md: denominator layout); a result of shape {claim.Shape} usually means a Jacobian or a transposed product was written.",
+                [$"A gradient has the shape of the variable (denominator layout: ∂f/∂X has X's shape); a result of shape {claim.Shape} usually means a Jacobian or a transposed product was written.",
                  .. SquareHint(f, wrt, claimText, options)],
                 []);
         if (Simplifier.Simplify(claim.Expr) == truth)

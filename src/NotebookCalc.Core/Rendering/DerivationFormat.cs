@@ -71,7 +71,7 @@ public static class DerivationFormat
         sb.Append("verdict: ").AppendLine(c.Verdict);
         if (showAnswer) sb.Append($"∂f/∂{variable} = ").AppendLine(TextPrinter.Print(c.Gradient));
         if (c.Counterexample is not null) sb.AppendLine(MatrixCalculus.Describe(c.Counterexample, variable));
-        foreach (var d in c.ClaimDiagnostics) sb.Append("  ").AppendLine(d.Message + (d.Hint is null ? "" : $" ({d.Hint})"));
+        foreach (var d in c.ClaimDiagnostics) sb.Append("  ").AppendLine(d.Message + (d.Hint is null || !showAnswer ? "" : $" ({d.Hint})"));
         foreach (var h in c.Hints) sb.Append("hint: ").AppendLine(h);
         return sb.ToString().TrimEnd('\n', '\r');
     }

@@ -21,7 +21,7 @@ public static class Html
         ".matcalc .mc-ok{color:#11772d;font-weight:600}.matcalc .mc-bad{color:#b00020;font-weight:600}" +
         ".matcalc table.mc-matrix{border-collapse:collapse;border-left:2px solid #333;border-right:2px solid #333;font-family:ui-monospace,monospace;font-size:.9em}" +
         ".matcalc table.mc-matrix td{padding:.1em .5em;text-align:right}.matcalc td.mc-diff{background:#ffd7d7}" +
-        ".matcalc .mc-label{font-size:.8em;color:#666}.matcalc pre.mc-diag{background:#fff4f4;padding:.5em;border-left:3px solid #b00020}</style>";
+        ".matcalc .mc-label{font-size:.8em;color:#666}.matcalc pre.mc-diag{background:#fff4f4;padding:.5em;border-left:3px solid #b00020;white-space:pre-wrap;overflow-x:auto}</style>";
 
     /// <summary>Escapes the five markup characters and leaves other Unicode readable.</summary>
     public static string Escape(string s) =>
@@ -81,8 +81,10 @@ public static class Html
         sb.Append($"<p class=\"{(c.Right ? "mc-ok" : "mc-bad")}\">{(c.Right ? "✓" : "✗")} {Escape(c.Verdict)}</p>");
         if (c.Claim is not null) sb.Append("<p>claim: ").Append(MathMlPrinter.Math(c.Claim)).Append("</p>");
         if (showAnswer) sb.Append("<p>derived: ").Append(MathMlPrinter.Equation(Lhs($"df/d{variable}"), c.Gradient)).Append("</p>");
-        else sb.Append("<p class=\"mc-note\">derived formula hidden (--answer hidden): the counterexample shows where the claim goes wrong</p>");
-        foreach (var d in c.ClaimDiagnostics) sb.Append($"<pre class=\"mc-diag\">{Escape(d.Message + (d.Hint is null ? "" : "\nhint: " + d.Hint))}</pre>");
+        else sb.Append("<p class=\"mc-note\">derived formula hidden (--answer hidden)" +
+            (c.Counterexample is not null ? ": the counterexample shows where the claim goes wrong" : "") + "</p>");
+        // A shape diagnostic's hint lists products that fit — with the answer hidden it could give the answer away.
+        foreach (var d in c.ClaimDiagnostics) sb.Append($"<pre class=\"mc-diag\">{Escape(d.Message + (d.Hint is null || !showAnswer ? "" : "\nhint: " + d.Hint))}</pre>");
         if (c.Counterexample is { } ce)
         {
             sb.Append($"<p>Counterexample (seed {ce.Seed}; {Escape(string.Join(", ", ce.Sizes.Select(p => $"{p.Key}={p.Value}")))}):</p><div class=\"mc-methods\">");
@@ -92,7 +94,13 @@ public static class Html
             sb.Append($"<div>∂f/∂{Escape(variable)} = {Matrix(ce.Expected, inner: true, highlight: diff)}</div>");
             sb.Append($"<div>claim = {Matrix(ce.Claimed, inner: true, highlight: diff)}</div></div>");
         }
-        foreach (var h in c.Hints) sb.Append($"<p>hint: {Escape(h)}</p>");
+        foreach (var h in c.Hints)
+        {
+            // A hint may carry a counterexample (the square case): its first line as text, the matrices as preformatted text.
+            var cut = h.IndexOf('\n');
+            sb.Append($"<p>hint: {Escape(cut < 0 ? h : h[..cut])}</p>");
+            if (cut >= 0) sb.Append($"<pre class=\"mc-diag\">{Escape(h[(cut + 1)..])}</pre>");
+        }
         return Wrap(sb.ToString());
     }
 

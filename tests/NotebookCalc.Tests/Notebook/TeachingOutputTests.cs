@@ -160,4 +160,29 @@ public class CourseFindingsTests
         Assert.Contains("<munder><mo>∑</mo>", html); // the index column's sums
         Assert.Contains("<mi>D</mi><mi>f</mi>", html); // the basis step
     }
+
+    [Fact]
+    public void A_hidden_answer_is_not_given_away_by_the_shapes_that_fit()
+    {
+        var s = new MatCalcSession();
+        s.Run("#!matcalc let \"X: n x m; W: m x p; Y: n x p\"");
+        const string cell = "#!matcalc check \"norm(X W - Y)^2\" --wrt X --claim \"2 (X W - Y) W\"";
+        var shown = Assert.IsType<ClaimResult>(Assert.Single(s.Run(cell)));
+        var hidden = Assert.IsType<ClaimResult>(Assert.Single(s.Run(cell + " --answer hidden")));
+        Assert.Contains("Shapes that fit", Formats.Of(shown)[Formats.Html]);
+        foreach (var format in new[] { Formats.Html, Formats.Plain })
+        {
+            Assert.DoesNotContain("Shapes that fit", Formats.Of(hidden)[format]);
+            Assert.DoesNotContain("W'", Formats.Of(hidden)[format].Replace("--claim", ""));
+        }
+    }
+
+    [Fact]
+    public void The_variable_may_be_written_in_Greek_as_in_the_function()
+    {
+        var g = MatrixCalculus.Gradient(MatCalc.Parse("ln det(Ω) + tr(Ω⁻¹ S)", "Ω: n x n spd; S: n x n"), "Ω");
+        Assert.Equal("Omega", g.Variable.Name);
+        Assert.True(g.Check!.Passed);
+        Assert.Equal("lambda1", MatrixCalculus.Gradient(MatCalc.Parse("λ₁ tr(λ₁ W)", "W: n x n"), "λ₁").Variable.Name);
+    }
 }

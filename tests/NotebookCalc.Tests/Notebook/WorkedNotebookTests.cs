@@ -225,14 +225,17 @@ public sealed class GradeTests : IDisposable
         File.WriteAllText(broken, "{\"cells\": [ {");
         var (code, text, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, bob, dan, broken, "--key", key);
         Assert.Equal(0, code);
-        Assert.Matches(@"Alice\s+right\s+right", text);
+        Assert.Matches(@"Alice\s+right\s+right\s+2/2", text); // a score per student
+        Assert.Contains("bob / e1: wrong (claim: A)", text); // the claim is shown
+        Assert.Contains("the cell's function was changed to \"tr(X A)\"; graded against the key's \"tr(A X)\"", text);
+        Assert.DoesNotContain("wrong — wrong", text);
         Assert.Contains("bob / e1: wrong", text);
         Assert.Contains("bob / e2: missing", text);
         Assert.Contains("bob / e9: invalid — no such exercise in the key", text);
         Assert.Contains("carol / *: invalid", text);
         Assert.Contains("must have the shape of X", text);
         // Feedback is one readable line: the seed, the sizes and the entries that differ, not matrices folded into a line.
-        Assert.Matches(@"Dan / e2: wrong — .*counterexample with seed \d+ \(n=\d+\): entry \(\d,\d\) is -?[\d.]+ in ∂f/∂W but -?[\d.]+ in the claim", text);
+        Assert.Matches(@"Dan / e2: wrong \(claim: [^)]*\) — .*counterexample with seed \d+ \(n=\d+\): entry \(\d,\d\) is -?[\d.]+ in ∂f/∂W but -?[\d.]+ in the claim", text);
         Assert.DoesNotContain("⎡", text);
 
         var (jcode, json, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, bob, "--key", key, "--format", "json");
@@ -241,7 +244,7 @@ public sealed class GradeTests : IDisposable
         Assert.Contains(doc.RootElement.EnumerateArray(), g => g.GetProperty("student").GetString() == "Alice" && g.GetProperty("status").GetString() == "right");
         var (ccode, csv, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, "--key", key, "--format", "csv");
         Assert.Equal(0, ccode);
-        Assert.StartsWith("student,exercise,status,feedback\n\"Alice\",\"e1\",\"right\"", csv.Replace("\r", ""));
+        Assert.StartsWith("student,exercise,status,claim,feedback\n\"Alice\",\"e1\",\"right\",\"A'\"", csv.Replace("\r", ""));
         Assert.Equal(2, NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, "--key", Path.Combine(_dir, "nokey.json")).Code);
     }
 }
