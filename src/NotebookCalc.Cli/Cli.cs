@@ -300,11 +300,13 @@ public static class Cli
             var pages = NotebookRenderer.Pages(paths);
             File.WriteAllText(Path.Combine(dir, "index.html"), NotebookRenderer.Index(pages));
             var charts = false;
+            var interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
             for (var index = 0; index < paths.Length; index++)
             {
                 var path = paths[index];
                 var position = index;
-                stderr.Write($"\r[{new string('#', (index + 1) * 20 / paths.Length).PadRight(20)}] {index + 1}/{paths.Length} {Path.GetFileName(path)}".PadRight(70));
+                // The progress bar redraws one terminal line; in a log (stderr redirected) it would only add noise.
+                if (interactive) stderr.Write($"\r[{new string('#', (index + 1) * 20 / paths.Length).PadRight(20)}] {index + 1}/{paths.Length} {Path.GetFileName(path)}".PadRight(70));
                 var code = Guard("text", stdout, stderr, () =>
                 {
                     string json;
@@ -332,7 +334,7 @@ public static class Cli
                 });
                 if (code != Ok) failed++;
             }
-            stderr.WriteLine();
+            if (interactive) stderr.WriteLine();
             // One copy of plotly.js per site, from Plotly.NET itself: pages with charts work offline.
             if (charts) File.WriteAllText(Path.Combine(dir, Charts.PlotlyJsFile), Charts.PlotlyJs());
             if (NotebookRenderer.FailedCells > 0) stderr.WriteLine($"{NotebookRenderer.FailedCells} C# cell(s) failed; see the pages.");

@@ -82,6 +82,11 @@ public sealed class Expression
 
     public Matrix<double> Evaluate(Bindings bindings) => Evaluator.Evaluate(Expr, bindings, Source);
 
+    /// <summary>The value of a scalar function (1×1) as a number; a diagnostic (MC2001) when the expression is not scalar.</summary>
+    public double EvaluateScalar(Bindings bindings) => Shape.IsScalar
+        ? Evaluator.EvaluateScalar(Expr, bindings, Source)
+        : throw new MatcalcException(Source, Diagnostic.Error("MC2001", new TextSpan(0, Source.Length), $"The expression is {Shape}, not a scalar.", "Use Evaluate for a matrix value."));
+
     /// <summary>A random instance of the symbols honouring declared properties, with distinct sizes per dimension.</summary>
     public Bindings Sample(int seed, IReadOnlyDictionary<string, int>? dims = null) => Sampler.Sample(Symbols, seed, dims);
 

@@ -185,4 +185,13 @@ public class CourseFindingsTests
         Assert.True(g.Check!.Passed);
         Assert.Equal("lambda1", MatrixCalculus.Gradient(MatCalc.Parse("λ₁ tr(λ₁ W)", "W: n x n"), "λ₁").Variable.Name);
     }
+
+    [Fact]
+    public void A_scalar_function_evaluates_to_a_number_as_the_README_shows()
+    {
+        var f = MatCalc.Parse("ln det(W W' + s^2 I)", "W: n x m; s: scalar");
+        var instance = f.Sample(seed: 1);
+        Assert.Equal(f.Evaluate(instance)[0, 0], f.EvaluateScalar(instance));
+        Assert.Equal("MC2001", Assert.Throws<MatcalcException>(() => MatCalc.Parse("W W'", "W: n x m").EvaluateScalar(instance)).Diagnostics[0].Id);
+    }
 }

@@ -65,6 +65,13 @@ public class WorkedNotebookTests
             }
         }
         Assert.True(ran >= 5, $"{file}: only {ran} #!matcalc cells");
+        // nbformat 4.5 (which the notebooks declare) requires a unique id on every cell.
+        if (doc.RootElement.GetProperty("nbformat_minor").GetInt32() >= 5)
+        {
+            var ids = doc.RootElement.GetProperty("cells").EnumerateArray().Select(c => c.TryGetProperty("id", out var id) ? id.GetString() : null).ToList();
+            Assert.All(ids, id => Assert.Matches("^[a-zA-Z0-9_-]{1,64}$", id ?? ""));
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+        }
     }
 }
 
