@@ -44,11 +44,58 @@ internal sealed class Binder
     {
         var binder = new Binder(source, scope);
         var shape = binder.Infer(root);
+        binder.CheckForTypos();
         if (expected is { } fixedShape) ShapeVar.Unify(shape, ShapeVar.Of(fixedShape)); // a clash is reported by the caller's shape check
         binder.Solve();
         var expr = binder.Build(root);
         var symbols = expr.DescendantsAndSelf().OfType<Symbol>().DistinctBy(s => s.Name).ToList();
         return (expr, binder._notes, symbols);
+    }
+
+    // ───────────────────────────── typos ─────────────────────────────
+
+    /// <summary>
+    /// An undeclared name that is one slip away from a declared name the expression never uses (Omgea for a declared
+    /// Omega), or that is written like a call and is one slip away from a function (dte(…) for det(…)), is almost surely
+    /// a typo: its shape would be inferred and the gradient would be silently about the wrong symbol. Names shorter than
+    /// three letters are left alone (any two single letters are one slip apart).
+    /// </summary>
+    private void CheckForTypos()
+    {
+        foreach (var info in _symbols.Values.Where(s => s.Declaration is null).OrderBy(s => s.FirstUse.Start))
+        {
+            var name = info.Name;
+            var end = info.FirstUse.Start + info.FirstUse.Length;
+            if (end < _source.Length && _source[end] == '(' && name.Length >= 2)
+            {
+                var function = Parser.Functions.Where(f => Distance(name, f) == 1).Order(StringComparer.Ordinal).FirstOrDefault();
+                if (function is not null)
+                    throw Error("MC1017", info.FirstUse, $"{name}(…) is not a function; did you mean {function}(…)?",
+                        $"Write {function}(…). (Written this way, {name} would be read as an undeclared scalar multiplying the bracket.)");
+            }
+            if (name.Length < 3) continue;
+            var limit = name.Length >= 6 ? 2 : 1;
+            var near = _scope.Declarations.Where(d => !d.IsFunction && !_symbols.ContainsKey(d.Name) && Distance(name, d.Name) <= limit)
+                .OrderBy(d => Distance(name, d.Name)).ThenBy(d => d.Name, StringComparer.Ordinal).FirstOrDefault();
+            if (near is not null)
+                throw Error("MC1017", info.FirstUse, $"{name} is not declared; did you mean {near.Name} ({near.Shape}), which is declared but not used here?",
+                    $"Write {near.Name}; if {name} is a different symbol, declare it (e.g. \"{name}: {near.Shape.ToDeclaration()}\").");
+        }
+    }
+
+    /// <summary>Edits (insert, delete, replace, swap two neighbours) between two names.</summary>
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+            {
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        return d[a.Length, b.Length];
     }
 
     // ───────────────────────────── inference ─────────────────────────────

@@ -194,4 +194,27 @@ public class CourseFindingsTests
         Assert.Equal(f.Evaluate(instance)[0, 0], f.EvaluateScalar(instance));
         Assert.Equal("MC2001", Assert.Throws<MatcalcException>(() => MatCalc.Parse("W W'", "W: n x m").EvaluateScalar(instance)).Diagnostics[0].Id);
     }
+
+    [Theory]
+    [InlineData("tr(W Omgea W')", "W: n x m; Omega: m x m symmetric", "Omgea", "did you mean Omega")]
+    [InlineData("ln dte(W W' + s^2 I)", "W: n x m; s: scalar", "dte", "did you mean det(…)")]
+    [InlineData("sigmiod(x' w)", "x: n; w: n", "sigmiod", "did you mean sigmoid(…)")]
+    public void A_misspelt_name_is_reported_not_inferred(string f, string where, string at, string message)
+    {
+        var ex = Assert.Throws<MatcalcException>(() => MatCalc.Parse(f, where));
+        var d = ex.Diagnostics[0];
+        Assert.Equal("MC1017", d.Id);
+        Assert.Contains(message, d.Message);
+        Assert.Equal(at, f.Substring(d.Span.Start, d.Span.Length));
+    }
+
+    [Fact]
+    public void Names_that_are_not_slips_are_still_inferred_and_a_near_miss_can_be_declared()
+    {
+        Assert.Equal("n×1", MatCalc.Parse("A (x + b)", "A: n x n; x: n; b: n").Shape.ToString()); // a product, not a call
+        Assert.True(MatCalc.Parse("tr(A W2)", "W1: n x m; A: m x n").Shape.IsScalar); // two-letter names are left alone
+        Assert.Equal("MC1017", Assert.Throws<MatcalcException>(() => MatCalc.Parse("tr(Omega2 Omega2')", "Omega: m x m")).Diagnostics[0].Id);
+        Assert.True(MatCalc.Parse("tr(Omega2 Omega2')", "Omega: m x m; Omega2: m x m").Shape.IsScalar); // declared: meant
+        Assert.True(MatCalc.Parse("tr(Omega Omega2)", "Omega: m x m").Shape.IsScalar); // Omega is used: Omega2 is another symbol
+    }
 }
