@@ -68,18 +68,30 @@ public static class NotebookRenderer
     public static string Index(IReadOnlyList<Page> pages)
     {
         var sb = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>NotebookCalc</title></head>" +
-            "<body style=\"max-width:60em;margin:2em auto;padding:0 1em;font-family:system-ui,sans-serif\"><h1>NotebookCalc — worked examples and course</h1>");
+            "<body style=\"max-width:60em;margin:2em auto;padding:0 1em;font-family:system-ui,sans-serif\"><h1>NotebookCalc — worked examples and course</h1>" +
+            $"<p>{pages.Count} notebooks, executed by <code>matcalc render</code>: every derivation, check and chart on these pages was " +
+            "computed when the site was built. Mathematics is MathML and the charts use a local copy of plotly.js, so the pages work offline.</p>");
         foreach (var group in pages.GroupBy(p => p.Group))
         {
             // A course unit is headed by its lesson's title; other folders by their name.
             var lesson = group.FirstOrDefault(p => p.File.EndsWith("lesson.html", StringComparison.Ordinal));
             var heading = lesson?.Title ?? (group.Key.Length > 0 ? char.ToUpperInvariant(group.Key[0]) + group.Key[1..] : "Pages");
             sb.Append("<h2>").Append(Html.Escape(heading)).Append("</h2><ol>");
-            foreach (var p in group) sb.Append($"<li><a href=\"{Html.Escape(p.File)}\">{Html.Escape(p.Title)}</a></li>");
+            foreach (var p in group)
+            {
+                // Under a unit's heading, its pages are named by what they are: "Lesson", "Exercises".
+                var label = lesson is null ? p.Title
+                    : p.Title == heading ? "Lesson"
+                    : p.Title.StartsWith(heading + ":", StringComparison.Ordinal) ? Capitalise(p.Title[(heading.Length + 1)..].Trim())
+                    : p.Title;
+                sb.Append($"<li><a href=\"{Html.Escape(p.File)}\">{Html.Escape(label)}</a></li>");
+            }
             sb.Append("</ol>");
         }
         return sb.Append("</body></html>").ToString();
     }
+
+    private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
     /// <summary>Navigation links for a page: the index, the previous and the next page.</summary>
     public static string Navigation(IReadOnlyList<Page> pages, int i) =>
