@@ -111,6 +111,9 @@ public sealed class RenderTests : IDisposable
         Assert.Equal(double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 4);
         var index = File.ReadAllText(Path.Combine(_dir, "site", "index.html"));
         foreach (var page in pages) Assert.Contains($"href=\"{page.File}\"", index);
+        Assert.Contains("<h2>Unit 1 — ", index); // a unit is headed by its lesson's title…
+        Assert.Contains("-lesson.html\">Lesson</a>", index); // …and its pages are named by what they are
+        Assert.Contains("-exercises.html\">Exercises</a>", index);
         // A worked notebook's page name does not depend on the other inputs, so render one alone and compare.
         var seed = Array.FindIndex(notebooks, n => Path.GetFileName(n).StartsWith("seed000", StringComparison.Ordinal));
         var first = File.ReadAllText(Path.Combine(_dir, "site", pages[seed].File));
