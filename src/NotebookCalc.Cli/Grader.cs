@@ -8,7 +8,8 @@ using NotebookCalc.Text;
 namespace NotebookCalc.Cli;
 
 /// <summary>One exercise of an answer key: the function, the variable and the declarations the answer is graded against.</summary>
-public sealed record KeyExercise(string Id, string Function, string Wrt, string? Where);
+/// <param name="Start">The first guess the exercise sheet ships with (optional): an answer still equal to it is "unchanged".</param>
+public sealed record KeyExercise(string Id, string Function, string Wrt, string? Where, string? Start = null);
 
 /// <summary>The grade of one answer: right, wrong, missing, or invalid (with feedback).</summary>
 public sealed record Grade(string Student, string Exercise, string Status, string Feedback, string? Claim = null);
@@ -25,7 +26,8 @@ public static class Grader
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.GetProperty("exercises").EnumerateArray().Select(e => new KeyExercise(
             e.GetProperty("id").GetString()!, e.GetProperty("function").GetString()!, e.GetProperty("wrt").GetString()!,
-            e.TryGetProperty("where", out var w) ? w.GetString() : null)).ToList();
+            e.TryGetProperty("where", out var w) ? w.GetString() : null,
+            e.TryGetProperty("start", out var st) ? st.GetString() : null)).ToList();
     }
 
     public static IReadOnlyList<Grade> GradeNotebook(string path, string json, IReadOnlyList<KeyExercise> key)
@@ -68,6 +70,11 @@ public static class Grader
             // The answer is graded against the key's function; an edited function in the cell is reported, and changes nothing.
             var edited = functions.TryGetValue(k.Id, out var fn) && !SameFunction(fn, k.Function)
                 ? $" (the cell's function was changed to \"{fn}\"; graded against the key's \"{k.Function}\")" : "";
+            if (k.Start is not null && SameFunction(claim, k.Start))
+            {
+                grades.Add(new Grade(student, k.Id, "unchanged", "still the sheet's first guess: not attempted" + edited, claim));
+                continue;
+            }
             try
             {
                 var report = MatrixCalculus.Check(MatCalc.Parse(k.Function, k.Where), k.Wrt, claim);

@@ -45,6 +45,12 @@ public class CurriculumTests
         var notes = File.ReadAllText(Path.Combine(dir, "instructor.md"));
         foreach (var k in key) Assert.Contains(k.Id, notes);
 
+        // The key knows each sheet's first guess: an untouched sheet is "unchanged", not "wrong"; graded without that
+        // knowledge, every first guess is wrong (with a counterexample), and every solution is right.
+        Assert.All(key, k => Assert.False(string.IsNullOrWhiteSpace(k.Start), $"{unit} {k.Id}: the key has no start"));
+        var untouched = Grader.GradeNotebook(Path.Combine(dir, "exercises.ipynb"), File.ReadAllText(Path.Combine(dir, "exercises.ipynb")), key);
+        Assert.All(untouched, g => Assert.True(g.Status == "unchanged", $"{unit} {g.Exercise}: {g.Status} — {g.Feedback}"));
+        var withoutStarts = key.Select(k => k with { Start = null }).ToList();
         foreach (var (sheet, expected) in new[] { ("exercises.ipynb", "wrong"), ("solutions.ipynb", "right") })
         {
             var path = Path.Combine(dir, sheet);
@@ -52,7 +58,7 @@ public class CurriculumTests
             // The cells grade the key's function: the function in the cell must be that same function.
             foreach (var (id, function) in ExerciseCells(json))
                 Assert.Equal(key.Single(k => k.Id == id).Function, function);
-            var grades = Grader.GradeNotebook(path, json, key);
+            var grades = Grader.GradeNotebook(path, json, withoutStarts);
             Assert.Equal(key.Count, grades.Count);
             Assert.All(grades, g => Assert.True(g.Status == expected, $"{unit}/{sheet} {g.Exercise}: {g.Status} — {g.Feedback}"));
             if (expected == "wrong")
