@@ -327,7 +327,7 @@ internal sealed class Binder
     {
         var a = Snippet(node[0]);
         var b = Snippet(node[1]);
-        string Wrap(string s) => s.All(c => char.IsLetterOrDigit(c) || c == '_') ? s : $"({s})";
+        string Wrap(string s) => s.All(c => char.IsLetterOrDigit(c) || c == '_' || c == '\'') ? s : $"({s})";
         var options = new List<string>();
         if (same)
         {
@@ -339,6 +339,8 @@ internal sealed class Binder
             if (DimVarEq(l.Rows, r.Rows)) options.Add($"{Wrap(a)}' {Wrap(b)} ({l.Cols}×{r.Cols})");
             if (DimVarEq(l.Rows, r.Cols)) options.Add($"{Wrap(b)} {Wrap(a)} ({r.Rows}×{l.Cols})");
         }
+        // x' A x: a quadratic form needs A square with the length of x — the transposes above would not make a scalar.
+        if (!same && QuadraticForm(node, l, r) is { } quadratic) return quadratic;
         var fit = options.Count > 0 ? $"Shapes that fit: {string.Join("; or ", options)}. " : "";
         return same
             ? $"{fit}Both operands must have the same shape (a scalar is broadcast). Check the declarations with `matcalc show`."
@@ -346,6 +348,21 @@ internal sealed class Binder
     }
 
     private static bool DimVarEq(DimVar a, DimVar b) => a.Value is not null && a.Value == b.Value;
+
+    /// <summary>The hint for v' M v (or v' M' v) when M does not fit: M must be square with v's length.</summary>
+    private string? QuadraticForm(SyntaxNode node, ShapeVar l, ShapeVar r)
+    {
+        if (node[0].Kind != SyntaxKind.Transpose || node[0][0].Kind != SyntaxKind.Name) return null;
+        var v = node[0][0].Text;
+        var m = node[1].Kind == SyntaxKind.Name ? node[1] : node[1].Kind == SyntaxKind.Transpose && node[1][0].Kind == SyntaxKind.Name ? node[1][0] : null;
+        if (m is null || !_symbols.TryGetValue(v, out var vec) || vec.Shape.Cols.Value is not { IsOne: true }) return null;
+        // The same vector follows the matrix: v' M v.
+        var after = _source[(node[1].Span.Start + node[1].Span.Length)..].TrimStart();
+        if (!(after.StartsWith(v, StringComparison.Ordinal) && (after.Length == v.Length || !char.IsLetterOrDigit(after[v.Length]) && after[v.Length] != '_'))) return null;
+        var n = vec.Shape.Rows.Value?.ToString() ?? "n";
+        return $"{Snippet(node[0])} {m.Text} {v} is a quadratic form: {m.Text} must be square, {n}×{n} ({v} has {n} entries), but it is {_shapes[node[1]]}. " +
+               $"Declare {m.Text}: {n} x {n}, or use two vectors for a bilinear form (u' {m.Text} {v}).";
+    }
 
     private ShapeVar InferCall(SyntaxNode node)
     {

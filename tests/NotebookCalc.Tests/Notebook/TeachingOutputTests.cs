@@ -217,4 +217,15 @@ public class CourseFindingsTests
         Assert.True(MatCalc.Parse("tr(Omega2 Omega2')", "Omega: m x m; Omega2: m x m").Shape.IsScalar); // declared: meant
         Assert.True(MatCalc.Parse("tr(Omega Omega2)", "Omega: m x m").Shape.IsScalar); // Omega is used: Omega2 is another symbol
     }
+
+    [Fact]
+    public void A_quadratic_form_with_a_rectangular_matrix_asks_for_a_square_one()
+    {
+        var d = Assert.Throws<MatcalcException>(() => MatCalc.Parse("x' A x", "A: m x n; x: n")).Diagnostics[0];
+        Assert.Equal("MC1005", d.Id);
+        Assert.Contains("x' A x is a quadratic form: A must be square, n×n", d.Hint);
+        // Elsewhere the transposes that fit are still suggested, without brackets around a transposed name.
+        var other = Assert.Throws<MatcalcException>(() => MatCalc.Parse("x' A y", "A: m x n; x: n; y: n")).Diagnostics[0];
+        Assert.Contains("Shapes that fit: x' A'", other.Hint);
+    }
 }
