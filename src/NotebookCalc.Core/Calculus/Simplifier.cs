@@ -405,6 +405,10 @@ public static class Simplifier
             {
                 if (prefix >= suffix) prefix--; else suffix--;
             }
+            // A bare ±term that would leave only I behind (X W Z − X → X (W Z − I)) reads worse than the sum; with a scalar
+            // of its own the identity is worth it (W (λ₁ I + λ₂ Ω⁻¹)).
+            if ((prefix > 0 || suffix > 0) && terms.Any(t => t.M.Chain.Count == prefix + suffix && t.M.Scalars.Count == 0 && Math.Abs(t.M.Coef) == 1))
+                prefix = suffix = 0;
             if (prefix == 0 && suffix == 0)
             {
                 Expr? plain = null;
