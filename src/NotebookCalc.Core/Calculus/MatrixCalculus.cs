@@ -48,17 +48,25 @@ public static class MatrixCalculus
     /// <summary>The methods in display order: Gâteaux, index notation, differential.</summary>
     public static readonly string[] MethodNames = [GateauxMethod.Name, IndexMethod.Name, DifferentialMethod.Name];
 
+    /// <summary>
+    /// A step that writes the same line again (a rule applied where it changes nothing visible, e.g. tr(A H) rotated into
+    /// itself) only makes the reader look for a difference: it is left out.
+    /// </summary>
+    private static IReadOnlyList<DerivationStep> WithoutRepeats(IReadOnlyList<DerivationStep> steps) =>
+        steps.Where((s, i) => i == 0 || s.Text != steps[i - 1].Text).ToList();
+
     private static Derivation Run(string method, Expr f, Symbol x)
     {
         try
         {
-            return method switch
+            var d = method switch
             {
                 GateauxMethod.Name => GateauxMethod.Derive(f, x),
                 IndexMethod.Name => IndexMethod.Derive(f, x),
                 DifferentialMethod.Name => DifferentialMethod.Derive(f, x),
                 _ => throw new UnsupportedConstructException($"unknown method {method}"),
             };
+            return d with { Steps = WithoutRepeats(d.Steps) };
         }
         catch (UnsupportedConstructException ex)
         {

@@ -228,4 +228,16 @@ public class CourseFindingsTests
         var other = Assert.Throws<MatcalcException>(() => MatCalc.Parse("x' A y", "A: m x n; x: n; y: n")).Diagnostics[0];
         Assert.Contains("Shapes that fit: x' A'", other.Hint);
     }
+
+    [Theory]
+    [InlineData("tr(A X)", "A: m x n; X: n x m")]
+    [InlineData("B : X", "B: n x m; X: n x m")]
+    [InlineData("ln det(X)", "X: n x n")]
+    [InlineData("sum(log(X))", "X: n x m positive")]
+    public void No_step_repeats_the_line_before_it(string f, string where)
+    {
+        foreach (var m in MatrixCalculus.Gradient(MatCalc.Parse(f, where), "X").Methods.Where(m => m.Succeeded))
+            for (var i = 1; i < m.Steps.Count; i++)
+                Assert.NotEqual(m.Steps[i - 1].Text, m.Steps[i].Text);
+    }
 }
