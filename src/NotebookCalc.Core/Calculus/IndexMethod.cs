@@ -87,7 +87,9 @@ public sealed class IndexMethod
         var matrix = Ops.Sum(contracted.Select(ToMatrix), _x.Shape);
         steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", matrix, [Rules.IndexToMatrix.Name]));
         var g = Simplifier.Simplify(matrix, out var rules);
-        if (g != matrix) steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", g, rules));
+        // A rewrite that names no rule (a broadcast 1 written as ones(n, m)) is no step of its own: the translation shows it.
+        if (g != matrix && rules.Count == 0) steps[^1] = steps[^1] with { Expression = g };
+        else if (g != matrix) steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", g, rules));
         return new Derivation(Name, steps, g);
     }
 

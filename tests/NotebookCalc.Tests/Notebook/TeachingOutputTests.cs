@@ -237,7 +237,29 @@ public class CourseFindingsTests
     public void No_step_repeats_the_line_before_it(string f, string where)
     {
         foreach (var m in MatrixCalculus.Gradient(MatCalc.Parse(f, where), "X").Methods.Where(m => m.Succeeded))
-            for (var i = 1; i < m.Steps.Count; i++)
-                Assert.NotEqual(m.Steps[i - 1].Text, m.Steps[i].Text);
+            for (var i = 0; i < m.Steps.Count; i++)
+            {
+                Assert.NotEmpty(m.Steps[i].Rules); // every step names the rule that justifies it
+                if (i > 0) Assert.NotEqual(m.Steps[i - 1].Text, m.Steps[i].Text);
+            }
+    }
+
+    [Fact]
+    public void Across_the_cookbook_every_step_names_a_rule_and_none_repeats_the_line_before()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "cookbook.json")));
+        var problems = new List<string>();
+        foreach (var c in doc.RootElement.EnumerateArray())
+        {
+            var g = MatrixCalculus.Gradient(MatCalc.Parse(c.GetProperty("expr").GetString()!, c.GetProperty("where").GetString()), c.GetProperty("wrt").GetString()!,
+                new GradientOptions { Check = false });
+            foreach (var m in g.Methods.Where(m => m.Succeeded))
+                for (var i = 0; i < m.Steps.Count; i++)
+                {
+                    if (m.Steps[i].Rules.Count == 0) problems.Add($"{c.GetProperty("id").GetString()} {m.Method} step {i + 1} has no rule: {m.Steps[i].Text}");
+                    if (i > 0 && m.Steps[i - 1].Text == m.Steps[i].Text) problems.Add($"{c.GetProperty("id").GetString()} {m.Method} step {i + 1} repeats: {m.Steps[i].Text}");
+                }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 }
