@@ -177,18 +177,7 @@ public static class Peers
                 b.Set(s.Name, Matrix<double>.Build.Dense(1, 1, b.Sizes[s.Name]));
             try
             {
-                var x0 = b[wrt];
-                var h = 1e-5 * Math.Max(1, x0.FrobeniusNorm());
-                double F(Matrix<double> x) { var c = b.Clone(); c.Set(wrt, x); return Evaluator.EvaluateScalar(f.Expr, c, f.Source); }
-                var g = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount);
-                for (var i = 0; i < x0.RowCount; i++)
-                    for (var j = 0; j < x0.ColumnCount; j++)
-                    {
-                        var e = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount);
-                        e[i, j] = h;
-                        g[i, j] = (F(x0 + e) - F(x0 - e)) / (2 * h);
-                    }
-                return (b, g);
+                return (b, ChartData.FiniteDifferenceGradient(f, wrt, b));
             }
             catch (MatcalcException ex) { last = ex; }
         }

@@ -75,7 +75,7 @@ public static class NotebookRenderer
         {
             // A course unit is headed by its lesson's title; other folders by their name.
             var lesson = group.FirstOrDefault(p => p.File.EndsWith("lesson.html", StringComparison.Ordinal));
-            var heading = lesson?.Title ?? (group.Key.Length > 0 ? char.ToUpperInvariant(group.Key[0]) + group.Key[1..] : "Pages");
+            var heading = lesson?.Title ?? (group.Key.Length > 0 ? Capitalise(group.Key) : "Pages");
             sb.Append("<h2>").Append(Html.Escape(heading)).Append("</h2><ol>");
             foreach (var p in group)
             {

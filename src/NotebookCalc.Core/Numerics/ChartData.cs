@@ -62,15 +62,27 @@ public static class ChartData
 
     public static HeatmapData Heatmap(Expression f, Symbol x, Expr gradient, int seed = 1)
     {
-        var (b, g, _, F) = Setup(f, x, gradient, seed);
-        var x0 = b[x.Name];
+        var (b, g, _, _) = Setup(f, x, gradient, seed);
+        var fd = FiniteDifferenceGradient(f, x.Name, b);
+        return new HeatmapData(g, fd, g - fd, seed);
+    }
+
+    /// <summary>∂f/∂X at the values <paramref name="b"/>, entry by entry by central differences (step 1e-5·max(1, ‖X‖_F)).</summary>
+    public static Matrix<double> FiniteDifferenceGradient(Expression f, string x, Bindings b)
+    {
+        var x0 = b[x];
         var step = 1e-5 * Math.Max(1, x0.FrobeniusNorm());
-        var fd = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount, (i, j) =>
+        double F(Matrix<double> at)
+        {
+            var copy = b.Clone();
+            copy.Set(x, at);
+            return Evaluator.EvaluateScalar(f.Expr, copy, f.Source);
+        }
+        return Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount, (i, j) =>
         {
             var e = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount);
             e[i, j] = step;
             return (F(x0 + e) - F(x0 - e)) / (2 * step);
         });
-        return new HeatmapData(g, fd, g - fd, seed);
     }
 }

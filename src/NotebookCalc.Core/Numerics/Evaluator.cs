@@ -102,13 +102,7 @@ public static class Evaluator
                 return V(d.Numerator) / den;
             }
             case Transpose t: return V(t.A).Transpose();
-            case Inverse i:
-            {
-                var a = V(i.A);
-                if (!Invertible(a, out var cond))
-                    throw Fail(source, "MC3002", $"{i.A} is singular (or nearly: condition number {cond:G3}) at this instance, so its inverse does not exist.", SingularHint(i.A, a.RowCount, b));
-                return a.Inverse();
-            }
+            case Inverse i: return Invert(V(i.A), i.A, source, b);
             case Power p:
             {
                 var a = V(p.A);
@@ -221,11 +215,11 @@ public static class Evaluator
     }
 
     /// <summary>What to do about a singular (or not positive definite) matrix: declare a symbol; for an expression, see its rank.</summary>
-    private static string SingularHint(Expr of, int size, Bindings b)
+    private static string SingularHint(Expr of, int size, Bindings? b)
     {
         if (of is Symbol s) return $"Declare {s.Name} invertible or spd so that checks sample an invertible matrix, or choose other values.";
         // A product through a narrower matrix has rank below its size (W W' with W n×m, m < n): no instance helps.
-        var narrow = of.DescendantsAndSelf().OfType<Symbol>().Where(x => !x.Shape.IsScalar && b.TryGet(x.Name, out _))
+        var narrow = b is null ? [] : of.DescendantsAndSelf().OfType<Symbol>().Where(x => !x.Shape.IsScalar && b.TryGet(x.Name, out _))
             .Select(x => (x.Name, Rank: Math.Min(b[x.Name].RowCount, b[x.Name].ColumnCount)))
             .Where(x => x.Rank < size).DistinctBy(x => x.Name).ToList();
         return narrow.Count > 0
@@ -233,19 +227,16 @@ public static class Evaluator
             : "It is singular for this random instance; try another --seed or --dims, or add a regulariser such as + s^2 I.";
     }
 
-    private static bool Invertible(Matrix<double> a, out double cond)
+    /// <summary>
+    /// Inverts, refusing singular and badly conditioned matrices with a diagnostic; with the instance's values the hint can
+    /// say when no instance would do (a product of rank below its size).
+    /// </summary>
+    public static Matrix<double> Invert(Matrix<double> a, Expr of, string source, Bindings? b = null)
     {
-        cond = a.ConditionNumber();
-        return !(double.IsNaN(cond) || cond > 1e12);
-    }
-
-    /// <summary>Inverts, refusing singular and badly conditioned matrices with a diagnostic.</summary>
-    public static Matrix<double> Invert(Matrix<double> a, Expr of, string source)
-    {
-        if (!Invertible(a, out var cond))
+        var cond = a.ConditionNumber();
+        if (double.IsNaN(cond) || cond > 1e12)
             throw Fail(source, "MC3002", $"{of} is singular (or nearly: condition number {cond:G3}) at this instance, so its inverse does not exist.",
-                of is Symbol s ? $"Declare {s.Name} invertible or spd so that checks sample an invertible matrix, or choose other values."
-                    : "It is singular for these values; try another --seed or --dims, or add a regulariser such as + s^2 I.");
+                SingularHint(of, a.RowCount, b));
         return a.Inverse();
     }
 

@@ -56,7 +56,7 @@ public static class Html
                 foreach (var s in m.Steps)
                 {
                     var line = s.RhsText is null ? MathMlPrinter.Equation(Lhs(s.LhsText), s.Expression)
-                        : s.RhsMathMl is { } rhs ? $"<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow>{Lhs(s.LhsText)}<mo>=</mo><mrow>{rhs}</mrow></mrow></math>"
+                        : s.RhsMathMl is { } rhs ? MathMlPrinter.Equation(Lhs(s.LhsText), $"<mrow>{rhs}</mrow>")
                         : $"<code>{Escape(s.Text)}</code>";
                     sb.Append($"<li>{line}<span class=\"mc-rule\">{Escape(s.Rule)}</span></li>");
                 }

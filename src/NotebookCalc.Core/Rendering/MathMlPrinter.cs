@@ -19,8 +19,11 @@ public static class MathMlPrinter
         $"<math xmlns=\"http://www.w3.org/1998/Math/MathML\"{(block ? " display=\"block\"" : "")}>{Row(e)}</math>";
 
     /// <summary>lhs = rhs as one &lt;math&gt; element; <paramref name="lhs"/> is MathML already.</summary>
-    public static string Equation(string lhs, Expr rhs) =>
-        $"<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow>{lhs}<mo>=</mo>{Row(rhs)}</mrow></math>";
+    public static string Equation(string lhs, Expr rhs) => Equation(lhs, Row(rhs));
+
+    /// <summary>lhs = rhs as one &lt;math&gt; element, both sides MathML already (<paramref name="rhsRow"/> one &lt;mrow&gt;).</summary>
+    public static string Equation(string lhs, string rhsRow) =>
+        $"<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow>{lhs}<mo>=</mo>{rhsRow}</mrow></math>";
 
     public static string Row(Expr e)
     {

@@ -340,7 +340,7 @@ internal sealed class Binder
             if (DimVarEq(l.Rows, r.Cols)) options.Add($"{Wrap(b)} {Wrap(a)} ({r.Rows}×{l.Cols})");
         }
         // x' A x: a quadratic form needs A square with the length of x — the transposes above would not make a scalar.
-        if (!same && QuadraticForm(node, l, r) is { } quadratic) return quadratic;
+        if (!same && QuadraticForm(node) is { } quadratic) return quadratic;
         var fit = options.Count > 0 ? $"Shapes that fit: {string.Join("; or ", options)}. " : "";
         return same
             ? $"{fit}Both operands must have the same shape (a scalar is broadcast). Check the declarations with `matcalc show`."
@@ -350,7 +350,7 @@ internal sealed class Binder
     private static bool DimVarEq(DimVar a, DimVar b) => a.Value is not null && a.Value == b.Value;
 
     /// <summary>The hint for v' M v (or v' M' v) when M does not fit: M must be square with v's length.</summary>
-    private string? QuadraticForm(SyntaxNode node, ShapeVar l, ShapeVar r)
+    private string? QuadraticForm(SyntaxNode node)
     {
         if (node[0].Kind != SyntaxKind.Transpose || node[0][0].Kind != SyntaxKind.Name) return null;
         var v = node[0][0].Text;
