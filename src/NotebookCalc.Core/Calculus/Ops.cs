@@ -85,13 +85,13 @@ public static class Ops
         Transpose t => t.A,
         Identity or Number or ZeroMatrix when a.Shape.IsSquare => a,
         _ when a.IsScalar => a,
-        Symbol { Props: var p } when p.HasFlag(SymbolProps.Symmetric) => a,
+        Symbol => Rewrites.Symmetric.TryApply(new Transpose(a)) ?? new Transpose(a),
         _ => new Transpose(a),
     };
 
     public static Expr Inv(Expr a) => a switch
     {
-        Inverse i => i.A,
+        Inverse => Rewrites.InverseInverse.TryApply(new Inverse(a))!,
         Identity => a,
         _ => new Inverse(a),
     };

@@ -1,19 +1,30 @@
+using NotebookCalc.Semantics;
+
 namespace NotebookCalc.Calculus;
 
 /// <summary>
 /// A named rule of the derivation, with its statement in LaTeX. <see cref="Example"/> is a function whose derivation
 /// uses the rule; the test suite derives it and checks the gradient numerically, so every rule is tested.
 /// </summary>
-public sealed record Rule(string Name, string Latex, string Example, string Wrt, string Where, string? Assumption = null);
+public sealed record Rule(string Name, string Latex, string Example, string Wrt, string Where, string? Assumption = null)
+{
+    /// <summary>
+    /// The side condition as code. A derivation rule's assumption holds wherever the function is defined (a singular
+    /// instance is rejected when evaluated); a simplification rule's condition is tested on the matched expression
+    /// before it fires (<see cref="Rewrite.TryApply"/>).
+    /// </summary>
+    public Condition Condition { get; init; } = Assumption is null ? Condition.None : Condition.Domain(Assumption);
+}
 
 /// <summary>The one catalogue of rules used by the derivations and the simplifier.</summary>
 public static class Rules
 {
     private static readonly Dictionary<string, Rule> ByName = new(StringComparer.Ordinal);
 
-    private static Rule R(string name, string latex, string example, string wrt, string where, string? assumption = null)
+    private static Rule R(string name, string latex, string example, string wrt, string where, string? assumption = null, Condition? condition = null)
     {
         var r = new Rule(name, latex, example, wrt, where, assumption);
+        if (condition is not null) r = r with { Condition = condition };
         ByName.Add(name, r);
         return r;
     }
@@ -103,8 +114,33 @@ public static class Rules
     public static readonly Rule TransposeInverse = R("transpose_inverse", @"(A^{-1})^\top = (A^\top)^{-1}", "a' inv(Y S) a", "Y", Mats);
     public static readonly Rule TransposeKron = R("transpose_kron", @"(A \otimes B)^\top = A^\top \otimes B^\top", "vec(C)' kron(B', A) vec(X)", "X", "A: p x n; X: n x m; B: m x q; C: p x q");
     public static readonly Rule VecKron = R("vec_kron", @"(P \otimes Q)\operatorname{vec}(M) = \operatorname{vec}(Q M P^\top)", "vec(C)' kron(B', A) vec(X)", "X", "A: p x n; X: n x m; B: m x q; C: p x q");
-    public static readonly Rule Symmetric = R("symmetric", @"S^\top = S \text{ for symmetric } S", "a' inv(S) a", "a", Mats, "S symmetric (declared or of the form A A^\\top)");
-    public static readonly Rule IndicatorPower = R("indicator_idempotent", @"W \odot W = W \text{ for } W \in \{0,1\}^{n\times m}", "norm(W .* (C - X))^2", "X", "W: n x m indicator; C: n x m; X: n x m", "W indicator");
+    public static readonly Rule Symmetric = R("symmetric", @"S^\top = S \text{ for symmetric } S", "a' inv(S) a", "a", Mats, "S symmetric (declared or of the form A A^\\top)",
+        new("S is declared symmetric (symmetric, spd, diagonal), or transposing S structurally gives S back (A Aᵀ, A + Aᵀ, …)",
+            e => e is Transpose t && Facts.Symmetric(t.A)));
+    public static readonly Rule IndicatorPower = R("indicator_idempotent", @"W \odot W = W \text{ for } W \in \{0,1\}^{n\times m}", "norm(W .* (C - X))^2", "X", "W: n x m indicator; C: n x m; X: n x m", "W indicator",
+        new("W is declared indicator (entries 0 or 1) and the exponent is a positive integer",
+            e => e is HadamardPower { Exponent: var k } hp && (hp.A is Transpose t ? t.A : hp.A) is Symbol { Props: var p }
+                 && p.HasFlag(SymbolProps.Indicator) && k >= 1 && Facts.IsInteger(k)));
+    public static readonly Rule PowerOfPower = R("power_of_power", @"(a^p)^q = a^{pq}", "((a' a)^2)^3", "a", Mats, "q an integer, or a ≥ 0",
+        new("q is an integer, or a is provably ≥ 0 (declared positive, a norm, exp, an even power, …)",
+            e => e is Power { A: Power inner } outer && (Facts.IsInteger(outer.Exponent) || Facts.NonNegative(inner.A) || (!inner.IsScalar && Facts.IsInteger(inner.Exponent)))));
+    public static readonly Rule PowerOfEvenPower = R("power_of_even_power", @"(a^{2k})^q = |a|^{2kq}", "((a' b)^2)^0.5 + ((a' b)^4)^0.25", "a", "a: n; b: n", "2k an even integer",
+        new("the inner exponent is an even integer and a is a scalar (so a^{2k} = |a|^{2k} ≥ 0)",
+            e => e is Power { A: Power { A.IsScalar: true } inner } && Facts.IsEvenInteger(inner.Exponent)));
+    public static readonly Rule ProductPower = R("product_power", @"(ab)^p = a^p\,b^p", "(s tr(X' C))^3 + (s / tr(X' C))^2", "X", Mats, "p an integer, or a, b ≥ 0",
+        new("p is an integer, or every factor of the product is provably ≥ 0",
+            e => e is Power { IsScalar: true } p && (Facts.IsInteger(p.Exponent) || Facts.NonNegative(p.A))));
+    public static readonly Rule HadamardPowerOfPower = R("hadamard_power_of_power", @"(A^{\circ p})^{\circ q} = A^{\circ pq},\ (A \odot B)^{\circ q} = A^{\circ q} \odot B^{\circ q}", "sum((P .^ 2) .^ 3) + sum((P .* P) .^ 0.5)", "P", Mats, "q an integer, or A, B ≥ 0",
+        new("q is an integer, or every entry of the base is provably ≥ 0",
+            e => e is HadamardPower hp && (Facts.IsInteger(hp.Exponent) || hp.A switch
+            {
+                HadamardPower inner => Facts.NonNegative(inner.A),
+                Hadamard h => Facts.NonNegative(h.L) && Facts.NonNegative(h.R),
+                HadamardDiv h => Facts.NonNegative(h.L) && Facts.NonNegative(h.R),
+                var other => Facts.NonNegative(other),
+            })));
+    public static readonly Rule InverseInverse = R("inverse_inverse", @"(A^{-1})^{-1} = A", "a' inv(inv(Y)) a", "Y", Mats, "A invertible");
+    public static readonly Rule Distribute = R("distribute", @"A(B + C) = AB + AC,\ (A + B)C = AC + BC", "tr((X + C)' A' A (X + C))", "X", Mats);
     public static readonly Rule CombineLikeTerms = R("combine_like_terms", @"aM + bM = (a + b)M", "tr(X' X)", "X", Mats);
     public static readonly Rule FactorCommon = R("factor_common", @"AB + AC = A(B + C),\ BA + CA = (B + C)A", "s tr(X' X) + tr(X' S X)", "X", Mats);
 

@@ -20,6 +20,7 @@ public static class Simplifier
     public static Expr Simplify(Expr e, out IReadOnlyList<string> rulesUsed)
     {
         var ctx = new Context();
+        using var log = RuleLog.Into(ctx.Used);
         var result = ctx.Full(e);
         // A second pass catches what the first exposed (e.g. a transpose that became symmetric after expansion).
         var again = ctx.Full(result);
@@ -63,8 +64,9 @@ public static class Simplifier
             {
                 case Transpose t: return TransposeOf(Normalize(t.A));
                 case Hadamard or HadamardPower or HadamardDiv when !e.IsScalar: return HadamardProduct(e);
-                case Power { A: Power inner } p: return Normalize(new Power(inner.A, inner.Exponent * p.Exponent));
-                case Inverse { A: Inverse inner }: return Normalize(inner.A);
+                case Power { A: Power } p when (Rewrites.PowerOfPower.TryApply(p) ?? Rewrites.PowerOfEvenPower.TryApply(p)) is { } merged:
+                    return Normalize(merged);
+                case Inverse { A: Inverse } i: return Normalize(Rewrites.InverseInverse.TryApply(i)!);
                 case LeafExpr: return e;
             }
             var children = e.Children.Select(Normalize).ToList();
@@ -123,15 +125,12 @@ public static class Simplifier
                 case Transpose t: return Use(Rules.TransposeProduct.Name, t.A);
                 case MatMul m: return Use(Rules.TransposeProduct.Name, Ops.Mul(TransposeOf(m.R), TransposeOf(m.L)));
                 case Add or Hadamard or HadamardDiv or HadamardPower or Elementwise or Broadcast or Power:
-                {
                     // Pushed inside only when that shows the matrix is symmetric; (A − UVᵀ)ᵀ reads better than Aᵀ − VUᵀ.
-                    var pushed = PushedInside(a);
-                    return pushed == a ? Use(Rules.Symmetric.Name, a) : new Transpose(a);
-                }
+                    return Rewrites.Symmetric.TryApply(new Transpose(a)) ?? new Transpose(a);
                 case Neg n: return Ops.Neg(TransposeOf(n.A));
                 case Scale s: return Ops.Scale(s.Factor, TransposeOf(s.A));
                 case Divide d: return Ops.Div(TransposeOf(d.Numerator), d.Denominator);
-                case Symbol { Props: var p } when p.HasFlag(SymbolProps.Symmetric): return Use(Rules.Symmetric.Name, a);
+                case Symbol: return Rewrites.Symmetric.TryApply(new Transpose(a)) ?? new Transpose(a);
                 case Identity: return a;
                 case ZeroMatrix z: return new ZeroMatrix(z.Shape.Transposed);
                 case Ones o: return new Ones(o.Shape.Transposed);
@@ -139,8 +138,8 @@ public static class Simplifier
                 case Kron k: return Use(Rules.TransposeKron.Name, new Kron(TransposeOf(k.L), TransposeOf(k.R)));
                 case Inverse i:
                 {
+                    if (Rewrites.Symmetric.TryApply(new Transpose(a)) is { } same) return same;
                     var inner = TransposeOf(i.A);
-                    if (inner == i.A) return Use(Rules.Symmetric.Name, a);
                     if (i.A is Symbol) return new Transpose(a);
                     return Use(Rules.TransposeInverse.Name, Ops.Inv(inner));
                 }
@@ -148,17 +147,14 @@ public static class Simplifier
             }
         }
 
-        private Expr PushedInside(Expr a) => a switch
+        /// <summary>The condition of hadamard_power_of_power for raising x to the power q (noted when it holds).</summary>
+        private bool CanSplitPower(Expr x, double q)
         {
-            Add s => Ops.Add(TransposeOf(s.L), TransposeOf(s.R)),
-            Broadcast b => new Broadcast(b.Value, b.Shape.Transposed),
-            Hadamard h => new Hadamard(TransposeOf(h.L), TransposeOf(h.R)),
-            HadamardDiv h => new HadamardDiv(TransposeOf(h.L), TransposeOf(h.R)),
-            HadamardPower h => new HadamardPower(TransposeOf(h.A), h.Exponent),
-            Elementwise f => new Elementwise(f.Fn, TransposeOf(f.A)),
-            Power p => new Power(TransposeOf(p.A), p.Exponent),
-            _ => new Transpose(a),
-        };
+            if (x is not (Hadamard or HadamardDiv or HadamardPower)) return false;
+            var holds = Rules.HadamardPowerOfPower.Condition.Holds(new HadamardPower(x, q));
+            if (holds) Used.Add(Rules.HadamardPowerOfPower.Name);
+            return holds;
+        }
 
         /// <summary>Flattens a Hadamard product, merges equal factors into powers, and applies W ⊙ W = W for indicators.</summary>
         private Expr HadamardProduct(Expr e)
@@ -167,11 +163,13 @@ public static class Simplifier
             Expr scalar = new Number(1);
             void Collect(Expr x, double power)
             {
+                // (A ⊙ B)^∘q = A^∘q ⊙ B^∘q and (A^∘p)^∘q = A^∘pq only for an integer q or a non-negative base.
+                var splits = power == 1 || CanSplitPower(x, power);
                 switch (x)
                 {
-                    case Hadamard h: Collect(h.L, power); Collect(h.R, power); break;
-                    case HadamardDiv hd: Collect(hd.L, power); Collect(hd.R, -power); break;
-                    case HadamardPower hp: Collect(hp.A, power * hp.Exponent); break;
+                    case Hadamard h when splits: Collect(h.L, power); Collect(h.R, power); break;
+                    case HadamardDiv hd when splits: Collect(hd.L, power); Collect(hd.R, -power); break;
+                    case HadamardPower hp when splits: Collect(hp.A, power * hp.Exponent); break;
                     case Ones: break;
                     case Neg n when power == 1: scalar = Ops.Neg(scalar); Collect(n.A, power); break;
                     case Broadcast b when power == -1: scalar = Ops.Div(scalar, Normalize(b.Value)); break;
@@ -203,12 +201,7 @@ public static class Simplifier
                     continue;
                 }
                 var power = p;
-                if (b is Symbol { Props: var props } && props.HasFlag(SymbolProps.Indicator) && p > 1 && p == Math.Floor(p))
-                {
-                    Used.Add(Rules.IndicatorPower.Name);
-                    power = 1;
-                }
-                var term = power == 1 ? b : new HadamardPower(b, power);
+                var term = power == 1 ? b : Rewrites.IndicatorPower.TryApply(new HadamardPower(b, power)) ?? new HadamardPower(b, power);
                 acc = acc is null ? term : new Hadamard(acc, term);
             }
             acc ??= new Ones(e.Shape);
@@ -247,8 +240,13 @@ public static class Simplifier
                 case Power p when p.IsScalar && p.A is not Number:
                 {
                     var b = Expand(p.A);
-                    if (b.Count == 1 && b[0].Chain.Count == 0 && (p.Exponent == Math.Floor(p.Exponent) || b[0].Coef > 0))
+                    // (c a b)^p = c^p a^p b^p: the product_power rule, under its condition (p an integer, or every factor ≥ 0).
+                    // Every factor is checked, not only the whole: (t s²)^½ must not become t^½ s.
+                    if (b.Count == 1 && b[0].Chain.Count == 0
+                        && (Facts.IsInteger(p.Exponent) || (b[0].Coef > 0 && b[0].Scalars.Values.All(f => Facts.NonNegative(f.Atom)))))
                     {
+                        if (b[0].Scalars.Count + (b[0].Coef == 1 ? 0 : 1) > 1) Used.Add(Rules.ProductPower.Name);
+                        else if (b[0].Scalars.Values.Any(f => f.Exp != 1)) Used.Add(Rules.PowerOfPower.Name);
                         var m = Monomial.Scalar(Math.Pow(b[0].Coef, p.Exponent));
                         foreach (var (key, (atom, exp)) in b[0].Scalars) m.Scalars[key] = (atom, exp * p.Exponent);
                         return [m];
@@ -274,6 +272,7 @@ public static class Simplifier
         private List<Monomial> Product(List<Monomial> left, List<Monomial> right, Expr whole)
         {
             if (left.Count * right.Count > MaxMonomials) return [Atom(whole)];
+            if (left.Count > 1 || right.Count > 1) Used.Add(Rules.Distribute.Name);
             var result = new List<Monomial>(left.Count * right.Count);
             var shape = whole.Shape;
             foreach (var l in left)
