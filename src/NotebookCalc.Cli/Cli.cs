@@ -453,6 +453,22 @@ public static class Cli
         },
         ["hints"] = new JsonArray(c.Hints.Select(h => (JsonNode)JsonValue.Create(h)!).ToArray()),
         ["claimDiagnostics"] = DiagnosticsJson("", c.ClaimDiagnostics),
+        ["basis"] = c.Basis is not { } basis ? null : new JsonObject
+        {
+            ["instances"] = new JsonArray(basis.Instances.Select(i => (JsonNode)new JsonObject
+            {
+                ["seed"] = i.Seed,
+                ["variant"] = i.Variant,
+                ["sizes"] = new JsonObject(i.Sizes.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                ["relativeError"] = i.RelativeError,
+                ["tolerance"] = i.Tolerance,
+            }).ToArray()),
+            ["sizeAssignments"] = basis.SizeAssignments,
+            ["skippedIllConditioned"] = basis.Skipped,
+            ["worstRelativeError"] = basis.Instances.Count == 0 ? null : basis.WorstRelativeError,
+            ["tolerance"] = basis.Instances.Count == 0 ? null : basis.Tolerance,
+            ["symbolicallyEqual"] = basis.SymbolicallyEqual,
+        },
     };
 
     private static JsonNode MatrixJson(Matrix<double> m) =>

@@ -38,12 +38,14 @@ public static class GradientCheck
             { Skipped = true };
         var symbols = f.Symbols.Concat(gradient.DescendantsAndSelf().OfType<Symbol>()).DistinctBy(s => s.Name).ToList();
         MatcalcException? last = null;
-        for (var attempt = 0; attempt < 5; attempt++)
+        // Other size assignments too (tall X where XᵀX must be invertible), before giving up.
+        var plans = Sampler.SizePlans(symbols.Select(q => q.Shape), dims);
+        for (var attempt = 0; attempt < 8; attempt++)
         {
             var s = seed + 1000 * attempt;
             try
             {
-                var b = Sampler.Sample(symbols, s, dims);
+                var b = Sampler.Sample(symbols, s, plans[(attempt / 2) % plans.Count]);
                 return RunOn(f, x, gradient, b, s);
             }
             catch (MatcalcException ex) when (ex.Diagnostics.All(d => d.Id.StartsWith("MC3", StringComparison.Ordinal)))
@@ -53,7 +55,7 @@ public static class GradientCheck
         }
         throw new MatcalcException(f.Source, last!.Diagnostics.Select(d => d with
         {
-            Message = "The numerical check found no valid random instance in 5 tries: " + d.Message,
+            Message = "The numerical check found no valid random instance in 8 tries over every size assignment: " + d.Message,
         }).ToList());
     }
 
@@ -116,6 +118,48 @@ public static class GradientCheck
                       $"(tolerance {Tolerance.ToString("0e+0", CultureInfo.InvariantCulture)}) on a random instance (seed {seed}{(sizeText.Length > 0 ? ", " + sizeText : "")}), " +
                       $"{directions} directions{(entrywise ? " and every entry" : "")}";
         return new CheckReport(passed, worst, Tolerance, seed, sizes, directions, entrywise, summary);
+    }
+
+    /// <summary>
+    /// A guard for verdicts: the derived gradient must match central differences of f along two random directions on the
+    /// instance a verdict compares on; if it does not, the engine is wrong and no verdict may be given (MC3010).
+    /// </summary>
+    public static void RequireAgreement(Expression f, Symbol x, Expr gradient, Bindings b)
+    {
+        var g = Evaluator.Evaluate(gradient, b, f.Source);
+        var x0 = b[x.Name];
+        var random = new Random(x0.RowCount * 131 + x0.ColumnCount);
+        var h = 1e-5 * Math.Max(1, x0.FrobeniusNorm());
+        double F(Matrix<double> at)
+        {
+            var copy = b.Clone();
+            copy.Set(x.Name, at);
+            return Evaluator.EvaluateScalar(f.Expr, copy, f.Source);
+        }
+        var f0 = F(x0);
+        // How much rounding error f's own evaluation carries here (Monte Carlo arithmetic): a difference quotient cannot
+        // resolve less than about noise/h, so an ill-conditioned f (ln det X⁴⁰) does not get the engine blamed.
+        double noise;
+        try { noise = 100 * 2.2e-16 * Math.Abs(Evaluator.EvaluatePerturbed(f.Expr, b, 1e-10, 7, f.Source)[0, 0] - f0) / 1e-10 + 2.2e-16 * Math.Abs(f0); }
+        catch (MatcalcException) { return; }
+        for (var k = 0; k < 2; k++)
+        {
+            var dir = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount, (_, _) => Sampler.Normal(random));
+            dir /= dir.FrobeniusNorm();
+            var an = g.PointwiseMultiply(dir).Enumerate().Sum();
+            var best = double.PositiveInfinity;
+            foreach (var step in new[] { h, h / 10, h / 100 })
+            {
+                var fd = (F(x0 + step * dir) - F(x0 - step * dir)) / (2 * step);
+                var resolvable = 10 * noise / step;
+                best = Math.Min(best, Math.Max(0, Math.Abs(fd - an) - resolvable) / Math.Max(Math.Max(Math.Abs(fd), Math.Abs(an)), 1e-300));
+            }
+            if (!double.IsFinite(best)) continue; // f blows up nearby: nothing to conclude from this direction
+            if (best > 1e-4)
+                throw new MatcalcException(f.Source, Diagnostic.Error("MC3010", new TextSpan(0, f.Source.Length),
+                    $"The derived gradient fails its own finite-difference check on an instance (relative error {best.ToString("0.0e+0", CultureInfo.InvariantCulture)}), so no verdict is given.",
+                    "This is a bug in NotebookCalc: please report the function and the declarations."));
+        }
     }
 
     /// <summary>

@@ -36,7 +36,8 @@ public sealed record ClaimReport(
     string How,
     Counterexample? Counterexample,
     IReadOnlyList<string> Hints,
-    IReadOnlyList<Diagnostic> ClaimDiagnostics);
+    IReadOnlyList<Diagnostic> ClaimDiagnostics,
+    VerdictBasis? Basis = null);
 
 /// <summary>An instance on which a claim and the true gradient differ, with the entries that differ most.</summary>
 public sealed record Counterexample(int Seed, IReadOnlyDictionary<string, int> Sizes, IReadOnlyDictionary<string, Matrix<double>> Values,
@@ -109,23 +110,16 @@ public static class MatrixCalculus
         if (succeeded.Any(m => m.Gradient!.DescendantsAndSelf().Any(e => e is JacobianAdjoint or OpaqueCall)))
             return (false, "symbolic (the opaque function cannot be evaluated)");
         var symbols = f.Symbols.Concat(succeeded.SelectMany(m => m.Gradient!.DescendantsAndSelf().OfType<Symbol>())).DistinctBy(s => s.Name).ToList();
-        var compared = 0;
-        for (var k = 0; k < 6 && compared < 3; k++)
+        var decided = false;
+        foreach (var m in succeeded.Where(m => m.Gradient != gradient))
         {
-            try
-            {
-                var b = Sampler.Sample(symbols, seed + 101 * k, dims);
-                var reference = Evaluator.Evaluate(gradient, b, f.Source);
-                foreach (var m in succeeded)
-                {
-                    var v = Evaluator.Evaluate(m.Gradient!, b, f.Source);
-                    if ((v - reference).FrobeniusNorm() > 1e-8 * Math.Max(1, reference.FrobeniusNorm())) return (false, "numeric");
-                }
-                compared++;
-            }
-            catch (MatcalcException) { }
+            // The same rule as a claim's verdict: varied instances, a tolerance sized by each formula's conditioning.
+            var outcome = Verdicts.Compare(symbols, gradient, m.Gradient!, f.Source, seed, dims);
+            if (outcome.Counter is not null) return (false, "numeric");
+            decided |= outcome.Equal;
+            if (!outcome.Equal) return (false, "undecided (no well-conditioned random instance)");
         }
-        return compared > 0 ? (true, "numeric") : (false, "undecided (no valid random instance)");
+        return decided ? (true, "numeric") : (false, "undecided (no valid random instance)");
     }
 
     /// <summary>A name as the lexer reads it (Ω → Omega, λ₁ → lambda1), so --wrt Ω names the same symbol as Ω in f.</summary>
@@ -193,23 +187,44 @@ public static class MatrixCalculus
                 [$"A gradient has the shape of the variable (denominator layout: ∂f/∂X has X's shape); a result of shape {claim.Shape} usually means a Jacobian or a transposed product was written.",
                  .. SquareHint(f, wrt, claimText, options)],
                 []);
-        if (Simplifier.Simplify(claim.Expr) == truth)
-            return new ClaimReport(true, "right (equal to the derived gradient after simplification)", truth, claim.Expr, "symbolic", null, [], []);
+        // Symbolic equality is evidence, never the verdict: the verdict is numeric, on instances that vary.
+        var symbolic = Simplifier.Simplify(claim.Expr) == truth;
         var symbols = f.Symbols.Concat(claim.Symbols).Concat(truth.DescendantsAndSelf().OfType<Symbol>()).DistinctBy(s => s.Name).ToList();
         if (truth.DescendantsAndSelf().Any(e => e is JacobianAdjoint) || claim.Expr.DescendantsAndSelf().Any(e => e is OpaqueCall))
-            return new ClaimReport(false, "undecided: the claim differs symbolically and the opaque function cannot be evaluated", truth, claim.Expr,
-                "symbolic", null, ["Replace the opaque function by a concrete one to compare numerically."], []);
-        var (counter, compared) = FindCounterexample(symbols, truth, claim.Expr, f.Source, options.Seed, options.Dims);
-        if (counter is null)
-            return new ClaimReport(true, $"right (equal to the derived gradient on {compared} random instance{(compared == 1 ? "" : "s")})", truth, claim.Expr, "numeric", null, [], []);
+            return symbolic
+                ? new ClaimReport(true, "right (equal to the derived gradient symbolically; the opaque function cannot be evaluated numerically)", truth, claim.Expr, "symbolic", null, [], [])
+                : new ClaimReport(false, "undecided: the claim differs symbolically and the opaque function cannot be evaluated", truth, claim.Expr,
+                    "symbolic", null, ["Replace the opaque function by a concrete one to compare numerically."], []);
+        var outcome = Verdicts.Compare(symbols, truth, claim.Expr, f.Source, options.Seed, options.Dims, symbolic,
+            b => GradientCheck.RequireAgreement(f, x, truth, b));
+        var basis = outcome.Basis;
+        if (outcome.Counter is null)
+        {
+            if (!outcome.Equal) throw CannotJudge(f, outcome);
+            return new ClaimReport(true, $"right (equal to the derived gradient on {basis.Instances.Count} instances over {basis.SizeAssignments} size assignment{(basis.SizeAssignments == 1 ? "" : "s")})",
+                truth, claim.Expr, symbolic ? "numeric (also equal symbolically)" : "numeric", null, [], [], basis);
+        }
         var hints = new List<string>();
         foreach (var s in symbols.Where(s => s.Shape.IsSquare && !s.Shape.IsScalar && !s.Props.HasFlag(SymbolProps.Symmetric) && s.Name != x.Name))
         {
             var sym = symbols.Select(t => t.Name == s.Name ? t with { Props = t.Props | SymbolProps.Symmetric } : t).ToList();
-            if (Compare(sym, truth, claim.Expr, f.Source, options.Seed, options.Dims) is (null, > 0, _))
+            if (Verdicts.Compare(sym, truth, claim.Expr, f.Source, options.Seed, options.Dims).Equal)
                 hints.Add($"The claim would be right if {s.Name} were symmetric ({s.Name}ᵀ = {s.Name}); declare `{s.Name}: {s.Shape.ToDeclaration()} symmetric` if it is.");
         }
-        return new ClaimReport(false, "wrong: it differs from the derived gradient on a random instance", truth, claim.Expr, "numeric", counter, hints, []);
+        return new ClaimReport(false, "wrong: it differs from the derived gradient on a random instance", truth, claim.Expr, "numeric", outcome.Counter, hints, [], basis);
+    }
+
+    /// <summary>No instance could decide: every draw was singular, out of the domain, or too ill-conditioned.</summary>
+    private static MatcalcException CannotJudge(Expression f, Verdicts.Outcome outcome)
+    {
+        if (outcome.LastFailure is { } last && outcome.Basis.Instances.Count == 0)
+            return new MatcalcException(last.Source, last.Diagnostics.Select(d => d with
+            {
+                Message = "The claim cannot be judged: no random instance, over every size assignment tried, could be evaluated. " + d.Message,
+            }).ToList());
+        return new MatcalcException(f.Source, Diagnostic.Error("MC3011", new TextSpan(0, f.Source.Length),
+            $"The claim cannot be judged: the instances that could be evaluated were too ill-conditioned to tell equal from different ({outcome.Basis.Summary}).",
+            "Rewrite the function in a better-conditioned form (for example ln det(Xᵏ) as k ln|det X|), or choose other sizes with --dims."));
     }
 
     /// <summary>
@@ -252,54 +267,6 @@ public static class MatrixCalculus
         {
             return [$"The claim does not fit the shapes even when the dimensions {list} are all equal."];
         }
-    }
-
-    /// <summary>
-    /// Compares the derived gradient and the claim on up to 3 random instances (drawing up to 12, since f or the gradient may be
-    /// undefined at some: a singular matrix, ln det of a non-positive determinant). When no instance can be evaluated at all,
-    /// nothing was compared and nothing may be concluded: a diagnostic says why (never "right").
-    /// </summary>
-    private static (Counterexample? Counter, int Compared) FindCounterexample(IReadOnlyList<Symbol> symbols, Expr truth, Expr claim, string source, int seed,
-        IReadOnlyDictionary<string, int>? dims)
-    {
-        var (counter, compared, last) = Compare(symbols, truth, claim, source, seed, dims);
-        if (compared == 0 && last is not null)
-            throw new MatcalcException(last.Source, last.Diagnostics.Select(d => d with
-            {
-                Message = "The claim cannot be judged: no random instance in 12 tries could be evaluated. " + d.Message,
-            }).ToList());
-        return (counter, compared);
-    }
-
-    private static (Counterexample? Counter, int Compared, MatcalcException? Last) Compare(IReadOnlyList<Symbol> symbols, Expr truth, Expr claim, string source, int seed,
-        IReadOnlyDictionary<string, int>? dims)
-    {
-        var compared = 0;
-        MatcalcException? last = null;
-        for (var k = 0; k < 12 && compared < 3; k++)
-        {
-            var s = seed + k;
-            Bindings b;
-            Matrix<double> expected, claimed;
-            try
-            {
-                b = Sampler.Sample(symbols, s, dims);
-                expected = Evaluator.Evaluate(truth, b, source);
-                claimed = Evaluator.Evaluate(claim, b, source);
-            }
-            catch (MatcalcException ex) { last = ex; continue; }
-            compared++;
-            var diff = (expected - claimed).FrobeniusNorm();
-            var scale = Math.Max(1e-12, Math.Max(expected.FrobeniusNorm(), claimed.FrobeniusNorm()));
-            if (diff / scale <= 1e-8) continue;
-            var entries = new List<(int, int, double, double)>();
-            for (var i = 0; i < expected.RowCount; i++)
-                for (var j = 0; j < expected.ColumnCount; j++)
-                    if (Math.Abs(expected[i, j] - claimed[i, j]) > 1e-8 * scale) entries.Add((i, j, expected[i, j], claimed[i, j]));
-            var top = entries.OrderByDescending(e => Math.Abs(e.Item3 - e.Item4)).Take(5).ToList();
-            return (new Counterexample(s, b.Sizes, b.Values, expected, claimed, top), compared, last);
-        }
-        return (null, compared, last);
     }
 
     /// <summary>A counterexample in one line: seed, sizes and the entries that differ most.</summary>

@@ -41,7 +41,19 @@ public static class Evaluator
     public static Matrix<double> Evaluate(Expr e, Bindings bindings, string source = "")
     {
         var memo = new Dictionary<Expr, Matrix<double>>(ReferenceEqualityComparer.Instance);
-        return Eval(e, bindings, memo, source);
+        return Eval(e, bindings, memo, source, null);
+    }
+
+    /// <summary>
+    /// Evaluates with every intermediate result perturbed by a random relative error of size <paramref name="eta"/>
+    /// (Monte Carlo arithmetic): how far the result moves, divided by eta, is how much this formula amplifies the rounding
+    /// errors of its steps — large for inv(X⁴⁰) X³⁹, small for X⁻¹. The verdicts size their tolerance by it.
+    /// </summary>
+    public static Matrix<double> EvaluatePerturbed(Expr e, Bindings bindings, double eta, int seed, string source = "")
+    {
+        var memo = new Dictionary<Expr, Matrix<double>>(ReferenceEqualityComparer.Instance);
+        var random = new Random(seed);
+        return Eval(e, bindings, memo, source, v => v.Map(x => x * (1 + eta * (2 * random.NextDouble() - 1))));
     }
 
     public static double EvaluateScalar(Expr e, Bindings bindings, string source = "") => Evaluate(e, bindings, source)[0, 0];
@@ -49,10 +61,11 @@ public static class Evaluator
     private static MatcalcException Fail(string source, string id, string message, string hint) =>
         new(source, Diagnostic.Error(id, new TextSpan(0, source.Length), message, hint));
 
-    private static Matrix<double> Eval(Expr e, Bindings b, Dictionary<Expr, Matrix<double>> memo, string source)
+    private static Matrix<double> Eval(Expr e, Bindings b, Dictionary<Expr, Matrix<double>> memo, string source, Func<Matrix<double>, Matrix<double>>? perturb)
     {
         if (memo.TryGetValue(e, out var cached)) return cached;
-        var value = Compute(e, b, memo, source);
+        var value = Compute(e, b, memo, source, perturb);
+        if (perturb is not null && e.Children.Count > 0) value = perturb(value);
         memo[e] = value;
         return value;
     }
@@ -68,9 +81,9 @@ public static class Evaluator
         }
     }
 
-    private static Matrix<double> Compute(Expr e, Bindings b, Dictionary<Expr, Matrix<double>> memo, string source)
+    private static Matrix<double> Compute(Expr e, Bindings b, Dictionary<Expr, Matrix<double>> memo, string source, Func<Matrix<double>, Matrix<double>>? perturb)
     {
-        Matrix<double> V(Expr x) => Eval(x, b, memo, source);
+        Matrix<double> V(Expr x) => Eval(x, b, memo, source, perturb);
         var M = Matrix<double>.Build;
         switch (e)
         {

@@ -33,7 +33,7 @@ public static class Sampler
     }
 
     /// <summary>A random instance for the given symbols; existing values in <paramref name="fixedValues"/> are kept.</summary>
-    public static Bindings Sample(IEnumerable<Symbol> symbols, int seed, IReadOnlyDictionary<string, int>? dims = null, Bindings? fixedValues = null)
+    public static Bindings Sample(IEnumerable<Symbol> symbols, int seed, IReadOnlyDictionary<string, int>? dims = null, Bindings? fixedValues = null, int variant = 0)
     {
         var list = symbols.ToList();
         var bindings = new Bindings();
@@ -46,13 +46,55 @@ public static class Sampler
         foreach (var s in list.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             if (fixedValues is not null && fixedValues.TryGet(s.Name, out var given)) { bindings.Set(s.Name, given); continue; }
-            bindings.Set(s.Name, Draw(s, s.Shape.Rows.Evaluate(sizes), s.Shape.Cols.Evaluate(sizes), random));
+            bindings.Set(s.Name, Draw(s, s.Shape.Rows.Evaluate(sizes), s.Shape.Cols.Evaluate(sizes), random, variant));
         }
         return bindings;
     }
 
-    /// <summary>A matrix with the symbol's properties; entries of order 1 so that differences are well scaled.</summary>
-    public static Matrix<double> Draw(Symbol s, int rows, int cols, Random random)
+    /// <summary>
+    /// Size assignments for a verdict: the default one, then assignments in which every free dimension takes another
+    /// size, tall and wide swapped, never all equal (sizes are distinct within an assignment). Dimensions fixed by
+    /// <paramref name="overrides"/> (--dims, or the sizes of --at values) keep their size in every assignment.
+    /// </summary>
+    public static IReadOnlyList<Dictionary<string, int>> SizePlans(IEnumerable<Shape> shapes, IReadOnlyDictionary<string, int>? overrides = null)
+    {
+        var list = shapes.ToList();
+        var first = AssignSizes(list, overrides);
+        var free = list.SelectMany(s => s.Rows.Names().Concat(s.Cols.Names())).Distinct()
+            .Where(n => overrides is null || !overrides.ContainsKey(n)).ToList();
+        var plans = new List<Dictionary<string, int>> { first };
+        if (free.Count == 0) return plans;
+        int[][] pools = [[4, 2, 3, 6, 5, 7, 8, 9, 10, 11, 12], [5, 3, 2, 4, 7, 6, 9, 8, 11, 10, 12], [2, 5, 4, 3, 8, 7, 6, 10, 9, 12, 11]];
+        foreach (var pool in pools)
+        {
+            var plan = new Dictionary<string, int>(first, StringComparer.Ordinal);
+            var used = new HashSet<int>(overrides?.Values ?? []);
+            foreach (var name in free)
+            {
+                var size = pool.FirstOrDefault(v => v != first[name] && !used.Contains(v));
+                if (size == 0) size = 13 + used.Count;
+                plan[name] = size;
+                used.Add(size);
+            }
+            plans.Add(plan);
+            // Tall and wide swapped: the first assignment's sizes in reverse order of the dimensions.
+            if (plans.Count == 2 && free.Count > 1)
+            {
+                var reversed = new Dictionary<string, int>(first, StringComparer.Ordinal);
+                for (var i = 0; i < free.Count; i++) reversed[free[i]] = first[free[free.Count - 1 - i]];
+                plans.Add(reversed);
+            }
+        }
+        return plans.DistinctBy(p => string.Join(",", p.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => $"{q.Key}={q.Value}"))).ToList();
+    }
+
+    /// <summary>
+    /// A matrix with the symbol's properties; entries of order 1 so that differences are well scaled. The
+    /// <paramref name="variant"/> picks the family within a property, so that instances differ in structure too:
+    /// orthogonal matrices of both determinant signs; symmetric, spd, diagonal, indicator and positive matrices of
+    /// several kinds.
+    /// </summary>
+    public static Matrix<double> Draw(Symbol s, int rows, int cols, Random random, int variant = 0)
     {
         var M = Matrix<double>.Build;
         Matrix<double> Gaussian(int r, int c) => M.Dense(r, c, (_, _) => Normal(random));
@@ -63,27 +105,62 @@ public static class Sampler
             var v = 0.5 + random.NextDouble();
             return M.Dense(1, 1, p.HasFlag(SymbolProps.Positive) || random.Next(4) > 0 ? v : -v);
         }
-        if (p.HasFlag(SymbolProps.Indicator)) return M.Dense(rows, cols, (_, _) => random.Next(2));
+        var family = ((variant % 3) + 3) % 3;
+        if (p.HasFlag(SymbolProps.Indicator))
+        {
+            // Half ones; mostly ones; mostly zeros.
+            var ones = family switch { 0 => 0.5, 1 => 0.8, _ => 0.25 };
+            return M.Dense(rows, cols, (_, _) => random.NextDouble() < ones ? 1 : 0);
+        }
         if (p.HasFlag(SymbolProps.Positive) && !p.HasFlag(SymbolProps.Symmetric))
-            return M.Dense(rows, cols, (_, _) => 0.5 + 1.5 * random.NextDouble());
-        if (p.HasFlag(SymbolProps.Orthogonal)) return Gaussian(rows, cols).QR().Q;
+            return family switch
+            {
+                0 => M.Dense(rows, cols, (_, _) => 0.5 + 1.5 * random.NextDouble()),
+                1 => M.Dense(rows, cols, (_, _) => Math.Exp(Normal(random))),
+                _ => M.Dense(rows, cols, (_, _) => 0.1 + 0.4 * random.NextDouble()),
+            };
+        if (p.HasFlag(SymbolProps.Orthogonal))
+        {
+            // QR of a Gaussian matrix, with the determinant's sign chosen by the variant (odd: −1, even: +1).
+            var q = Gaussian(rows, cols).QR().Q;
+            var wanted = variant % 2 == 0 ? 1.0 : -1.0;
+            if (Math.Sign(q.Determinant()) != Math.Sign(wanted)) q.SetColumn(0, -q.Column(0));
+            return q;
+        }
         if (p.HasFlag(SymbolProps.Diagonal))
         {
             return M.DenseOfDiagonalArray(Enumerable.Range(0, rows).Select(_ =>
             {
-                var v = 0.5 + random.NextDouble();
+                var v = family == 1 ? Math.Pow(10, 2 * random.NextDouble() - 1) : 0.5 + random.NextDouble();
                 return p.HasFlag(SymbolProps.Spd) || p.HasFlag(SymbolProps.Positive) || random.Next(2) == 0 ? v : -v;
             }).ToArray());
         }
         if (p.HasFlag(SymbolProps.Spd))
         {
             var g = Gaussian(rows, rows);
-            return g * g.Transpose() / rows + M.DenseIdentity(rows);
+            switch (family)
+            {
+                case 0: return g * g.Transpose() / rows + M.DenseIdentity(rows);
+                case 1:
+                {
+                    // Eigenvalues spread over two orders of magnitude, random eigenvectors.
+                    var q = g.QR().Q;
+                    var lambda = M.DenseOfDiagonalArray(Enumerable.Range(0, rows).Select(_ => Math.Pow(10, 2 * random.NextDouble() - 1)).ToArray());
+                    var spd = q * lambda * q.Transpose();
+                    return (spd + spd.Transpose()) / 2;
+                }
+                default: return M.DenseOfDiagonalArray(Enumerable.Range(0, rows).Select(_ => 0.5 + 2 * random.NextDouble()).ToArray()) + g * g.Transpose() / (4 * rows);
+            }
         }
         if (p.HasFlag(SymbolProps.Symmetric))
         {
             var g = Gaussian(rows, rows);
-            var sym = (g + g.Transpose()) / 2;
+            var sym = family switch
+            {
+                0 => (g + g.Transpose()) / 2,
+                1 => (g + g.Transpose()) / 2 + M.DenseIdentity(rows) * (rows / 2.0 * (random.Next(2) == 0 ? 1 : -1)), // diagonally heavy, either sign
+                _ => g * M.DenseOfDiagonalArray(Enumerable.Range(0, rows).Select(i => i % 2 == 0 ? 1.0 : -1.0).ToArray()) * g.Transpose() / rows, // indefinite
+            };
             if (p.HasFlag(SymbolProps.Positive)) sym = sym.Map(Math.Abs) + 0.5;
             return p.HasFlag(SymbolProps.Invertible) ? WellConditioned(sym, random) : sym;
         }

@@ -69,6 +69,7 @@ public static class DerivationFormat
         var sb = new StringBuilder();
         sb.Append("claim: ").AppendLine(c.Claim is null ? "(not well-shaped)" : TextPrinter.Print(c.Claim));
         sb.Append("verdict: ").AppendLine(c.Verdict);
+        if (c.Basis is { Instances.Count: > 0 } basis) sb.Append("basis: ").AppendLine(basis.Summary);
         if (showAnswer) sb.Append($"∂f/∂{variable} = ").AppendLine(TextPrinter.Print(c.Gradient));
         if (c.Counterexample is not null) sb.AppendLine(MatrixCalculus.Describe(c.Counterexample, variable));
         foreach (var d in c.ClaimDiagnostics) sb.Append("  ").AppendLine(d.Message + (d.Hint is null || !showAnswer ? "" : $" ({d.Hint})"));

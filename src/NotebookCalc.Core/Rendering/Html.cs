@@ -79,6 +79,7 @@ public static class Html
     {
         var sb = new StringBuilder();
         sb.Append($"<p class=\"{(c.Right ? "mc-ok" : "mc-bad")}\">{(c.Right ? "✓" : "✗")} {Escape(c.Verdict)}</p>");
+        if (c.Basis is { Instances.Count: > 0 } basis) sb.Append($"<p class=\"mc-note\">basis: {Escape(basis.Summary)}</p>");
         if (c.Claim is not null) sb.Append("<p>claim: ").Append(MathMlPrinter.Math(c.Claim)).Append("</p>");
         if (showAnswer) sb.Append("<p>derived: ").Append(MathMlPrinter.Equation(Lhs($"df/d{variable}"), c.Gradient)).Append("</p>");
         else sb.Append("<p class=\"mc-note\">derived formula hidden (--answer hidden)" +

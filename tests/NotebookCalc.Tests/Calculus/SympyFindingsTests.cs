@@ -63,11 +63,28 @@ public class SympyFindingsTests
     [Fact]
     public void A_claim_is_not_right_when_no_instance_could_be_evaluated()
     {
-        // X is 3×4 by default here, so X'CX (4×4, rank 3) is singular on every instance: nothing can be compared.
+        // With X fixed at 3×4 (--dims), X'CX (4×4, rank 3) is singular on every instance: nothing can be compared.
         var ex = Assert.Throws<NotebookCalc.Text.MatcalcException>(() =>
-            MatrixCalculus.Check("tr(inv(X' C X) (X' B X))", "X", "2 B X inv(X' C X)", "X: n x k; B: n x n; C: n x n"));
+            MatrixCalculus.Check("tr(inv(X' C X) (X' B X))", "X", "2 B X inv(X' C X)", "X: n x k; B: n x n; C: n x n",
+                new GradientOptions { Dims = new Dictionary<string, int> { ["n"] = 3, ["k"] = 4 } }));
         Assert.Equal("MC3002", ex.Diagnostics[0].Id);
         Assert.Contains("cannot be judged", ex.Diagnostics[0].Message);
+    }
+
+    [Fact]
+    public void A_claim_that_needs_tall_X_is_judged_on_the_size_assignments_where_it_is_defined()
+    {
+        // The default sizes make X wide (X'CX singular); other assignments make it tall, where the claim can be judged.
+        var r = MatrixCalculus.Check("tr(inv(X' C X) (X' B X))", "X", "2 B X inv(X' C X)", "X: n x k; B: n x n; C: n x n");
+        Assert.False(r.Right);
+        Assert.NotNull(r.Counterexample);
+        Assert.True(r.Counterexample!.Sizes["n"] > r.Counterexample.Sizes["k"]);
+        var right = MatrixCalculus.Check("tr(inv(X' C X) (X' B X))", "X",
+            "B X inv(X' C X) + B' X inv(X' C X)' - C X inv(X' C X) X' B X inv(X' C X) - C' X inv(X' C X)' X' B' X inv(X' C X)'",
+            "X: n x k; B: n x n; C: n x n");
+        Assert.True(right.Right, right.Verdict);
+        Assert.True(right.Basis!.SizeAssignments >= 2, right.Basis.Summary);
+        Assert.All(right.Basis.Instances, i => Assert.True(i.Sizes["n"] > i.Sizes["k"]));
     }
 
     [Fact]

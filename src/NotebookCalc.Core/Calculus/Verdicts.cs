@@ -1,0 +1,140 @@
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using NotebookCalc.Numerics;
+using NotebookCalc.Semantics;
+using NotebookCalc.Text;
+
+namespace NotebookCalc.Calculus;
+
+/// <summary>One instance a verdict compared on: its seed, structure variant, sizes, the relative error and the tolerance.</summary>
+public sealed record VerdictInstance(int Seed, int Variant, IReadOnlyDictionary<string, int> Sizes, double RelativeError, double Tolerance)
+{
+    /// <summary>Well-conditioned enough to decide "right" (ill-conditioned instances can only add evidence).</summary>
+    public bool Decisive => Tolerance <= Verdicts.DecisiveTolerance;
+}
+
+/// <summary>What a verdict rests on: the instances compared, how many size assignments they span, what was skipped.</summary>
+public sealed record VerdictBasis(IReadOnlyList<VerdictInstance> Instances, int SizeAssignments, int Skipped, bool SymbolicallyEqual)
+{
+    public double WorstRelativeError => Instances.Count == 0 ? double.NaN : Instances.Max(i => i.RelativeError);
+
+    public double Tolerance => Instances.Count == 0 ? double.NaN : Instances.Max(i => i.Tolerance);
+
+    public int Decisive => Instances.Count(i => i.Decisive);
+
+    public string Summary =>
+            $"{Instances.Count} instance{(Instances.Count == 1 ? "" : "s")} over {SizeAssignments} size assignment{(SizeAssignments == 1 ? "" : "s")}" +
+            $" ({string.Join("; ", Instances.Select(i => i.Sizes.Count == 0 ? $"seed {i.Seed}" : $"seed {i.Seed}: {string.Join(", ", i.Sizes.Select(p => $"{p.Key}={p.Value}"))}").Distinct().Take(6))})" +
+            $", worst relative error {Verdicts.Format(WorstRelativeError)}, tolerance {Verdicts.Format(Tolerance)}" +
+            (Skipped > 0 ? $", {Skipped} ill-conditioned draw{(Skipped == 1 ? "" : "s")} skipped" : "") +
+            (SymbolicallyEqual ? "; also equal symbolically" : "");
+}
+
+/// <summary>
+/// Decides numerically whether two formulas for the same matrix are equal: on instances that differ in the concrete size
+/// of every free dimension (several size assignments, never all sizes equal) and in the structure of the sampled matrices,
+/// with a tolerance sized by how much each formula amplifies rounding errors on that instance (Monte Carlo arithmetic).
+/// An instance too ill-conditioned to tell (tolerance above <see cref="MaxTolerance"/>) is skipped; "equal" needs at least
+/// two instances with a tolerance below <see cref="DecisiveTolerance"/>.
+/// </summary>
+public static class Verdicts
+{
+    public const double BaseTolerance = 1e-8;
+    public const double DecisiveTolerance = 1e-6;
+    public const double MaxTolerance = 1e-3;
+    private const double Eta = 1e-10;
+    private const int Assignments = 3;
+    private const int PerAssignment = 2;
+    private const int DrawsPerAssignment = 6;
+
+    public sealed record Outcome(Counterexample? Counter, VerdictBasis Basis, MatcalcException? LastFailure)
+    {
+        public bool Equal => Counter is null && Basis.Decisive >= Math.Min(2, Basis.Instances.Count) && Basis.Decisive > 0;
+    }
+
+    public static string Format(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.0e+0", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Compares <paramref name="truth"/> and <paramref name="claim"/>. <paramref name="validate"/>, when given, is run on
+    /// every instance before it counts (the verdict uses it to check the derived gradient against finite differences).
+    /// </summary>
+    public static Outcome Compare(IReadOnlyList<Symbol> symbols, Expr truth, Expr claim, string source, int seed,
+        IReadOnlyDictionary<string, int>? dims, bool symbolicallyEqual = false, Action<Bindings>? validate = null)
+    {
+        var plans = Sampler.SizePlans(symbols.Select(s => s.Shape), dims);
+        var instances = new List<VerdictInstance>();
+        var (assignments, skipped) = (0, 0);
+        MatcalcException? last = null;
+        VerdictBasis Basis() => new(instances.ToList(), assignments, skipped, symbolicallyEqual);
+        for (var p = 0; p < plans.Count && assignments < Assignments; p++)
+        {
+            var got = 0;
+            for (var d = 0; d < DrawsPerAssignment && got < PerAssignment; d++)
+            {
+                var s = seed + 7919 * p + d;
+                var variant = p + d;
+                Bindings b;
+                Matrix<double> expected, claimed;
+                try
+                {
+                    b = Sampler.Sample(symbols, s, plans[p], variant: variant);
+                    expected = Evaluator.Evaluate(truth, b, source);
+                    claimed = Evaluator.Evaluate(claim, b, source);
+                    validate?.Invoke(b);
+                }
+                catch (MatcalcException ex) when (ex.Diagnostics.All(x => x.Id.StartsWith("MC3", StringComparison.Ordinal) && x.Id != "MC3010"))
+                {
+                    last = ex;
+                    continue;
+                }
+                if (!Finite(expected) || !Finite(claimed)) { skipped++; continue; }
+                var tolerance = ToleranceFor(truth, expected, b, s, source) + ToleranceFor(claim, claimed, b, s + 1, source);
+                var scale = Math.Max(expected.FrobeniusNorm(), claimed.FrobeniusNorm());
+                var relTolerance = scale == 0 ? BaseTolerance : Math.Max(BaseTolerance, tolerance / scale);
+                if (relTolerance > MaxTolerance) { skipped++; continue; }
+                var relative = scale == 0 ? 0 : (expected - claimed).FrobeniusNorm() / scale;
+                got++;
+                var sizes = b.Sizes.OrderBy(q => q.Key, StringComparer.Ordinal).ToDictionary(q => q.Key, q => q.Value);
+                instances.Add(new VerdictInstance(s, variant, sizes, relative, relTolerance));
+                if (relative > relTolerance)
+                {
+                    if (got == 1) assignments++;
+                    return new Outcome(Counter(s, b, expected, claimed, relTolerance * scale), Basis(), last);
+                }
+            }
+            if (got > 0) assignments++;
+        }
+        return new Outcome(null, Basis(), last);
+    }
+
+    /// <summary>
+    /// The absolute error this formula's evaluation may carry here: 100·ε times how far the result moves per unit of
+    /// relative noise injected into every intermediate result (infinite when a perturbed evaluation fails).
+    /// </summary>
+    private static double ToleranceFor(Expr e, Matrix<double> value, Bindings b, int seed, string source)
+    {
+        var amplification = 0.0;
+        for (var k = 0; k < 2; k++)
+        {
+            try
+            {
+                var noisy = Evaluator.EvaluatePerturbed(e, b, Eta, seed * 31 + k, source);
+                amplification = Math.Max(amplification, (noisy - value).FrobeniusNorm() / Eta);
+            }
+            catch (MatcalcException) { return double.PositiveInfinity; }
+        }
+        return double.IsFinite(amplification) ? 100 * 2.2e-16 * amplification : double.PositiveInfinity;
+    }
+
+    private static bool Finite(Matrix<double> m) => m.Enumerate().All(double.IsFinite);
+
+    private static Counterexample Counter(int seed, Bindings b, Matrix<double> expected, Matrix<double> claimed, double absTolerance)
+    {
+        var entries = new List<(int, int, double, double)>();
+        for (var i = 0; i < expected.RowCount; i++)
+            for (var j = 0; j < expected.ColumnCount; j++)
+                if (Math.Abs(expected[i, j] - claimed[i, j]) > absTolerance) entries.Add((i, j, expected[i, j], claimed[i, j]));
+        var top = entries.OrderByDescending(e => Math.Abs(e.Item3 - e.Item4)).Take(5).ToList();
+        return new Counterexample(seed, b.Sizes, b.Values, expected, claimed, top);
+    }
+}
