@@ -235,7 +235,10 @@ public static class Cli
             var scope = Scope.Parse(r.GetValue(where));
             var values = r.GetValue(at) is { } path ? ReadValues(path) : null;
             if (values is not null) scope = WithValueShapes(scope, values);
-            var result = MatrixCalculus.Gradient(MatCalc.Parse(r.GetValue(expr)!, scope), r.GetValue(wrt)!, options);
+            var f = MatCalc.Parse(r.GetValue(expr)!, scope);
+            // The check runs at the sizes of the given values (and their declared properties are verified first).
+            if (values is not null) options = options with { Dims = MatrixCalculus.SizesOf(f, values, options.Dims) };
+            var result = MatrixCalculus.Gradient(f, r.GetValue(wrt)!, options);
             var value = values is null ? null : MatrixCalculus.EvaluateAt(result, values);
             switch (r.GetValue(format))
             {

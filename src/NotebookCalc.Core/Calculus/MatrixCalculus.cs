@@ -148,6 +148,24 @@ public static class MatrixCalculus
         return x;
     }
 
+    /// <summary>
+    /// The dimension sizes that values given with --at imply (their shapes and declared properties checked), merged with
+    /// --dims; a dimension both give differently is an error (MC3006).
+    /// </summary>
+    public static IReadOnlyDictionary<string, int> SizesOf(Expression f, IReadOnlyDictionary<string, Matrix<double>> values, IReadOnlyDictionary<string, int>? dims)
+    {
+        var given = f.Symbols.Where(s => values.ContainsKey(s.Name)).ToList();
+        var sizes = new Dictionary<string, int>(Sampler.Bind(given, values, f.Source).Sizes, StringComparer.Ordinal);
+        foreach (var (name, size) in dims ?? new Dictionary<string, int>())
+        {
+            if (sizes.TryGetValue(name, out var fromValues) && fromValues != size)
+                throw new MatcalcException(f.Source, Diagnostic.Error("MC3006", new TextSpan(0, f.Source.Length),
+                    $"--dims gives {name}={size} but the values given with --at make {name} {fromValues}.", "Drop one of the two, or make them agree."));
+            sizes[name] = size;
+        }
+        return sizes;
+    }
+
     /// <summary>Evaluates the gradient at given values (the `--at` option).</summary>
     public static Matrix<double> EvaluateAt(GradientResult r, IReadOnlyDictionary<string, Matrix<double>> values)
     {

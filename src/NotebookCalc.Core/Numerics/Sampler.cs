@@ -184,6 +184,31 @@ public static class Sampler
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
+    /// <summary>The declared property a given value lacks (tolerances relative to the value's size), or null.</summary>
+    public static string? Violation(SymbolProps p, Matrix<double> v)
+    {
+        var scale = Math.Max(1, v.FrobeniusNorm());
+        const double tol = 1e-9;
+        var square = v.RowCount == v.ColumnCount;
+        if (p.HasFlag(SymbolProps.Indicator) && v.Enumerate().Any(x => x != 0 && x != 1)) return "an indicator (every entry 0 or 1)";
+        if (p.HasFlag(SymbolProps.Positive) && v.Enumerate().Any(x => !(x > 0))) return "positive (every entry > 0)";
+        if (!square) return null;
+        if (p.HasFlag(SymbolProps.Diagonal) && Enumerable.Range(0, v.RowCount).Any(i => Enumerable.Range(0, v.ColumnCount).Any(j => i != j && Math.Abs(v[i, j]) > tol * scale)))
+            return "diagonal (an off-diagonal entry is not 0)";
+        if (p.HasFlag(SymbolProps.Symmetric) && (v - v.Transpose()).FrobeniusNorm() > tol * scale) return "symmetric (it differs from its transpose)";
+        if (p.HasFlag(SymbolProps.Spd) && v.RowCount > 1 && !IsPositiveDefinite(v)) return "symmetric positive definite (an eigenvalue is ≤ 0)";
+        if (p.HasFlag(SymbolProps.Orthogonal) && (v.TransposeThisAndMultiply(v) - Matrix<double>.Build.DenseIdentity(v.RowCount)).FrobeniusNorm() > 1e-8 * v.RowCount)
+            return "orthogonal (XᵀX differs from I)";
+        if (p.HasFlag(SymbolProps.Invertible) && !(v.ConditionNumber() < 1e14)) return "invertible (it is singular or nearly so)";
+        return null;
+    }
+
+    private static bool IsPositiveDefinite(Matrix<double> v)
+    {
+        try { return v.Evd().EigenValues.All(e => e.Real > 0); }
+        catch (ArgumentException) { return false; }
+    }
+
     /// <summary>Checks that values given by a user fit the symbols' shapes and binds the dimensions.</summary>
     public static Bindings Bind(IEnumerable<Symbol> symbols, IReadOnlyDictionary<string, Matrix<double>> values, string source = "")
     {
@@ -196,6 +221,10 @@ public static class Sampler
                     $"Add \"{s.Name}\" to the values."));
             BindDim(s.Shape.Rows, v.RowCount, s, v, "rows");
             BindDim(s.Shape.Cols, v.ColumnCount, s, v, "columns");
+            if (Violation(s.Props, v) is { } why)
+                throw new MatcalcException(source, Diagnostic.Error("MC3012", new TextSpan(0, source.Length),
+                    $"The value given for {s.Name} is not {why}, as its declaration says.",
+                    $"Give a value with that property, or remove the property from the declaration of {s.Name}."));
             b.Set(s.Name, v);
         }
         return b;
