@@ -207,7 +207,7 @@ public static class Rewrites
 
     public static readonly Rewrite PowerOfPower = new(Rules.PowerOfPower,
         e => e is Power { A: Power },
-        e => e is Power { A: Power inner } outer ? new Power(inner.A, inner.Exponent * outer.Exponent) : e,
+        e => e is Power { A: Power inner } outer ? new Power(inner.A, Rational.Snap(inner.Exponent * outer.Exponent)) : e,
         [
             new("(s^3)^2", "s: scalar", true),
             new("(s^0.5)^4", "s: scalar positive", true),

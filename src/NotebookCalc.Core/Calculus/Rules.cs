@@ -140,6 +140,8 @@ public static class Rules
                 var other => Facts.NonNegative(other),
             })));
     public static readonly Rule InverseInverse = R("inverse_inverse", @"(A^{-1})^{-1} = A", "a' inv(inv(Y)) a", "Y", Mats, "A invertible");
+    public static readonly Rule PowerCollect = R("power_collect", @"A^p A^q = A^{p+q},\ (A^\top)^p = (A^p)^\top,\ A^{-p} = (A^p)^{-1}", "tr(Y^3) + logdet(Y^2 S)", "Y", Mats,
+        "A invertible where a negative power occurs");
     public static readonly Rule Distribute = R("distribute", @"A(B + C) = AB + AC,\ (A + B)C = AC + BC", "tr((X + C)' A' A (X + C))", "X", Mats);
     public static readonly Rule CombineLikeTerms = R("combine_like_terms", @"aM + bM = (a + b)M", "tr(X' X)", "X", Mats);
     public static readonly Rule FactorCommon = R("factor_common", @"AB + AC = A(B + C),\ BA + CA = (B + C)A", "s tr(X' X) + tr(X' S X)", "X", Mats);

@@ -123,7 +123,7 @@ public static class Simplifier
             switch (a)
             {
                 case Transpose t: return Use(Rules.TransposeProduct.Name, t.A);
-                case MatMul m: return Use(Rules.TransposeProduct.Name, Ops.Mul(TransposeOf(m.R), TransposeOf(m.L)));
+                case MatMul m: return Use(Rules.TransposeProduct.Name, LeftAssociated(Ops.Mul(TransposeOf(m.R), TransposeOf(m.L))));
                 case Add or Hadamard or HadamardDiv or HadamardPower or Elementwise or Broadcast or Power:
                     // Pushed inside only when that shows the matrix is symmetric; (A − UVᵀ)ᵀ reads better than Aᵀ − VUᵀ.
                     return Rewrites.Symmetric.TryApply(new Transpose(a)) ?? new Transpose(a);
@@ -154,6 +154,20 @@ public static class Simplifier
             var holds = Rules.HadamardPowerOfPower.Condition.Holds(new HadamardPower(x, q));
             if (holds) Used.Add(Rules.HadamardPowerOfPower.Name);
             return holds;
+        }
+
+        /// <summary>A product chain associated to the left, as it is read (X' A' X, not X' (A' X)).</summary>
+        private static Expr LeftAssociated(Expr e)
+        {
+            if (e is not MatMul) return e;
+            var factors = new List<Expr>();
+            void Collect(Expr x)
+            {
+                if (x is MatMul mm) { Collect(mm.L); Collect(mm.R); }
+                else factors.Add(x);
+            }
+            Collect(e);
+            return factors.Skip(1).Aggregate(factors[0], (acc, f) => new MatMul(acc, f));
         }
 
         /// <summary>Flattens a Hadamard product, merges equal factors into powers, and applies W ⊙ W = W for indicators.</summary>
@@ -204,7 +218,8 @@ public static class Simplifier
                 var term = power == 1 ? b : Rewrites.IndicatorPower.TryApply(new HadamardPower(b, power)) ?? new HadamardPower(b, power);
                 acc = acc is null ? term : new Hadamard(acc, term);
             }
-            acc ??= new Ones(e.Shape);
+            // Nothing above the bar: 1 ./ X, the scalar 1 broadcast (as written), not ones(n, m) ./ X.
+            acc ??= denominator is null ? new Ones(e.Shape) : new Broadcast(new Number(1), e.Shape);
             if (denominator is not null) acc = new HadamardDiv(acc, denominator);
             return Ops.Scale(scalar, acc);
         }
@@ -242,13 +257,16 @@ public static class Simplifier
                     var b = Expand(p.A);
                     // (c a b)^p = c^p a^p b^p: the product_power rule, under its condition (p an integer, or every factor ≥ 0).
                     // Every factor is checked, not only the whole: (t s²)^½ must not become t^½ s.
+                    // A single atom a^e needs no condition: it is only written as the factor (a, e), so that
+                    // det(X) det(X)^(-2/3) collects into det(X)^(1/3) (defined only where det(X) > 0 anyway).
+                    var single = b.Count == 1 && b[0].Chain.Count == 0 && b[0].Coef == 1 && b[0].Scalars.Count == 1 && b[0].Scalars.Values.First().Exp == 1;
                     if (b.Count == 1 && b[0].Chain.Count == 0
-                        && (Facts.IsInteger(p.Exponent) || (b[0].Coef > 0 && b[0].Scalars.Values.All(f => Facts.NonNegative(f.Atom)))))
+                        && (single || Facts.IsInteger(p.Exponent) || (b[0].Coef > 0 && b[0].Scalars.Values.All(f => Facts.NonNegative(f.Atom)))))
                     {
                         if (b[0].Scalars.Count + (b[0].Coef == 1 ? 0 : 1) > 1) Used.Add(Rules.ProductPower.Name);
                         else if (b[0].Scalars.Values.Any(f => f.Exp != 1)) Used.Add(Rules.PowerOfPower.Name);
-                        var m = Monomial.Scalar(Math.Pow(b[0].Coef, p.Exponent));
-                        foreach (var (key, (atom, exp)) in b[0].Scalars) m.Scalars[key] = (atom, exp * p.Exponent);
+                        var m = Monomial.Scalar(Rational.Snap(Math.Pow(b[0].Coef, p.Exponent)));
+                        foreach (var (key, (atom, exp)) in b[0].Scalars) m.Scalars[key] = (atom, Rational.Snap(exp * p.Exponent));
                         return [m];
                     }
                     return [Atom(e)];
@@ -278,7 +296,7 @@ public static class Simplifier
             foreach (var l in left)
                 foreach (var r in right)
                 {
-                    var m = new Monomial(l.Coef * r.Coef, new(StringComparer.Ordinal), [], shape);
+                    var m = new Monomial(Rational.Snap(l.Coef * r.Coef), new(StringComparer.Ordinal), [], shape);
                     foreach (var (k, v) in l.Scalars) AddScalar(m, k, v.Atom, v.Exp);
                     foreach (var (k, v) in r.Scalars) AddScalar(m, k, v.Atom, v.Exp);
                     // A 1×1 chain next to a matrix is a scalar factor.
@@ -300,12 +318,67 @@ public static class Simplifier
 
         private static void AddScalar(Monomial m, string key, Expr atom, double exp)
         {
-            var total = m.Scalars.TryGetValue(key, out var existing) ? existing.Exp + exp : exp;
+            var total = Rational.Snap(m.Scalars.TryGetValue(key, out var existing) ? existing.Exp + exp : exp);
             if (total == 0) m.Scalars.Remove(key);
             else m.Scalars[key] = (atom, total);
         }
 
         private static Expr ChainExpr(IEnumerable<Expr> chain) => chain.Aggregate((a, b) => new MatMul(a, b));
+
+        /// <summary>
+        /// power_collect: consecutive factors that are powers of one square matrix (Xᵏ, Xᵀ, (Xᵏ)ᵀ, X⁻¹, (Xᵏ)⁻¹, …) commute and
+        /// merge into one power: Xᵀ Xᵀ = (X²)ᵀ, (X⁴⁰)⁻ᵀ (X³⁹)ᵀ = X⁻ᵀ, X X⁻¹ = I (dropped).
+        /// </summary>
+        private void CollectPowers(Monomial m)
+        {
+            if (m.Chain.Count < 2) return;
+            var merged = new List<(Expr Base, long Exp)>();
+            var changed = false;
+            foreach (var factor in m.Chain)
+            {
+                var (b, k) = AsPower(factor);
+                if (merged.Count > 0 && k != 0 && merged[^1].Exp != 0 && merged[^1].Base == b && b.Shape.IsSquare)
+                {
+                    merged[^1] = (b, merged[^1].Exp + k);
+                    changed = true;
+                }
+                else merged.Add((b, k));
+            }
+            if (!changed) return;
+            Used.Add(Rules.PowerCollect.Name);
+            var chain = merged.Where(f => f.Exp != 0 || f.Base is not null).Select(f => f.Exp == 0 ? null : FromPower(f.Base, f.Exp)).OfType<Expr>().ToList();
+            m.Chain.Clear();
+            m.Chain.AddRange(chain);
+        }
+
+        /// <summary>A chain factor as base^k, the base a matrix or a transposed one (k = 0: not a power of anything).</summary>
+        private static (Expr Base, long Exp) AsPower(Expr f)
+        {
+            switch (f)
+            {
+                case Inverse i:
+                {
+                    var (b, k) = AsPower(i.A);
+                    return k == 0 ? (f, 0) : (b, -k);
+                }
+                case Transpose { A: var inner } when inner is Power or Inverse:
+                {
+                    var (b, k) = AsPower(inner);
+                    return k == 0 ? (f, 0) : (b is Transpose bt ? bt.A : new Transpose(b), k);
+                }
+                case Power { IsScalar: false } p when Facts.IsInteger(p.Exponent) && p.Exponent > 0 && p.A is not (Power or Inverse):
+                    return (p.A, (long)p.Exponent);
+                default:
+                    return (f, 1);
+            }
+        }
+
+        private static Expr FromPower(Expr b, long k)
+        {
+            if (b is Transpose { A: var s }) return new Transpose(FromPower(s, k));
+            var positive = Math.Abs(k) == 1 ? b : new Power(b, Math.Abs(k));
+            return k > 0 ? positive : new Inverse(positive);
+        }
 
         private List<Monomial> Combine(List<Monomial> monos)
         {
@@ -314,11 +387,12 @@ public static class Simplifier
             foreach (var m in monos)
             {
                 if (m.Coef == 0) continue;
+                CollectPowers(m);
                 var key = (m.ScalarKey, m.ChainKey, m.Shape);
                 if (index.TryGetValue(key, out var same))
                 {
                     Used.Add(Rules.CombineLikeTerms.Name);
-                    same.Coef += m.Coef;
+                    same.Coef = Rational.Snap(same.Coef + m.Coef);
                 }
                 else
                 {
@@ -449,7 +523,12 @@ public static class Simplifier
             return m;
         }
 
-        private static Expr ScaleByMonomial(Monomial scalarPart, Expr inner) => ScaleFront(MonomialExpr(scalarPart, Shape.Scalar), inner);
+        private static Expr ScaleByMonomial(Monomial scalarPart, Expr inner) => MonomialExpr(scalarPart, Shape.Scalar) switch
+        {
+            // (x − a) / ‖x − a‖ rather than 1 / ‖x − a‖ (x − a).
+            Divide { Numerator: Number { Value: 1 }, Denominator: var below } when !inner.IsScalar => new Divide(inner, below),
+            var scalar => ScaleFront(scalar, inner),
+        };
 
         /// <summary>c·(A B C) written as (c A) B C, so that the text "c A B C" reads and re-parses as written.</summary>
         private static Expr ScaleFront(Expr scalar, Expr e) => e switch
@@ -504,6 +583,13 @@ public static class Simplifier
                 den = den is null ? k : new Scale(k, den);
                 scalar = new Divide(num ?? new Number(1), den);
             }
+            else if (Rational.IsFraction(coef, out var p, out var q))
+            {
+                // An exact fraction, 2/3 rather than 0.6666666666666666.
+                num = num is null ? new Number(p) : PrependCoefficient(new Number(p), num);
+                den = den is null ? new Number(q) : new Scale(new Number(q), den);
+                scalar = new Divide(num, den);
+            }
             else
             {
                 if (coef != 1) num = num is null ? new Number(coef) : PrependCoefficient(new Number(coef), num);
@@ -512,11 +598,16 @@ public static class Simplifier
             Expr result;
             if (m.Chain.Count == 0)
                 result = shape.IsScalar ? scalar ?? new Number(1) : Ops.Scale(scalar ?? new Number(1), shape.IsSquare ? new Identity(shape.Rows) : new Ones(shape));
+            else if (scalar is Divide { Numerator: Number { Value: 1 }, Denominator: var below })
+                result = new Divide(ChainExpr(m.Chain), below); // (x − a) / ‖x − a‖, not 1 / ‖x − a‖ (x − a)
             else
             {
                 var chain = ChainExpr(m.Chain);
                 result = scalar is null ? chain : ScaleFront(scalar, chain);
             }
+            // −det(X⁻¹) X⁻ᵀ: the sign goes on the leading scalar factor rather than around the whole product.
+            if (negative && result is Scale { Factor: var lead and not (Number or Divide), A: var rest } && lead.IsScalar)
+                return new Scale(new Neg(lead), rest);
             return negative ? Ops.Neg(result) : result;
         }
     }

@@ -141,7 +141,7 @@ public static class LatexPrinter
                 break;
             case HadamardPower p:
                 Write(sb, p.A, Atom);
-                sb.Append("^{\\circ ").Append(Number(p.Exponent)).Append('}');
+                sb.Append("^{\\circ ").Append(Exponent(p.Exponent).Trim('{', '}')).Append('}');
                 break;
             case Kron k: Infix(sb, k.L, " \\otimes ", k.R, Prod); break;
             case Trace t: Call(sb, "\\operatorname{tr}", t.A); break;
@@ -241,6 +241,7 @@ public static class LatexPrinter
 
     private static string Exponent(double v)
     {
+        if (Rational.IsFraction(v, out var p, out var q)) return "{" + p.ToString(CultureInfo.InvariantCulture) + "/" + q.ToString(CultureInfo.InvariantCulture) + "}";
         var s = Number(v);
         return s.Length == 1 ? s : "{" + s + "}";
     }

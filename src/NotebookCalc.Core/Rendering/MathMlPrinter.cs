@@ -99,6 +99,12 @@ public static class MathMlPrinter
     private static string Norm(Norm n) => $"<msub>{NormBars(n)}{NormSubscript(n)}</msub>";
 
     /// <summary>A number; a negative one with a real minus sign.</summary>
+    /// <summary>An exponent: an exact fraction as p/q, otherwise the number.</summary>
+    private static string Exponent(double v) =>
+        Rational.IsFraction(v, out var p, out var q)
+            ? $"<mrow>{Mn(p)}<mo>/</mo><mn>{q.ToString(System.Globalization.CultureInfo.InvariantCulture)}</mn></mrow>"
+            : v < 0 ? Mn(v) : $"<mn>{X(TextPrinter.FormatNumber(v))}</mn>";
+
     private static string Mn(double v) => v < 0 ? $"<mrow><mo>−</mo><mn>{X(TextPrinter.FormatNumber(-v))}</mn></mrow>" : $"<mn>{X(TextPrinter.FormatNumber(v))}</mn>";
 
     private static void WriteCore(StringBuilder sb, Expr e)
@@ -133,8 +139,8 @@ public static class MathMlPrinter
             case Transpose t: sb.Append($"<msup>{Group(t.A, Atom)}<mo>⊤</mo></msup>"); break;
             case Inverse i: sb.Append($"<msup>{Group(i.A, Atom)}<mrow><mo>−</mo><mn>1</mn></mrow></msup>"); break;
             case Power { A: Norm n } p: sb.Append($"<msubsup>{NormBars(n)}{NormSubscript(n)}{Mn(p.Exponent)}</msubsup>"); break;
-            case Power p: sb.Append($"<msup>{Group(p.A, Atom)}<mn>{X(TextPrinter.FormatNumber(p.Exponent))}</mn></msup>"); break;
-            case HadamardPower p: sb.Append($"<msup>{Group(p.A, Atom)}<mrow><mo>∘</mo><mn>{X(TextPrinter.FormatNumber(p.Exponent))}</mn></mrow></msup>"); break;
+            case Power p: sb.Append($"<msup>{Group(p.A, Atom)}{Exponent(p.Exponent)}</msup>"); break;
+            case HadamardPower p: sb.Append($"<msup>{Group(p.A, Atom)}<mrow><mo>∘</mo>{Exponent(p.Exponent)}</mrow></msup>"); break;
             case Kron k: Infix(sb, k.L, "⊗", k.R, Prod); break;
             case Trace t: Call(sb, "<mi>tr</mi>", t.A); break;
             case Det d: Call(sb, "<mi>det</mi>", d.A); break;

@@ -108,8 +108,8 @@ public static class TextPrinter
             case Hadamard h: Infix(sb, h.L, " .* ", h.R, Prod, broadcast: true); break;
             case HadamardDiv h: Infix(sb, h.L, " ./ ", h.R, Prod, broadcast: true); break;
             case Transpose t: Write(sb, t.A, Postfix); sb.Append('\''); break;
-            case Power p: Write(sb, p.A, Postfix + 1); sb.Append('^').Append(FormatNumber(p.Exponent)); break;
-            case HadamardPower p: Write(sb, p.A, Postfix + 1); sb.Append(".^").Append(FormatNumber(p.Exponent)); break;
+            case Power p: Write(sb, p.A, Postfix + 1); sb.Append('^').Append(FormatExponent(p.Exponent)); break;
+            case HadamardPower p: Write(sb, p.A, Postfix + 1); sb.Append(".^").Append(FormatExponent(p.Exponent)); break;
             case Inverse i: Call(sb, "inv", i.A); break;
             case Kron k:
                 sb.Append("kron(");
@@ -179,6 +179,10 @@ public static class TextPrinter
         sb.Append(right.Length > 0 && (char.IsAsciiDigit(right[0]) || right[0] == '.') ? " * " : " ");
         sb.Append(right);
     }
+
+    /// <summary>An exponent: exact fractions as (p/q), so det(X)^(1/3) reads and parses back as written.</summary>
+    public static string FormatExponent(double v) =>
+        Rational.IsFraction(v, out var p, out var q) ? $"({p.ToString(CultureInfo.InvariantCulture)}/{q.ToString(CultureInfo.InvariantCulture)})" : FormatNumber(v);
 
     public static string FormatNumber(double v)
     {
