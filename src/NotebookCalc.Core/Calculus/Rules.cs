@@ -113,7 +113,7 @@ public static class Rules
     public static readonly Rule TransposeProduct = R("transpose_product", @"(AB)^\top = B^\top A^\top,\ (A^\top)^\top = A,\ (A + B)^\top = A^\top + B^\top", "tr(C' A' A X)", "X", Mats);
     public static readonly Rule TransposeInverse = R("transpose_inverse", @"(A^{-1})^\top = (A^\top)^{-1}", "a' inv(Y S) a", "Y", Mats);
     public static readonly Rule TransposeKron = R("transpose_kron", @"(A \otimes B)^\top = A^\top \otimes B^\top", "vec(C)' kron(B', A) vec(X)", "X", "A: p x n; X: n x m; B: m x q; C: p x q");
-    public static readonly Rule VecKron = R("vec_kron", @"(P \otimes Q)\operatorname{vec}(M) = \operatorname{vec}(Q M P^\top)", "vec(C)' kron(B', A) vec(X)", "X", "A: p x n; X: n x m; B: m x q; C: p x q");
+    public static readonly Rule VecKron = R("vec_kron", @"(P \otimes Q)\operatorname{vec}(M) = \operatorname{vec}(Q M P^\top),\ \operatorname{vec}^{-1}(\operatorname{vec} M) = M", "vec(C)' kron(B', A) vec(X)", "X", "A: p x n; X: n x m; B: m x q; C: p x q");
     public static readonly Rule Symmetric = R("symmetric", @"S^\top = S \text{ for symmetric } S", "a' inv(S) a", "a", Mats, "S symmetric (declared or of the form A A^\\top)",
         new("S is declared symmetric (symmetric, spd, diagonal), or transposing S structurally gives S back (A Aᵀ, A + Aᵀ, …)",
             e => e is Transpose t && Facts.Symmetric(t.A)));
@@ -142,6 +142,7 @@ public static class Rules
     public static readonly Rule InverseInverse = R("inverse_inverse", @"(A^{-1})^{-1} = A", "a' inv(inv(Y)) a", "Y", Mats, "A invertible");
     public static readonly Rule PowerCollect = R("power_collect", @"A^p A^q = A^{p+q},\ (A^\top)^p = (A^p)^\top,\ A^{-p} = (A^p)^{-1}", "tr(Y^3) + logdet(Y^2 S)", "Y", Mats,
         "A invertible where a negative power occurs");
+    public static readonly Rule HadamardCollect = R("hadamard_collect", @"A^{\circ p} \odot A^{\circ q} = A^{\circ (p+q)},\ A \odot B = B \odot A", "sum(X .* X .* X .* C)", "X", Mats);
     public static readonly Rule Distribute = R("distribute", @"A(B + C) = AB + AC,\ (A + B)C = AC + BC", "tr((X + C)' A' A (X + C))", "X", Mats);
     public static readonly Rule CombineLikeTerms = R("combine_like_terms", @"aM + bM = (a + b)M", "tr(X' X)", "X", Mats);
     public static readonly Rule FactorCommon = R("factor_common", @"AB + AC = A(B + C),\ BA + CA = (B + C)A", "s tr(X' X) + tr(X' S X)", "X", Mats);

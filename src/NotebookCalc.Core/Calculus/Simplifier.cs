@@ -88,15 +88,27 @@ public static class Simplifier
             if (rebuilt is Inverse or Trace or Det or LogDet or Elementwise or Norm or Softmax or SumAll or Frobenius or Power or HadamardDiv or DiagMatrix or DiagVector or Vec or Kron or JacobianAdjoint or Broadcast)
                 rebuilt = rebuilt.With(rebuilt.Children.Select(c => c is Add or Neg or Scale ? Full(c) : c).ToList());
             // C : Γ is linear in C: scalars come out, so every method writes the same 2 ((F − M) : Γ).
-            if (rebuilt is JacobianAdjoint { Cotangent: Scale { Factor: var jf, A: var ja } } j0) return Ops.Scale(jf, new JacobianAdjoint(j0.Function, j0.Arg, ja));
-            if (rebuilt is JacobianAdjoint { Cotangent: Neg { A: var jn } } j1) return Ops.Neg(new JacobianAdjoint(j1.Function, j1.Arg, jn));
+            if (rebuilt is JacobianAdjoint { Cotangent: Scale { Factor: var jf, A: var ja } } j0)
+            {
+                Used.Add(Rules.FrobeniusScalar.Name);
+                return Ops.Scale(jf, new JacobianAdjoint(j0.Function, j0.Arg, ja));
+            }
+            if (rebuilt is JacobianAdjoint { Cotangent: Neg { A: var jn } } j1)
+            {
+                Used.Add(Rules.FrobeniusScalar.Name);
+                return Ops.Neg(new JacobianAdjoint(j1.Function, j1.Arg, jn));
+            }
             // The adjoint of X ↦ X ⊗ B (or A ⊗ X) applied to I: Σ_kl δ_ij δ_kl B_kl = tr(B) δ_ij.
             if (rebuilt is KronAdjoint { Cotangent: Identity, Other: var ko } ka && ko.Shape.IsSquare && ka.Target.IsSquare)
             {
                 Used.Add(Rules.FrobeniusKron.Name);
                 return Ops.Scale(Ops.Tr(ko), new Identity(ka.Target.Rows));
             }
-            if (rebuilt is Unvec { V: Vec { A: var vm } } uv0 && vm.Shape == uv0.Target) return vm; // vec⁻¹(vec M) = M
+            if (rebuilt is Unvec { V: Vec { A: var vm } } uv0 && vm.Shape == uv0.Target)
+            {
+                Used.Add(Rules.VecKron.Name); // vec⁻¹(vec M) = M
+                return vm;
+            }
             // vec⁻¹((P ⊗ Q) vec M) = Q M Pᵀ: the Kronecker form of a gradient read back as a matrix product.
             if (rebuilt is Unvec { V: MatMul { L: Kron { L: var kp, R: var kq }, R: Vec { A: var km } } } uv
                 && km.Shape.Rows == kq.Shape.Cols && km.Shape.Cols == kp.Shape.Cols && uv.Target == new Shape(kq.Shape.Rows, kp.Shape.Rows))
@@ -194,7 +206,11 @@ public static class Simplifier
                         var n = Normalize(x);
                         if (n != x && (n is Hadamard or HadamardPower or HadamardDiv or Scale or Broadcast or Ones || (n is Neg && power == 1))) { Collect(n, power); break; }
                         var i = factors.FindIndex(f => f.Base == n);
-                        if (i >= 0) factors[i] = (n, factors[i].Power + power);
+                        if (i >= 0)
+                        {
+                            Used.Add(Rules.HadamardCollect.Name);
+                            factors[i] = (n, Rational.Snap(factors[i].Power + power));
+                        }
                         else factors.Add((n, power));
                         break;
                     }
