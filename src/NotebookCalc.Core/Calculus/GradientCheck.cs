@@ -89,10 +89,12 @@ public static class GradientCheck
         }
         var f0 = F(x0);
         var worst = 0.0;
+        var structure = Structure.Of(x);
         const int directions = 3;
         for (var k = 0; k < directions; k++)
         {
-            var hdir = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount, (_, _) => Sampler.Normal(random));
+            // A structured variable (symmetric, diagonal) is moved only in directions with its structure.
+            var hdir = Structure.Project(structure, Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount, (_, _) => Sampler.Normal(random)));
             hdir /= hdir.FrobeniusNorm();
             var an = g.PointwiseMultiply(hdir).Enumerate().Sum();
             // Strongly curved functions need a smaller step: the best of h, h/10, h/100 (truncation falls 100× per step,
@@ -116,9 +118,13 @@ public static class GradientCheck
                 for (var i = 0; i < x0.RowCount; i++)
                     for (var j = 0; j < x0.ColumnCount; j++)
                     {
+                        // Symmetric: E_ij + E_ji measures 2 sym(G)_ij off the diagonal; diagonal: only E_ii moves.
+                        if (structure == VariableStructure.Symmetric && j < i) { fdG[i, j] = fdG[j, i]; continue; }
+                        if (structure == VariableStructure.Diagonal && j != i) continue;
                         var e = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount);
                         e[i, j] = 1;
-                        fdG[i, j] = (F(x0 + step * e) - F(x0 - step * e)) / (2 * step);
+                        if (structure == VariableStructure.Symmetric) e[j, i] = 1;
+                        fdG[i, j] = (F(x0 + step * e) - F(x0 - step * e)) / (2 * step) / (structure == VariableStructure.Symmetric && i != j ? 2 : 1);
                     }
                 var denom = Math.Max(Math.Max(fdG.FrobeniusNorm(), g.FrobeniusNorm()), Floor(f0, step) * Math.Sqrt(fdG.RowCount * fdG.ColumnCount));
                 bestEntrywise = Math.Min(bestEntrywise, (fdG - g).FrobeniusNorm() / denom);
@@ -158,7 +164,7 @@ public static class GradientCheck
         if (!double.IsFinite(noise)) return;
         for (var k = 0; k < 2; k++)
         {
-            var dir = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount, (_, _) => Sampler.Normal(random));
+            var dir = Structure.Project(Structure.Of(x), Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount, (_, _) => Sampler.Normal(random)));
             dir /= dir.FrobeniusNorm();
             var an = g.PointwiseMultiply(dir).Enumerate().Sum();
             var best = double.PositiveInfinity;

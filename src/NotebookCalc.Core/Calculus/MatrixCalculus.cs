@@ -25,7 +25,8 @@ public sealed record GradientResult(
     Expr Gradient,
     bool Agree,
     string AgreementBasis,
-    CheckReport? Check);
+    CheckReport? Check,
+    string? Convention = null);
 
 /// <summary>The verdict on a claimed gradient.</summary>
 public sealed record ClaimReport(
@@ -92,10 +93,29 @@ public static class MatrixCalculus
                 $"No method could differentiate this function: {string.Join("; ", methods.Select(m => $"{m.Method}: {m.Unsupported}"))}.",
                 "Rewrite the construct (for example with tr/Frobenius products), or differentiate with respect to another variable."));
         // The common result is the differential method's when it succeeded (it is the most general), else the first.
+        var structure = Structure.Of(x);
+        if (structure != VariableStructure.None)
+        {
+            // A structured variable moves only in structured directions: each method's G is projected onto them.
+            methods = methods.Select(m => m.Succeeded ? Projected(m, structure) : m).ToList();
+            succeeded = methods.Where(m => m.Succeeded).ToList();
+        }
         var gradient = (succeeded.FirstOrDefault(m => m.Method == DifferentialMethod.Name) ?? succeeded[0]).Gradient!;
         var (agree, basis) = Agreement(f, succeeded, gradient, options.Seed, options.Dims);
         var check = options.Check ? GradientCheck.Run(f, x, gradient, options.Seed, options.Dims) : null;
-        return new GradientResult(f, x, methods, gradient, agree, basis, check);
+        return new GradientResult(f, x, methods, gradient, agree, basis, check, Structure.Convention(structure, x.Name));
+    }
+
+    private static Derivation Projected(Derivation m, VariableStructure structure)
+    {
+        var last = m.Steps[^1];
+        var projected = Simplifier.Simplify(Structure.Project(structure, m.Gradient!), out var rules);
+        var rule = Structure.RuleOf(structure)!.Name;
+        // Already structured (x xᵀ for a symmetric variable): the last line stands, and names the rule too.
+        if (projected == m.Gradient)
+            return m with { Steps = [.. m.Steps.SkipLast(1), last with { Rules = [.. last.Rules, rule] }] };
+        var step = new DerivationStep(last.LhsLatex, last.LhsText, projected, [rule, .. rules]);
+        return m with { Steps = [.. m.Steps, step], Gradient = projected };
     }
 
     /// <summary>
@@ -213,23 +233,31 @@ public static class MatrixCalculus
                 ? new ClaimReport(true, "right (equal to the derived gradient symbolically; the opaque function cannot be evaluated numerically)", truth, claim.Expr, "symbolic", null, [], [])
                 : new ClaimReport(false, "undecided: the claim differs symbolically and the opaque function cannot be evaluated", truth, claim.Expr,
                     "symbolic", null, ["Replace the opaque function by a concrete one to compare numerically."], []);
-        var outcome = Verdicts.Compare(symbols, truth, claim.Expr, f.Source, options.Seed, options.Dims, symbolic,
+        // For a structured variable only the part of the claim along structured directions is determined.
+        var structure = Structure.Of(x);
+        var compared = Structure.Project(structure, claim.Expr);
+        var outcome = Verdicts.Compare(symbols, truth, compared, f.Source, options.Seed, options.Dims, symbolic,
             b => GradientCheck.RequireAgreement(f, x, truth, b));
         var basis = outcome.Basis;
+        var part = structure switch { VariableStructure.Symmetric => "its symmetric part is", VariableStructure.Diagonal => "its diagonal is", _ => "" };
         if (outcome.Counter is null)
         {
             if (!outcome.Equal) throw CannotJudge(f, outcome);
-            return new ClaimReport(true, $"right (equal to the derived gradient on {basis.Instances.Count} instances over {basis.SizeAssignments} size assignment{(basis.SizeAssignments == 1 ? "" : "s")})",
+            return new ClaimReport(true, $"right ({(part.Length > 0 ? part + " " : "")}equal to the derived gradient on {basis.Instances.Count} instances over {basis.SizeAssignments} size assignment{(basis.SizeAssignments == 1 ? "" : "s")})",
                 truth, claim.Expr, symbolic ? "numeric (also equal symbolically)" : "numeric", null, [], [], basis);
         }
         var hints = new List<string>();
+        if (structure == VariableStructure.Symmetric && Verdicts.Compare(symbols, Structure.VechForm(truth), claim.Expr, f.Source, options.Seed, options.Dims).Equal)
+            hints.Add($"This is the Matrix Cookbook's 2G − G∘I form: the derivative of f with respect to the independent entries of {x.Name} (vech {x.Name}), " +
+                      $"not its gradient under the Frobenius product. With df = G : d{x.Name} and d{x.Name} symmetric, it counts every off-diagonal entry twice; the gradient within symmetric matrices is sym(G) = (G + Gᵀ)/2.");
         foreach (var s in symbols.Where(s => s.Shape.IsSquare && !s.Shape.IsScalar && !s.Props.HasFlag(SymbolProps.Symmetric) && s.Name != x.Name))
         {
             var sym = symbols.Select(t => t.Name == s.Name ? t with { Props = t.Props | SymbolProps.Symmetric } : t).ToList();
             if (Verdicts.Compare(sym, truth, claim.Expr, f.Source, options.Seed, options.Dims).Equal)
                 hints.Add($"The claim would be right if {s.Name} were symmetric ({s.Name}ᵀ = {s.Name}); declare `{s.Name}: {s.Shape.ToDeclaration()} symmetric` if it is.");
         }
-        return new ClaimReport(false, "wrong: it differs from the derived gradient on a random instance", truth, claim.Expr, "numeric", outcome.Counter, hints, [], basis);
+        var verdict = part.Length > 0 ? $"wrong: {part} not the derived gradient on a random instance" : "wrong: it differs from the derived gradient on a random instance";
+        return new ClaimReport(false, verdict, truth, claim.Expr, "numeric", outcome.Counter, hints, [], basis);
     }
 
     /// <summary>No instance could decide: every draw was singular, out of the domain, or too ill-conditioned.</summary>

@@ -147,6 +147,18 @@ public static class Rules
     public static readonly Rule CombineLikeTerms = R("combine_like_terms", @"aM + bM = (a + b)M", "tr(X' X)", "X", Mats);
     public static readonly Rule FactorCommon = R("factor_common", @"AB + AC = A(B + C),\ BA + CA = (B + C)A", "s tr(X' X) + tr(X' S X)", "X", Mats);
 
+    // ── structured variables ──
+    public static readonly Rule SymmetricGradient = R("symmetric_gradient",
+        @"X = X^\top:\ df = G : dX = \operatorname{sym}(G) : dX,\quad \nabla f = \operatorname{sym}(G) = \tfrac12 (G + G^\top)",
+        "tr(A X) + a' X a", "X", "A: n x n; X: n x n symmetric; a: n", "X declared symmetric",
+        new("the variable is declared symmetric (symmetric or spd), so every direction dX is symmetric",
+            e => e is Symbol { Props: var p } && p.HasFlag(SymbolProps.Symmetric) && !p.HasFlag(SymbolProps.Diagonal)));
+    public static readonly Rule DiagonalGradient = R("diagonal_gradient",
+        @"X \text{ diagonal}:\ df = G : dX = (G \odot I) : dX,\quad \nabla f = \operatorname{diag}(\operatorname{diag} G)",
+        "tr(A X)", "X", "A: n x n; X: n x n diagonal", "X declared diagonal",
+        new("the variable is declared diagonal, so every direction dX is diagonal",
+            e => e is Symbol { Props: var p } && p.HasFlag(SymbolProps.Diagonal)));
+
     public static IReadOnlyCollection<Rule> All => ByName.Values;
 
     public static Rule Get(string name) => ByName[name];

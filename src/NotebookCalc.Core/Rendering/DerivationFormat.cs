@@ -30,6 +30,7 @@ public static class DerivationFormat
             foreach (var step in m.Steps) sb.Append("  ").Append(step.Text).Append("    [").Append(step.Rule).AppendLine("]");
         }
         sb.AppendLine().Append($"∂f/∂{r.Variable.Name} = ").AppendLine(TextPrinter.Print(r.Gradient));
+        if (r.Convention is not null) sb.Append("convention: ").AppendLine(r.Convention);
         if (r.Methods.Count(m => m.Succeeded) > 1)
             sb.Append("methods agree: ").AppendLine(r.Agree ? $"yes ({r.AgreementBasis})" : "NO");
         if (r.Check is not null) sb.Append("check: ").AppendLine(r.Check.Summary);

@@ -66,6 +66,7 @@ public static class Html
         }
         sb.Append("</div>");
         sb.Append($"<p><b>Result</b> ").Append(MathMlPrinter.Equation(Lhs($"df/d{r.Variable.Name}"), r.Gradient)).Append("</p>");
+        if (r.Convention is not null) sb.Append($"<p class=\"mc-note\">{Escape(r.Convention)}</p>");
         if (r.Methods.Count(m => m.Succeeded) > 1)
             sb.Append(r.Agree ? $"<p class=\"mc-ok\">✓ the methods agree ({Escape(r.AgreementBasis)})</p>" : $"<p class=\"mc-bad\">✗ the methods disagree ({Escape(r.AgreementBasis)})</p>");
         if (r.Check is not null)
