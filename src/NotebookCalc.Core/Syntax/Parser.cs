@@ -12,13 +12,9 @@ public sealed class Parser
     public const int MaxLength = 20_000;
     public const int MaxDepth = 256;
 
-    /// <summary>Built-in functions: a name followed by an operand or a parenthesised argument list.</summary>
-    public static readonly IReadOnlySet<string> Functions = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "tr", "trace", "Tr", "det", "logdet", "ln", "log", "exp", "sqrt", "tanh", "sigmoid", "abs", "sign", "sin", "cos",
-        "softmax", "softmax_rows", "sum", "diag", "vec", "norm", "norm1", "norm2", "inv", "transpose", "kron", "eye",
-        "zeros", "ones",
-    };
+    /// <summary>Every spelling of a built-in function (<see cref="BuiltinFunctions"/>): a name followed by an operand or a
+    /// parenthesised argument list.</summary>
+    public static IReadOnlySet<string> Functions => BuiltinFunctions.Spellings;
 
     private const int BpFrobenius = 10, BpSum = 20, BpProduct = 30, BpUnary = 40;
 
@@ -39,7 +35,7 @@ public sealed class Parser
     public static SyntaxNode Parse(string source)
     {
         if (source.Length > MaxLength)
-            throw new MatcalcException(source, Diagnostic.Error("MC0010", new TextSpan(MaxLength, source.Length - MaxLength),
+            throw new MatcalcException(source, DiagnosticCatalog.TooLong.At(new TextSpan(MaxLength, source.Length - MaxLength),
                 $"The expression is {source.Length:N0} characters long; the limit is {MaxLength:N0}.",
                 "Split the function into named parts, or declare a symbol for a repeated subexpression."));
         var diagnostics = new List<Diagnostic>();
@@ -47,7 +43,7 @@ public sealed class Parser
         if (diagnostics.Count > 0) throw new MatcalcException(source, diagnostics[0]);
         var parser = new Parser(source, tokens);
         if (parser.Current.Kind == TokenKind.End)
-            throw new MatcalcException(source, Diagnostic.Error("MC0001", new TextSpan(0, source.Length),
+            throw new MatcalcException(source, DiagnosticCatalog.EmptyExpression.At(new TextSpan(0, source.Length),
                 "The expression is empty.", "Write a function of matrices, e.g. tr(W W')."));
         var node = parser.ParseExpression(0);
         if (parser.Current.Kind != TokenKind.End)
@@ -65,13 +61,13 @@ public sealed class Parser
     private Token Advance() => _tokens[_pos < _tokens.Count - 1 ? _pos++ : _pos];
 
     private MatcalcException Error(string message, string hint, TextSpan? span = null) =>
-        new(_source, Diagnostic.Error("MC0005", span ?? Current.Span, message, hint));
+        new(_source, DiagnosticCatalog.SyntaxError.At(span ?? Current.Span, message, hint));
 
     private Token Expect(TokenKind kind, string what, TextSpan openedAt)
     {
         if (Current.Kind == kind) return Advance();
         var found = Current.Kind == TokenKind.End ? "the end of the expression" : $"'{Current.Text}'";
-        throw new MatcalcException(_source, Diagnostic.Error("MC0006", Current.Kind == TokenKind.End ? openedAt : Current.Span,
+        throw new MatcalcException(_source, DiagnosticCatalog.UnclosedBracket.At(Current.Kind == TokenKind.End ? openedAt : Current.Span,
             $"Expected {what} but found {found}.",
             $"Close the bracket opened at column {DiagnosticFormatter.Position(_source, openedAt.Start).Column}."));
     }
@@ -82,7 +78,7 @@ public sealed class Parser
     }
 
     private MatcalcException TooDeep(TextSpan span) =>
-        new(_source, Diagnostic.Error("MC0009", span,
+        new(_source, DiagnosticCatalog.TooDeep.At(span,
             $"The expression is nested more than {MaxDepth} levels deep (each operator in a long chain counts as a level).",
             "Simplify the expression, split a long sum, or name a subexpression with a declaration."));
 
@@ -371,8 +367,8 @@ public sealed class Parser
             }
             if (IsTransposeMark(Current))
             {
-                Advance();
-                result = new SyntaxNode(SyntaxKind.Transpose, operand.Span, "'", 0, [operand]) { OperatorSpan = t.Span };
+                var mark = Advance();
+                result = new SyntaxNode(SyntaxKind.Transpose, operand.Span, "'", 0, [operand]) { OperatorSpan = t.Span, Mark = mark };
             }
             else
             {
@@ -385,7 +381,7 @@ public sealed class Parser
         if (IsTransposeMark(next))
         {
             Advance();
-            return new SyntaxNode(SyntaxKind.Transpose, TextSpan.FromBounds(operand.Span.Start, next.Span.End), "'", 0, [operand]) { OperatorSpan = t.Span.Union(next.Span) };
+            return new SyntaxNode(SyntaxKind.Transpose, TextSpan.FromBounds(operand.Span.Start, next.Span.End), "'", 0, [operand]) { OperatorSpan = t.Span.Union(next.Span), Mark = next };
         }
         var (v, end) = ParseExponentNumber(t);
         return PowerNode(operand, v, TextSpan.FromBounds(operand.Span.Start, end), t.Span);
