@@ -75,19 +75,13 @@ internal sealed class Binder
         }
     }
 
-    /// <summary>True when the next character after <paramref name="span"/>, spaces aside, opens a bracket.</summary>
-    private bool FollowedByBracket(TextSpan span)
-    {
-        var i = span.End;
-        while (i < _source.Length && char.IsWhiteSpace(_source[i])) i++;
-        return i < _source.Length && _source[i] is '(' or '[';
-    }
-
     /// <summary>
-    /// relu(X), log1p(X), foo(tr(X)): a name before a bracket that is neither built in nor declared. Read as an inferred
-    /// scalar times the bracket, a misspelt or unsupported function would give a gradient of some other function
-    /// without a word, so it is an error, with the nearest spelling and the list of functions. A declared symbol
-    /// before a bracket (s (A + B), W (X)) is a product, and a declared `F: n x m function of w` is a call.
+    /// relu(X), log1p(X), foo(tr(X)): a name written as a call (no space before the bracket) that is neither built in
+    /// nor declared. Read as an inferred scalar times the bracket, a misspelt or unsupported function would give the
+    /// gradient of some other function without a word, so it is an error, with the nearest spelling and the list of
+    /// functions. A declared symbol before a bracket (s(A + B), W (X)) is a product, a declared
+    /// `F: n x m function of w` is a call, and with a space an undeclared name is juxtaposed as LANGUAGE.md allows
+    /// (`c (X + Y)`, as the text printer writes products), taken to be a scalar with a note (MC1100).
     /// </summary>
     private MatcalcException UnknownFunction(string name, TextSpan span)
     {
@@ -97,12 +91,9 @@ internal sealed class Binder
             .Select(f => (Name: f, Distance: Math.Min(Distance(name, f), Distance(name.ToLowerInvariant(), f) + 1)))
             .Where(c => c.Distance <= limit || string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
             .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal).Select(c => c.Name).FirstOrDefault();
-        var spaced = span.End < _source.Length && char.IsWhiteSpace(_source[span.End]);
         var message = near is not null
             ? $"{name}(…) is not a function; did you mean {near}(…)?"
-            : spaced
-                ? $"{name} is not declared, so {name} (…) is read neither as a call nor as a product: {name} is neither a built-in function nor a declared symbol."
-                : $"{name}(…) is not a function: {name} is neither a built-in function nor declared.";
+            : $"{name}(…) is not a function: {name} is neither a built-in function nor declared.";
         var declare = $"declare it as an opaque function (`{name}: n x m function of X`), or, if {name} is a symbol multiplying the bracket, declare it (`{name}: scalar`) or write {name} * (…).";
         var hint = near is not null
             ? $"Write {near}(…); if you meant another function, {declare}"
@@ -230,7 +221,6 @@ internal sealed class Binder
             _symbols[name] = info;
             return info.Shape;
         }
-        if (FollowedByBracket(node.Span)) throw UnknownFunction(name, node.Span);
         var fresh = new SymbolInfo(name, ShapeVar.Fresh(), null, node.Span);
         _symbols[name] = fresh;
         return fresh.Shape;
@@ -322,7 +312,14 @@ internal sealed class Binder
         else if (r.KnownScalar) decision = Decision.ScaleRight;
         else if (l.KnownNonScalar && r.KnownNonScalar) decision = Decision.MatMul;
         else if (!force) return false;
-        else if (r.KnownNonScalar && IsBareUndeclaredSymbol(node[0])) decision = Decision.Scale;
+        else if (r.KnownNonScalar && IsBareUndeclaredSymbol(node[0]))
+        {
+            decision = Decision.Scale;
+            // c W, relu (X): an undeclared name before a matrix is taken to scale it; the note says so, as for any inference.
+            if (BareName(node[0]) is { } scalar && _symbols.TryGetValue(scalar.Text, out var info) && !_notes.Any(n => n.Span == info.FirstUse))
+                _notes.Add(DiagnosticCatalog.Inferred.At(info.FirstUse, $"{info.Name} is not declared; it is taken to be a scalar.",
+                    $"Declare it to be explicit: {info.Name}: scalar"));
+        }
         else if (l.KnownNonScalar || r.KnownNonScalar) decision = Decision.MatMul;
         else return false;
         _decisions[node] = decision;
@@ -346,6 +343,13 @@ internal sealed class Binder
         }
         return true;
     }
+
+    private static SyntaxNode? BareName(SyntaxNode n) => n.Kind switch
+    {
+        SyntaxKind.Group or SyntaxKind.Power or SyntaxKind.Negate => BareName(n[0]),
+        SyntaxKind.Name => n,
+        _ => null,
+    };
 
     private bool IsBareUndeclaredSymbol(SyntaxNode n) => n.Kind switch
     {
