@@ -734,14 +734,7 @@ internal sealed class Binder
                     return new LogDet(Build(inner[0]));
                 }
                 return new Elementwise(ElementwiseFn.Log, Arg());
-            case "exp": return new Elementwise(ElementwiseFn.Exp, Arg());
-            case "sqrt": return new Elementwise(ElementwiseFn.Sqrt, Arg());
-            case "tanh": return new Elementwise(ElementwiseFn.Tanh, Arg());
-            case "sigmoid": return new Elementwise(ElementwiseFn.Sigmoid, Arg());
-            case "abs": return new Elementwise(ElementwiseFn.Abs, Arg());
-            case "sign": return new Elementwise(ElementwiseFn.Sign, Arg());
-            case "sin": return new Elementwise(ElementwiseFn.Sin, Arg());
-            case "cos": return new Elementwise(ElementwiseFn.Cos, Arg());
+            case var entrywise when Enum.TryParse<ElementwiseFn>(entrywise, ignoreCase: true, out var fn): return new Elementwise(fn, Arg());
             case "softmax": return new Softmax(Arg(), Rows: false);
             case "softmax_rows": return new Softmax(Arg(), Rows: true);
             case "sum": return new SumAll(Arg());

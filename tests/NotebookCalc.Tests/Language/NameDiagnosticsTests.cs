@@ -128,25 +128,4 @@ public class NameDiagnosticsTests
         Assert.Equal(id, d.Id);
         Assert.Equal(new TextSpan(0, name.Length), d.Span);
     }
-
-    [Fact]
-    public void Every_spelling_of_every_builtin_reads_as_that_function_and_is_reserved()
-    {
-        foreach (var f in BuiltinFunctions.All)
-            foreach (var spelling in f.Spellings)
-            {
-                var args = f.TakesDimensions ? string.Join(", ", Enumerable.Repeat("n", f.MaxArgs)) : f.MaxArgs == 2 ? "A, B" : "A";
-                var e = MatCalc.Parse($"{spelling}({args})", Where);
-                Assert.Equal(MatCalc.Parse($"{f.Name}({args})", Where).Expr, e.Expr);
-                Assert.Equal("MC1018", Assert.Throws<MatcalcException>(() => Scope.Parse($"{spelling}: scalar")).Diagnostics[0].Id);
-            }
-    }
-
-    [Fact]
-    public void Every_builtin_names_a_derivative_rule_of_the_catalogue()
-    {
-        Assert.Equal(BuiltinFunctions.All.Count, BuiltinFunctions.All.Select(f => f.Name).Distinct().Count());
-        Assert.All(BuiltinFunctions.All, f => Assert.True(Rules.Exists(f.DerivativeRule), $"{f.Name}: no rule {f.DerivativeRule}"));
-        Assert.All(Enum.GetValues<ElementwiseFn>(), fn => Assert.True(BuiltinFunctions.TryGet(fn.ToString().ToLowerInvariant(), out _), $"{fn} is not in the table"));
-    }
 }
