@@ -107,7 +107,7 @@ public static class LatexPrinter
                 sb.Append('-');
                 Write(sb, n.A, Unary, notFirst: true);
                 break;
-            case Frobenius f: Infix(sb, f.L, " : ", f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
+            case Frobenius f: Infix(sb, f.L, OperatorFacts.Frobenius.Latex, f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
             case MatMul m: Juxtapose(sb, m.L, m.R); break;
             case Scale s: Juxtapose(sb, s.Factor, s.A); break;
             case Divide d:
@@ -117,8 +117,8 @@ public static class LatexPrinter
                 Write(sb, d.Denominator, 0);
                 sb.Append('}');
                 break;
-            case Hadamard h: Infix(sb, h.L, " \\odot ", h.R, Prod, broadcast: true); break;
-            case HadamardDiv h: Infix(sb, h.L, " \\oslash ", h.R, Prod, broadcast: true); break;
+            case Hadamard h: Infix(sb, h.L, OperatorFacts.Hadamard.Latex, h.R, Prod, broadcast: true); break;
+            case HadamardDiv h: Infix(sb, h.L, OperatorFacts.HadamardDiv.Latex, h.R, Prod, broadcast: true); break;
             case Transpose { A: Inverse inv }:
                 Write(sb, inv.A, Atom);
                 sb.Append("^{-\\top}");
@@ -143,7 +143,7 @@ public static class LatexPrinter
                 Write(sb, p.A, Atom);
                 sb.Append("^{\\circ ").Append(Exponent(p.Exponent).Trim('{', '}')).Append('}');
                 break;
-            case Kron k: Infix(sb, k.L, " \\otimes ", k.R, Prod); break;
+            case Kron k: Infix(sb, k.L, OperatorFacts.Kron.Latex, k.R, Prod); break;
             case Trace t: Call(sb, BuiltinFunctions.Trace.Latex, t.A); break;
             case Det d: Call(sb, BuiltinFunctions.Det.Latex, d.A); break;
             case LogDet l: Call(sb, BuiltinFunctions.LogDet.Latex, l.A); break;

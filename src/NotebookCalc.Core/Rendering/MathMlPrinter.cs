@@ -129,19 +129,19 @@ public static class MathMlPrinter
                 }
                 break;
             case Neg n: sb.Append("<mo>−</mo>"); Write(sb, n.A, Unary, notFirst: true); break;
-            case Frobenius f: Infix(sb, f.L, ":", f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
+            case Frobenius f: Infix(sb, f.L, OperatorFacts.Frobenius.MathMl, f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
             case MatMul m: Juxtapose(sb, m.L, m.R); break;
             case Scale s: Juxtapose(sb, s.Factor, s.A); break;
             case Divide d: sb.Append($"<mfrac>{Group(d.Numerator, 0)}{Group(d.Denominator, 0)}</mfrac>"); break;
-            case Hadamard h: Infix(sb, h.L, "⊙", h.R, Prod, broadcast: true); break;
-            case HadamardDiv h: Infix(sb, h.L, "⊘", h.R, Prod, broadcast: true); break;
+            case Hadamard h: Infix(sb, h.L, OperatorFacts.Hadamard.MathMl, h.R, Prod, broadcast: true); break;
+            case HadamardDiv h: Infix(sb, h.L, OperatorFacts.HadamardDiv.MathMl, h.R, Prod, broadcast: true); break;
             case Transpose { A: Inverse inv }: sb.Append($"<msup>{Group(inv.A, Atom)}<mrow><mo>−</mo><mo>⊤</mo></mrow></msup>"); break;
             case Transpose t: sb.Append($"<msup>{Group(t.A, Atom)}<mo>⊤</mo></msup>"); break;
             case Inverse i: sb.Append($"<msup>{Group(i.A, Atom)}<mrow><mo>−</mo><mn>1</mn></mrow></msup>"); break;
             case Power { A: Norm n } p: sb.Append($"<msubsup>{NormBars(n)}{NormSubscript(n)}{Mn(p.Exponent)}</msubsup>"); break;
             case Power p: sb.Append($"<msup>{Group(p.A, Atom)}{Exponent(p.Exponent)}</msup>"); break;
             case HadamardPower p: sb.Append($"<msup>{Group(p.A, Atom)}<mrow><mo>∘</mo>{Exponent(p.Exponent)}</mrow></msup>"); break;
-            case Kron k: Infix(sb, k.L, "⊗", k.R, Prod); break;
+            case Kron k: Infix(sb, k.L, OperatorFacts.Kron.MathMl, k.R, Prod); break;
             case Trace t: Call(sb, BuiltinFunctions.Trace.MathMl, t.A); break;
             case Det d: Call(sb, BuiltinFunctions.Det.MathMl, d.A); break;
             case LogDet l: Call(sb, BuiltinFunctions.LogDet.MathMl, l.A); break;

@@ -7,11 +7,12 @@ namespace NotebookCalc.Rendering;
 
 /// <summary>
 /// Prints an expression as matcalc text (ASCII) that parses back to an equal tree, with minimal parentheses.
-/// Levels follow the parser: `:` 10, `+ -` 20, products 30, unary minus 40, postfix 50, atoms 60.
+/// Levels and operator spellings come from <see cref="OperatorFacts"/>, the table the parser binds by.
 /// </summary>
 public static class TextPrinter
 {
-    internal const int Frob = 10, Sum = 20, Prod = 30, Unary = 40, Postfix = 50, Atom = 60;
+    internal const int Frob = Precedence.Frobenius, Sum = Precedence.Sum, Prod = Precedence.Product, Unary = Precedence.Unary,
+        Postfix = Precedence.Postfix, Atom = Precedence.Atom;
 
     public static string Print(Expr e)
     {
@@ -102,12 +103,12 @@ public static class TextPrinter
                 sb.Append('-');
                 Write(sb, n.A, Unary, notFirst: true);
                 break;
-            case Frobenius f: Infix(sb, f.L, " : ", f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
+            case Frobenius f: Infix(sb, f.L, OperatorFacts.Frobenius.Text, f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
             case MatMul m: Juxtapose(sb, m.L, m.R); break;
             case Scale s: Juxtapose(sb, s.Factor, s.A); break;
-            case Divide d: Infix(sb, d.Numerator, " / ", d.Denominator, Prod); break;
-            case Hadamard h: Infix(sb, h.L, " .* ", h.R, Prod, broadcast: true); break;
-            case HadamardDiv h: Infix(sb, h.L, " ./ ", h.R, Prod, broadcast: true); break;
+            case Divide d: Infix(sb, d.Numerator, OperatorFacts.Divide.Text, d.Denominator, Prod); break;
+            case Hadamard h: Infix(sb, h.L, OperatorFacts.Hadamard.Text, h.R, Prod, broadcast: true); break;
+            case HadamardDiv h: Infix(sb, h.L, OperatorFacts.HadamardDiv.Text, h.R, Prod, broadcast: true); break;
             case Transpose t: Write(sb, t.A, Postfix); sb.Append('\''); break;
             case Power p: Write(sb, p.A, Postfix + 1); sb.Append('^').Append(FormatExponent(p.Exponent)); break;
             case HadamardPower p: Write(sb, p.A, Postfix + 1); sb.Append(".^").Append(FormatExponent(p.Exponent)); break;

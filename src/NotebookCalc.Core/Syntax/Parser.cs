@@ -3,8 +3,8 @@ using NotebookCalc.Text;
 namespace NotebookCalc.Syntax;
 
 /// <summary>
-/// Pratt parser for matcalc expressions. Binding powers, loosest first: `:` 10, `+ -` 20,
-/// `* / .* ./ ⊙ ⊘ ⊗` and juxtaposition 30 (left-associative), unary minus 40, postfix `' ᵀ ⁻¹ ^` 50.
+/// Pratt parser for matcalc expressions. Binding powers come from <see cref="OperatorFacts"/> (shared with the printers),
+/// loosest first: `:`, `+ -`, `* / .* ./ ⊙ ⊘ ⊗` and juxtaposition (left-associative), unary minus, postfix `' ᵀ ⁻¹ ^`.
 /// Stops at the first syntax error and reports it as a <see cref="MatcalcException"/>.
 /// </summary>
 public sealed class Parser
@@ -16,7 +16,7 @@ public sealed class Parser
     /// parenthesised argument list.</summary>
     public static IReadOnlySet<string> Functions => BuiltinFunctions.Spellings;
 
-    private const int BpFrobenius = 10, BpSum = 20, BpProduct = 30, BpUnary = 40;
+    private const int BpUnary = Precedence.Unary;
 
     private readonly string _source;
     private readonly List<Token> _tokens;
@@ -109,19 +109,10 @@ public sealed class Parser
         finally { _depth--; }
     }
 
-    private (int Bp, string Text) InfixOperator(Token t) => t.Kind switch
-    {
-        TokenKind.Colon => (BpFrobenius, ":"),
-        TokenKind.Plus => (BpSum, "+"),
-        TokenKind.Minus => (BpSum, "-"),
-        TokenKind.Star => (BpProduct, "*"),
-        TokenKind.Slash => (BpProduct, "/"),
-        TokenKind.DotStar or TokenKind.Hadamard => (BpProduct, ".*"),
-        TokenKind.DotSlash or TokenKind.HadamardDiv => (BpProduct, "./"),
-        TokenKind.Kron => (BpProduct, "kron"),
-        _ when StartsOperand(t) => (BpProduct, "juxt"),
-        _ => (0, ""),
-    };
+    private (int Bp, string Text) InfixOperator(Token t) =>
+        OperatorFacts.ForToken(t.Kind) is { } op ? (op.Precedence, op.Syntax)
+        : StartsOperand(t) ? (OperatorFacts.Juxtapose.Precedence, OperatorFacts.Juxtapose.Syntax)
+        : (0, "");
 
     private bool StartsOperand(Token t) => t.Kind switch
     {
