@@ -72,6 +72,28 @@ public sealed class Parser
             $"Close the bracket opened at column {DiagnosticFormatter.Position(_source, openedAt.Start).Column}."));
     }
 
+    private MatcalcException Ambiguous(Token function, SyntaxNode operand)
+    {
+        var restStart = Current.Span.Start;
+        var end = Current.Span.End;
+        try { end = ParseExpression(Precedence.Sum).Span.End; } // the rest of the product, for the message
+        catch (MatcalcException) { }
+        var first = Snippet(operand);
+        var rest = Snippet(TextSpan.FromBounds(restStart, end));
+        var all = Snippet(TextSpan.FromBounds(operand.Span.Start, end));
+        return new MatcalcException(_source, DiagnosticCatalog.AmbiguousArgument.At(TextSpan.FromBounds(function.Span.Start, end),
+            $"The argument of {function.Text} is ambiguous: without brackets {function.Text} applies to {first} alone, so this would read {function.Text}({first}) {rest}.",
+            $"Write {function.Text}({all}) if the product is the argument, or {function.Text}({first}) {rest} if it is not."));
+    }
+
+    private string Snippet(SyntaxNode n) => Snippet(n.Span);
+
+    private string Snippet(TextSpan span)
+    {
+        var text = _source.Substring(span.Start, span.Length).Trim();
+        return text.Length > 32 ? text[..29] + "…" : text;
+    }
+
     private void Enter()
     {
         if (++_depth > MaxDepth) throw TooDeep(Current.Span);
@@ -224,6 +246,8 @@ public sealed class Parser
             try
             {
                 var operand = ParsePostfix(ParsePrimary());
+                // tr A B, exp a' x: textbooks mean tr(A B) and exp(a' x), the grammar would read tr(A) B; neither is guessed.
+                if (StartsOperand(Current)) throw Ambiguous(t, operand);
                 return new SyntaxNode(SyntaxKind.Call, t.Span.Union(operand.Span), t.Text, 0, [operand]) { OperatorSpan = t.Span };
             }
             finally { _depth--; }

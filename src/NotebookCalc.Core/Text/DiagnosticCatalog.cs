@@ -36,6 +36,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnknownLatexCommand = E("MC0004", "Unknown LaTeX command", "A \\command that matcalc does not read.");
     public static readonly DiagnosticDescriptor SyntaxError = E("MC0005", "Syntax error", "A token where the grammar does not allow it (a missing operand, a stray operator, a bad exponent or norm subscript).");
     public static readonly DiagnosticDescriptor UnclosedBracket = E("MC0006", "Bracket not closed", "An opening bracket, norm bar or \\frac brace without its closing partner.");
+    public static readonly DiagnosticDescriptor AmbiguousArgument = E("MC0007", "Ambiguous argument", "A function written without brackets whose operand is followed by another juxtaposed operand (`tr A B`, `exp a' x`).");
     public static readonly DiagnosticDescriptor TooDeep = E("MC0009", "Nested too deeply", "The expression is nested more than 256 levels deep.");
     public static readonly DiagnosticDescriptor TooLong = E("MC0010", "Expression too long", "The expression is longer than 20,000 characters.");
 

@@ -128,4 +128,22 @@ public class NameDiagnosticsTests
         Assert.Equal(id, d.Id);
         Assert.Equal(new TextSpan(0, name.Length), d.Span);
     }
+
+    [Theory]
+    [InlineData("⟦tr A B⟧", "tr(A B)")]
+    [InlineData("⟦tr A' B .* A⟧ + s", "tr(A' B .* A)")]
+    [InlineData("⟦exp x' y⟧", "exp(x' y)")]
+    [InlineData("s + ⟦ln det(A) B⟧ + s", "ln(det(A) B)")]
+    [InlineData("⟦\\operatorname{tr} A B⟧", "tr(A B)")]
+    public void Parser_BracketlessFunctionBeforeAJuxtaposedOperand_IsAmbiguous(string annotated, string hint) =>
+        Assert.Contains(hint, AnnotatedText.AssertDiagnostic(annotated, Where + "; x: n; y: n", "MC0007").Hint);
+
+    [Theory]
+    [InlineData("tr A", "tr(A)")]
+    [InlineData("ln det A + tr A'", "logdet(A) + tr(A')")]
+    [InlineData("exp X + 1", "exp(X) + 1")]
+    [InlineData("tr(A) B", "tr(A) B")]
+    [InlineData("s tr A", "s tr(A)")]
+    public void Parser_BracketlessFunctionOfOneOperand_StillReads(string text, string printed) =>
+        Assert.Equal(printed, MatCalc.Parse(text, Where).Text);
 }
