@@ -71,9 +71,9 @@ public partial class DiagnosticCatalogTests
         // MC1005 is a product whose inner dimensions differ; a reserved name is MC1018.
         Assert.Equal("MC1005", Assert.Throws<MatcalcException>(() => MatCalc.Parse("W W", "W: n x m")).Diagnostics[0].Id);
         Assert.Equal("MC1018", Assert.Throws<MatcalcException>(() => Semantics.Scope.Parse("I: n x n")).Diagnostics[0].Id);
-        // MC3007 is a values file that cannot be read; values that are not numbers are MC3010.
+        // MC3007 is a values file that cannot be read; values that are not numbers are MC3013.
         var d = Assert.IsType<DiagnosticsDisplay>(Assert.Single(new MatCalcSession().Run("#!matcalc eval \"W\" --at /nonexistent/values.json")));
         Assert.Equal("MC3007", d.Diagnostics[0].Id);
-        Assert.Equal("MC3010", Assert.Throws<MatcalcException>(() => ValuesJson.Parse("{\"W\": \"two\"}", "the values")).Diagnostics[0].Id);
+        Assert.Equal("MC3013", Assert.Throws<MatcalcException>(() => ValuesJson.Parse("{\"W\": \"two\"}", "the values")).Diagnostics[0].Id);
     }
 }
