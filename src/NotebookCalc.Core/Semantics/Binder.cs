@@ -83,7 +83,7 @@ internal sealed class Binder
     /// `F: n x m function of w` is a call, and with a space an undeclared name is juxtaposed as LANGUAGE.md allows
     /// (`c (X + Y)`, as the text printer writes products), taken to be a scalar with a note (MC1100).
     /// </summary>
-    private MatcalcException UnknownFunction(string name, TextSpan span)
+    private MatcalcException UnknownFunction(string name, TextSpan span, string? argument)
     {
         var declaredFunctions = _scope.Declarations.Where(d => d.IsFunction).Select(d => d.Name);
         var limit = name.Length >= 6 ? 2 : 1;
@@ -94,7 +94,7 @@ internal sealed class Binder
         var message = near is not null
             ? $"{name}(…) is not a function; did you mean {near}(…)?"
             : $"{name}(…) is not a function: {name} is neither a built-in function nor declared.";
-        var declare = $"declare it as an opaque function (`{name}: n x m function of X`), or, if {name} is a symbol multiplying the bracket, declare it (`{name}: scalar`) or write {name} * (…).";
+        var declare = $"declare it as an opaque function (`{name}: n x m function of {argument ?? "w"}`), or, if {name} is a symbol multiplying the bracket, declare it (`{name}: scalar`) or write {name} * (…).";
         var hint = near is not null
             ? $"Write {near}(…); if you meant another function, {declare}"
             : $"The built-in functions are {BuiltinFunctions.List}; {declare}";
@@ -417,7 +417,7 @@ internal sealed class Binder
         {
             // s(A + B), W(X): a declared symbol (or the identity) before brackets is a product with the group.
             if (!(_scope.TryGet(name, out _) || name == "I" || name.StartsWith("I_", StringComparison.Ordinal)))
-                throw UnknownFunction(name, node.OperatorSpan);
+                throw UnknownFunction(name, node.OperatorSpan, node.Children is [{ Kind: SyntaxKind.Name } arg] ? arg.Text : null);
             if (node.Children.Count != 1)
                 throw Error(DiagnosticCatalog.UnknownFunction, node.OperatorSpan,
                     $"{name} is a declared symbol, not a function, so {name}(…) cannot take {node.Children.Count} arguments.",

@@ -57,6 +57,7 @@ public class NameDiagnosticsTests
         // Before: "relu ones(n, m)", check passed — relu was an inferred scalar.
         var ex = Assert.Throws<MatcalcException>(() => MatrixCalculus.Gradient("sum(relu(X))", "X", "X: n x m"));
         Assert.Equal("MC1013", ex.Diagnostics[0].Id);
+        Assert.Contains("(`relu: n x m function of X`)", ex.Diagnostics[0].Hint);
         var (code, output, err) = NotebookCalc.Tests.Cli.CliTests.Run("gradient", "sum(relu(X))", "--wrt", "X", "--where", "X: n x m");
         Assert.Equal(2, code);
         Assert.Equal("", output);
