@@ -85,18 +85,22 @@ internal sealed class Binder
     /// </summary>
     private MatcalcException UnknownFunction(string name, TextSpan span, string? argument)
     {
-        var declaredFunctions = _scope.Declarations.Where(d => d.IsFunction).Select(d => d.Name);
         var limit = name.Length >= 6 ? 2 : 1;
-        var near = BuiltinFunctions.Spellings.Concat(declaredFunctions)
-            .Select(f => (Name: f, Distance: Math.Min(Distance(name, f), Distance(name.ToLowerInvariant(), f) + 1)))
-            .Where(c => c.Distance <= limit || string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal).Select(c => c.Name).FirstOrDefault();
-        var message = near is not null
-            ? $"{name}(…) is not a function; did you mean {near}(…)?"
-            : $"{name}(…) is not a function: {name} is neither a built-in function nor declared.";
+        // Built-in spellings, declared functions, and (names of three letters or more, as for MC1017) declared symbols.
+        var candidates = BuiltinFunctions.Spellings.Select(f => (Name: f, Symbol: (Declaration?)null))
+            .Concat(_scope.Declarations.Where(d => d.IsFunction || name.Length >= 3).Select(d => (d.Name, Symbol: d.IsFunction ? null : (Declaration?)d)));
+        var near = candidates
+            .Select(c => (c.Name, c.Symbol, Distance: Math.Min(Distance(name, c.Name), Distance(name.ToLowerInvariant(), c.Name) + 1)))
+            .Where(c => c.Distance <= limit)
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault();
+        var message = near.Name is null
+            ? $"{name}(…) is not a function: {name} is neither a built-in function nor declared."
+            : near.Symbol is { } symbol
+                ? $"{name}(…) is not a function and {name} is not declared; did you mean {near.Name} ({symbol.Shape}) times the bracket?"
+                : $"{name}(…) is not a function; did you mean {near.Name}(…)?";
         var declare = $"declare it as an opaque function (`{name}: n x m function of {argument ?? "w"}`), or, if {name} is a symbol multiplying the bracket, declare it (`{name}: scalar`) or write {name} * (…).";
-        var hint = near is not null
-            ? $"Write {near}(…); if you meant another function, {declare}"
+        var hint = near.Name is not null
+            ? $"Write {near.Name}{(near.Symbol is null ? "(…)" : " (…)")}; if you meant another function, {declare}"
             : $"The built-in functions are {BuiltinFunctions.List}; {declare}";
         return Error(DiagnosticCatalog.UnknownFunction, span, message, hint);
     }

@@ -52,6 +52,24 @@ public class NameDiagnosticsTests
     }
 
     [Fact]
+    public void Binder_NearMissOfADeclaredSymbolBeforeABracket_SuggestsIt()
+    {
+        var d = AnnotatedText.AssertDiagnostic("tr(⟦Omgea⟧(W' W))", "W: n x m; Omega: m x m", "MC1013");
+        Assert.Contains("did you mean Omega (m×m) times the bracket?", d.Message);
+    }
+
+    [Fact]
+    public void Session_UnknownFunction_IsDisplayedAsADiagnosticAtTheName()
+    {
+        var s = new NotebookCalc.Notebook.MatCalcSession();
+        s.Run("#!matcalc let \"X: n x m\"");
+        var display = Assert.IsType<NotebookCalc.Notebook.DiagnosticsDisplay>(Assert.Single(s.Run("#!matcalc gradient \"sum(relu(X))\" --wrt X")));
+        var d = Assert.Single(display.Diagnostics);
+        Assert.Equal("MC1013", d.Id);
+        Assert.Equal(new TextSpan(4, 4), d.Span);
+    }
+
+    [Fact]
     public void Gradient_of_an_unknown_function_is_refused_not_derived()
     {
         // Before: "relu ones(n, m)", check passed — relu was an inferred scalar.
