@@ -361,8 +361,9 @@ public static class Cli
                 throw new MatcalcException("", Diagnostic.Error("MC5003", default, $"Cannot read the key '{r.GetValue(keyPath)}': {ex.Message}",
                     "The key is {\"exercises\": [{\"id\": \"u1-e1\", \"function\": \"tr(A X)\", \"wrt\": \"X\", \"where\": \"A: m x n; X: n x m\"}]}."));
             }
+            Grader.CheckKey(key);
             var grades = new List<Grade>();
-            foreach (var path in r.GetValue(submissions)!)
+            foreach (var path in Grader.Submissions(r.GetValue(submissions)!))
             {
                 string json;
                 try { json = File.ReadAllText(path); }

@@ -21,13 +21,96 @@ public sealed record Grade(string Student, string Exercise, string Status, strin
 /// </summary>
 public static class Grader
 {
+    /// <summary>Reads KEY.json; a missing or non-string id, function or wrt throws (the CLI reports it as MC5003).</summary>
     public static IReadOnlyList<KeyExercise> ReadKey(string json)
     {
         using var doc = JsonDocument.Parse(json);
-        return doc.RootElement.GetProperty("exercises").EnumerateArray().Select(e => new KeyExercise(
-            e.GetProperty("id").GetString()!, e.GetProperty("function").GetString()!, e.GetProperty("wrt").GetString()!,
-            e.TryGetProperty("where", out var w) ? w.GetString() : null,
-            e.TryGetProperty("start", out var st) ? st.GetString() : null)).ToList();
+        var exercises = new List<KeyExercise>();
+        var i = 0;
+        foreach (var e in doc.RootElement.GetProperty("exercises").EnumerateArray())
+        {
+            i++;
+            string? Text(string name, bool required)
+            {
+                var present = e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+                if (!present && !required) return null;
+                if (present && e.GetProperty(name) is { ValueKind: JsonValueKind.String } text && (text.GetString()!.Trim().Length > 0 || !required))
+                    return text.GetString();
+                throw new InvalidOperationException($"exercise {i} of the key has no \"{name}\" text");
+            }
+            exercises.Add(new KeyExercise(Text("id", true)!, Text("function", true)!, Text("wrt", true)!, Text("where", false), Text("start", false)));
+        }
+        return exercises;
+    }
+
+    /// <summary>
+    /// Checks every exercise of a key before any student is graded: its declarations and function parse, the function
+    /// is scalar, its variable occurs in it, and no two exercises share an id. A broken key would otherwise grade every
+    /// answer "invalid" and blame the students; instead it stops `grade` (MC5004, exit 2) naming the exercise.
+    /// </summary>
+    public static void CheckKey(IReadOnlyList<KeyExercise> key)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var k in key)
+        {
+            var entry = $"Exercise \"{k.Id}\" of the key";
+            if (!seen.Add(k.Id))
+                throw KeyError(k.Id, default, $"{entry} appears twice.", "Give every exercise its own id.");
+            Expression f;
+            try { f = MatCalc.Parse(k.Function, k.Where); }
+            catch (MatcalcException ex)
+            {
+                var d = ex.Diagnostics[0];
+                var part = ex.Source == k.Function ? $"its function \"{k.Function}\"" : $"its declarations \"{k.Where}\"";
+                throw new MatcalcException(ex.Source, DiagnosticCatalog.BadKeyEntry.At(d.Span,
+                    $"{entry} is broken: {part} does not read ({d.Id}: {d.Message.TrimEnd('.')}).",
+                    $"Fix the key before grading; no student was graded. {d.Hint}".TrimEnd()));
+            }
+            if (!f.Shape.IsScalar)
+                throw KeyError(k.Function, new TextSpan(0, k.Function.Length), $"{entry} is broken: its function {k.Function} is {f.Shape}, not a scalar, so it has no gradient.",
+                    "Fix the key before grading (take tr(…), sum(…) or norm(…)^2 of it); no student was graded.");
+            var wrt = Syntax.Greek.Normalize(k.Wrt.Trim());
+            var wrtTokens = Syntax.Lexer.Tokenize(k.Wrt.Trim(), []);
+            if (wrtTokens is [{ Kind: Syntax.TokenKind.Identifier } only, { Kind: Syntax.TokenKind.End }]) wrt = only.Text;
+            if (!f.Symbols.Any(s => s.Name == wrt))
+                throw KeyError(k.Function, new TextSpan(0, k.Function.Length),
+                    $"{entry} is broken: its variable {k.Wrt} does not occur in its function {k.Function}.",
+                    $"Fix the key before grading: \"wrt\" is one of {string.Join(", ", f.Symbols.Select(s => s.Name))}; no student was graded.");
+        }
+    }
+
+    private static MatcalcException KeyError(string source, TextSpan span, string message, string hint) =>
+        new(source, DiagnosticCatalog.BadKeyEntry.At(span, message, hint));
+
+    /// <summary>
+    /// The notebooks named on the command line. A pattern the shell left unexpanded (`subs/*.ipynb` matching nothing, or
+    /// any pattern on Windows) is expanded here; a path or pattern that matches no file is an error (MC5005), never a
+    /// student named `*`.
+    /// </summary>
+    public static IReadOnlyList<string> Submissions(IEnumerable<string> arguments)
+    {
+        var paths = new List<string>();
+        foreach (var arg in arguments)
+        {
+            if (File.Exists(arg)) { paths.Add(arg); continue; }
+            var source = arg;
+            var all = new TextSpan(0, arg.Length);
+            if (Directory.Exists(arg))
+                throw new MatcalcException(source, DiagnosticCatalog.NoSubmission.At(all, $"{arg} is a directory, not a notebook.",
+                    $"Pass the notebooks in it, e.g. {Path.Combine(arg, "*.ipynb")}."));
+            var name = Path.GetFileName(arg);
+            var dir = Path.GetDirectoryName(arg) is { Length: > 0 } d ? d : ".";
+            if (name.IndexOfAny(['*', '?']) < 0)
+                throw new MatcalcException(source, DiagnosticCatalog.NoSubmission.At(all, $"There is no file {arg}.", "Check the path of the submission; no student was graded."));
+            var matches = Directory.Exists(dir) && dir.IndexOfAny(['*', '?']) < 0
+                ? Directory.GetFiles(dir, name).Where(p => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(name, Path.GetFileName(p))).Order(StringComparer.Ordinal).ToList()
+                : [];
+            if (matches.Count == 0)
+                throw new MatcalcException(source, DiagnosticCatalog.NoSubmission.At(all, $"The pattern {arg} matches no file.",
+                    "Check the folder and the pattern (wildcards * and ? in the file name); no student was graded."));
+            paths.AddRange(matches);
+        }
+        return paths;
     }
 
     public static IReadOnlyList<Grade> GradeNotebook(string path, string json, IReadOnlyList<KeyExercise> key)

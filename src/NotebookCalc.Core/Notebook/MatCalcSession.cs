@@ -313,7 +313,7 @@ public static class ValuesJson
         e.TryGetDouble(out var v) && double.IsFinite(v) ? v : throw Error($"{name} in {origin} has a number that is out of range: {e.GetRawText()}.");
 
     private static MatcalcException Error(string message) =>
-        new("", Diagnostic.Error("MC3007", default, message, "Write values as {\"W\": [[1,2],[3,4]], \"s\": 0.5, \"y\": [1,2]}."));
+        new("", Diagnostic.Error("MC3013", default, message, "Write values as {\"W\": [[1,2],[3,4]], \"s\": 0.5, \"y\": [1,2]}."));
 
     public static Dictionary<string, int> ParseDims(string text)
     {

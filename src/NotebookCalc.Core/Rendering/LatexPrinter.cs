@@ -107,7 +107,7 @@ public static class LatexPrinter
                 sb.Append('-');
                 Write(sb, n.A, Unary, notFirst: true);
                 break;
-            case Frobenius f: Infix(sb, f.L, " : ", f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
+            case Frobenius f: Infix(sb, f.L, OperatorFacts.Frobenius.Latex, f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
             case MatMul m: Juxtapose(sb, m.L, m.R); break;
             case Scale s: Juxtapose(sb, s.Factor, s.A); break;
             case Divide d:
@@ -117,8 +117,8 @@ public static class LatexPrinter
                 Write(sb, d.Denominator, 0);
                 sb.Append('}');
                 break;
-            case Hadamard h: Infix(sb, h.L, " \\odot ", h.R, Prod, broadcast: true); break;
-            case HadamardDiv h: Infix(sb, h.L, " \\oslash ", h.R, Prod, broadcast: true); break;
+            case Hadamard h: Infix(sb, h.L, OperatorFacts.Hadamard.Latex, h.R, Prod, broadcast: true); break;
+            case HadamardDiv h: Infix(sb, h.L, OperatorFacts.HadamardDiv.Latex, h.R, Prod, broadcast: true); break;
             case Transpose { A: Inverse inv }:
                 Write(sb, inv.A, Atom);
                 sb.Append("^{-\\top}");
@@ -143,10 +143,10 @@ public static class LatexPrinter
                 Write(sb, p.A, Atom);
                 sb.Append("^{\\circ ").Append(Exponent(p.Exponent).Trim('{', '}')).Append('}');
                 break;
-            case Kron k: Infix(sb, k.L, " \\otimes ", k.R, Prod); break;
-            case Trace t: Call(sb, "\\operatorname{tr}", t.A); break;
-            case Det d: Call(sb, "\\det", d.A); break;
-            case LogDet l: Call(sb, "\\ln\\det", l.A); break;
+            case Kron k: Infix(sb, k.L, OperatorFacts.Kron.Latex, k.R, Prod); break;
+            case Trace t: Call(sb, BuiltinFunctions.Trace.Latex, t.A); break;
+            case Det d: Call(sb, BuiltinFunctions.Det.Latex, d.A); break;
+            case LogDet l: Call(sb, BuiltinFunctions.LogDet.Latex, l.A); break;
             case Elementwise { Fn: ElementwiseFn.Sqrt } f:
                 sb.Append("\\sqrt{");
                 Write(sb, f.A, 0);
@@ -157,12 +157,12 @@ public static class LatexPrinter
                 Write(sb, f.A, 0);
                 sb.Append("\\right\\rvert");
                 break;
-            case Elementwise f: Call(sb, FunctionLatex(f.Fn), f.A); break;
-            case Softmax s: Call(sb, s.Rows ? "\\operatorname{softmax}_{\\text{rows}}" : "\\operatorname{softmax}", s.A); break;
-            case SumAll s: Call(sb, "\\operatorname{sum}", s.A); break;
-            case DiagMatrix d: Call(sb, "\\operatorname{diag}", d.A); break;
-            case DiagVector d: Call(sb, "\\operatorname{diag}", d.A); break;
-            case Vec v: Call(sb, "\\operatorname{vec}", v.A); break;
+            case Elementwise f: Call(sb, TextPrinter.Builtin(f.Fn).Latex, f.A); break;
+            case Softmax s: Call(sb, (s.Rows ? BuiltinFunctions.SoftmaxRows : BuiltinFunctions.Softmax).Latex, s.A); break;
+            case SumAll s: Call(sb, BuiltinFunctions.Sum.Latex, s.A); break;
+            case DiagMatrix d: Call(sb, BuiltinFunctions.Diag.Latex, d.A); break;
+            case DiagVector d: Call(sb, BuiltinFunctions.Diag.Latex, d.A); break;
+            case Vec v: Call(sb, BuiltinFunctions.Vec.Latex, v.A); break;
             case Norm n: WriteNorm(sb, n); break;
             case OpaqueCall c:
                 sb.Append(Name(c.Function)).Append("\\left(");
@@ -201,18 +201,6 @@ public static class LatexPrinter
     }
 
     private static string Jacobian(string f, Expr arg) => $"\\frac{{\\partial {Name(f)}}}{{\\partial {Print(arg)}}}";
-
-    private static string FunctionLatex(ElementwiseFn fn) => fn switch
-    {
-        ElementwiseFn.Exp => "\\exp",
-        ElementwiseFn.Log => "\\log",
-        ElementwiseFn.Tanh => "\\tanh",
-        ElementwiseFn.Sin => "\\sin",
-        ElementwiseFn.Cos => "\\cos",
-        ElementwiseFn.Sigmoid => "\\operatorname{sigmoid}",
-        ElementwiseFn.Sign => "\\operatorname{sign}",
-        _ => "\\operatorname{" + TextPrinter.FunctionName(fn) + "}",
-    };
 
     private static void Call(StringBuilder sb, string fn, Expr arg)
     {

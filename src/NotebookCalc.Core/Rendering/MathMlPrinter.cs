@@ -129,30 +129,30 @@ public static class MathMlPrinter
                 }
                 break;
             case Neg n: sb.Append("<mo>−</mo>"); Write(sb, n.A, Unary, notFirst: true); break;
-            case Frobenius f: Infix(sb, f.L, ":", f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
+            case Frobenius f: Infix(sb, f.L, OperatorFacts.Frobenius.MathMl, f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
             case MatMul m: Juxtapose(sb, m.L, m.R); break;
             case Scale s: Juxtapose(sb, s.Factor, s.A); break;
             case Divide d: sb.Append($"<mfrac>{Group(d.Numerator, 0)}{Group(d.Denominator, 0)}</mfrac>"); break;
-            case Hadamard h: Infix(sb, h.L, "⊙", h.R, Prod, broadcast: true); break;
-            case HadamardDiv h: Infix(sb, h.L, "⊘", h.R, Prod, broadcast: true); break;
+            case Hadamard h: Infix(sb, h.L, OperatorFacts.Hadamard.MathMl, h.R, Prod, broadcast: true); break;
+            case HadamardDiv h: Infix(sb, h.L, OperatorFacts.HadamardDiv.MathMl, h.R, Prod, broadcast: true); break;
             case Transpose { A: Inverse inv }: sb.Append($"<msup>{Group(inv.A, Atom)}<mrow><mo>−</mo><mo>⊤</mo></mrow></msup>"); break;
             case Transpose t: sb.Append($"<msup>{Group(t.A, Atom)}<mo>⊤</mo></msup>"); break;
             case Inverse i: sb.Append($"<msup>{Group(i.A, Atom)}<mrow><mo>−</mo><mn>1</mn></mrow></msup>"); break;
             case Power { A: Norm n } p: sb.Append($"<msubsup>{NormBars(n)}{NormSubscript(n)}{Mn(p.Exponent)}</msubsup>"); break;
             case Power p: sb.Append($"<msup>{Group(p.A, Atom)}{Exponent(p.Exponent)}</msup>"); break;
             case HadamardPower p: sb.Append($"<msup>{Group(p.A, Atom)}<mrow><mo>∘</mo>{Exponent(p.Exponent)}</mrow></msup>"); break;
-            case Kron k: Infix(sb, k.L, "⊗", k.R, Prod); break;
-            case Trace t: Call(sb, "<mi>tr</mi>", t.A); break;
-            case Det d: Call(sb, "<mi>det</mi>", d.A); break;
-            case LogDet l: Call(sb, "<mrow><mi>ln</mi><mo>&#x2061;</mo><mi>det</mi></mrow>", l.A); break;
+            case Kron k: Infix(sb, k.L, OperatorFacts.Kron.MathMl, k.R, Prod); break;
+            case Trace t: Call(sb, BuiltinFunctions.Trace.MathMl, t.A); break;
+            case Det d: Call(sb, BuiltinFunctions.Det.MathMl, d.A); break;
+            case LogDet l: Call(sb, BuiltinFunctions.LogDet.MathMl, l.A); break;
             case Elementwise { Fn: ElementwiseFn.Sqrt } f: sb.Append($"<msqrt>{Group(f.A, 0)}</msqrt>"); break;
             case Elementwise { Fn: ElementwiseFn.Abs } f: sb.Append($"<mrow><mo>|</mo>{Group(f.A, 0)}<mo>|</mo></mrow>"); break;
-            case Elementwise f: Call(sb, $"<mi>{TextPrinter.FunctionName(f.Fn)}</mi>", f.A); break;
-            case Softmax s: Call(sb, s.Rows ? "<msub><mi>softmax</mi><mtext>rows</mtext></msub>" : "<mi>softmax</mi>", s.A); break;
-            case SumAll s: Call(sb, "<mi>sum</mi>", s.A); break;
-            case DiagMatrix d: Call(sb, "<mi>diag</mi>", d.A); break;
-            case DiagVector d: Call(sb, "<mi>diag</mi>", d.A); break;
-            case Vec v: Call(sb, "<mi>vec</mi>", v.A); break;
+            case Elementwise f: Call(sb, TextPrinter.Builtin(f.Fn).MathMl, f.A); break;
+            case Softmax s: Call(sb, (s.Rows ? BuiltinFunctions.SoftmaxRows : BuiltinFunctions.Softmax).MathMl, s.A); break;
+            case SumAll s: Call(sb, BuiltinFunctions.Sum.MathMl, s.A); break;
+            case DiagMatrix d: Call(sb, BuiltinFunctions.Diag.MathMl, d.A); break;
+            case DiagVector d: Call(sb, BuiltinFunctions.Diag.MathMl, d.A); break;
+            case Vec v: Call(sb, BuiltinFunctions.Vec.MathMl, v.A); break;
             case Norm n: sb.Append(Norm(n)); break;
             case OpaqueCall c: Call(sb, Name(c.Function), c.Arg); break;
             case Differential { Of: Symbol s }: sb.Append($"<mrow><mi mathvariant=\"normal\">d</mi>{Name(s.Name)}</mrow>"); break;

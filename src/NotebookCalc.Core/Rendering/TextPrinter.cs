@@ -1,16 +1,18 @@
 using System.Globalization;
 using System.Text;
 using NotebookCalc.Semantics;
+using NotebookCalc.Syntax;
 
 namespace NotebookCalc.Rendering;
 
 /// <summary>
 /// Prints an expression as matcalc text (ASCII) that parses back to an equal tree, with minimal parentheses.
-/// Levels follow the parser: `:` 10, `+ -` 20, products 30, unary minus 40, postfix 50, atoms 60.
+/// Levels and operator spellings come from <see cref="OperatorFacts"/>, the table the parser binds by.
 /// </summary>
 public static class TextPrinter
 {
-    internal const int Frob = 10, Sum = 20, Prod = 30, Unary = 40, Postfix = 50, Atom = 60;
+    internal const int Frob = Precedence.Frobenius, Sum = Precedence.Sum, Prod = Precedence.Product, Unary = Precedence.Unary,
+        Postfix = Precedence.Postfix, Atom = Precedence.Atom;
 
     public static string Print(Expr e)
     {
@@ -65,13 +67,13 @@ public static class TextPrinter
             case Symbol s: sb.Append(s.Name); break;
             case Number n: sb.Append(FormatNumber(n.Value)); break;
             case Identity i: sb.Append(i.Dimension is ProductDim ? "I" : $"I_{i.Dimension}"); break;
-            case ZeroMatrix z: sb.Append($"zeros({z.Shape.Rows}, {z.Shape.Cols})"); break;
-            case Ones o: sb.Append(o.Shape.Cols.IsOne ? $"ones({o.Shape.Rows})" : $"ones({o.Shape.Rows}, {o.Shape.Cols})"); break;
+            case ZeroMatrix z: sb.Append($"{BuiltinFunctions.Zeros.Text}({z.Shape.Rows}, {z.Shape.Cols})"); break;
+            case Ones o: sb.Append(o.Shape.Cols.IsOne ? $"{BuiltinFunctions.Ones.Text}({o.Shape.Rows})" : $"{BuiltinFunctions.Ones.Text}({o.Shape.Rows}, {o.Shape.Cols})"); break;
             case Broadcast b:
                 // Bare only where the parser broadcasts (operands of + - .* ./); elsewhere the all-ones matrix is explicit.
                 sb.Append('(');
                 Write(sb, b.Value, 0);
-                sb.Append(b.Shape.Cols.IsOne ? $") ones({b.Shape.Rows})" : $") ones({b.Shape.Rows}, {b.Shape.Cols})");
+                sb.Append(b.Shape.Cols.IsOne ? $") {BuiltinFunctions.Ones.Text}({b.Shape.Rows})" : $") {BuiltinFunctions.Ones.Text}({b.Shape.Rows}, {b.Shape.Cols})");
                 break;
             case Add a:
                 Write(sb, a.L, Sum, bare: true);
@@ -101,33 +103,33 @@ public static class TextPrinter
                 sb.Append('-');
                 Write(sb, n.A, Unary, notFirst: true);
                 break;
-            case Frobenius f: Infix(sb, f.L, " : ", f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
+            case Frobenius f: Infix(sb, f.L, OperatorFacts.Frobenius.Text, f.R, Sum + 1); break; // a sum beside : is bracketed for the reader, though : binds loosest
             case MatMul m: Juxtapose(sb, m.L, m.R); break;
             case Scale s: Juxtapose(sb, s.Factor, s.A); break;
-            case Divide d: Infix(sb, d.Numerator, " / ", d.Denominator, Prod); break;
-            case Hadamard h: Infix(sb, h.L, " .* ", h.R, Prod, broadcast: true); break;
-            case HadamardDiv h: Infix(sb, h.L, " ./ ", h.R, Prod, broadcast: true); break;
+            case Divide d: Infix(sb, d.Numerator, OperatorFacts.Divide.Text, d.Denominator, Prod); break;
+            case Hadamard h: Infix(sb, h.L, OperatorFacts.Hadamard.Text, h.R, Prod, broadcast: true); break;
+            case HadamardDiv h: Infix(sb, h.L, OperatorFacts.HadamardDiv.Text, h.R, Prod, broadcast: true); break;
             case Transpose t: Write(sb, t.A, Postfix); sb.Append('\''); break;
             case Power p: Write(sb, p.A, Postfix + 1); sb.Append('^').Append(FormatExponent(p.Exponent)); break;
             case HadamardPower p: Write(sb, p.A, Postfix + 1); sb.Append(".^").Append(FormatExponent(p.Exponent)); break;
-            case Inverse i: Call(sb, "inv", i.A); break;
+            case Inverse i: Call(sb, BuiltinFunctions.Inv, i.A); break;
             case Kron k:
-                sb.Append("kron(");
+                sb.Append(BuiltinFunctions.Kron.Text).Append('(');
                 Write(sb, k.L, 0);
                 sb.Append(", ");
                 Write(sb, k.R, 0);
                 sb.Append(')');
                 break;
-            case Trace t: Call(sb, "tr", t.A); break;
-            case Det d: Call(sb, "det", d.A); break;
-            case LogDet l: Call(sb, "logdet", l.A); break;
-            case Elementwise f: Call(sb, FunctionName(f.Fn), f.A); break;
-            case Softmax s: Call(sb, s.Rows ? "softmax_rows" : "softmax", s.A); break;
-            case SumAll s: Call(sb, "sum", s.A); break;
-            case DiagMatrix d: Call(sb, "diag", d.A); break;
-            case DiagVector d: Call(sb, "diag", d.A); break;
-            case Vec v: Call(sb, "vec", v.A); break;
-            case Norm n: Call(sb, n.Kind == NormKind.One ? "norm1" : "norm", n.A); break;
+            case Trace t: Call(sb, BuiltinFunctions.Trace, t.A); break;
+            case Det d: Call(sb, BuiltinFunctions.Det, d.A); break;
+            case LogDet l: Call(sb, BuiltinFunctions.LogDet, l.A); break;
+            case Elementwise f: Call(sb, Builtin(f.Fn), f.A); break;
+            case Softmax s: Call(sb, s.Rows ? BuiltinFunctions.SoftmaxRows : BuiltinFunctions.Softmax, s.A); break;
+            case SumAll s: Call(sb, BuiltinFunctions.Sum, s.A); break;
+            case DiagMatrix d: Call(sb, BuiltinFunctions.Diag, d.A); break;
+            case DiagVector d: Call(sb, BuiltinFunctions.Diag, d.A); break;
+            case Vec v: Call(sb, BuiltinFunctions.Vec, v.A); break;
+            case Norm n: Call(sb, n.Kind == NormKind.One ? BuiltinFunctions.Norm1 : BuiltinFunctions.Norm, n.A); break;
             case OpaqueCall c: Call(sb, c.Function, c.Arg); break;
             case Calculus.Differential { Of: Symbol s }: sb.Append('d').Append(s.Name); break;
             case Calculus.Differential d: Call(sb, "d", d.Of); break;
@@ -152,7 +154,13 @@ public static class TextPrinter
         }
     }
 
-    public static string FunctionName(ElementwiseFn fn) => fn.ToString().ToLowerInvariant();
+    /// <summary>The table entry of an entrywise function: its spellings in every printer.</summary>
+    public static BuiltinFunction Builtin(ElementwiseFn fn) =>
+        BuiltinFunctions.TryGet(fn.ToString().ToLowerInvariant(), out var f) ? f : throw new InvalidOperationException($"{fn} is not in BuiltinFunctions");
+
+    public static string FunctionName(ElementwiseFn fn) => Builtin(fn).Text;
+
+    private static void Call(StringBuilder sb, BuiltinFunction function, Expr arg) => Call(sb, function.Text, arg);
 
     private static void Call(StringBuilder sb, string name, Expr arg)
     {

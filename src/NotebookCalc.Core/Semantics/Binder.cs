@@ -56,31 +56,53 @@ internal sealed class Binder
 
     /// <summary>
     /// An undeclared name that is one slip away from a declared name the expression never uses (Omgea for a declared
-    /// Omega), or that is written like a call and is one slip away from a function (dte(…) for det(…)), is almost surely
-    /// a typo: its shape would be inferred and the gradient would be silently about the wrong symbol. Names shorter than
-    /// three letters are left alone (any two single letters are one slip apart).
+    /// Omega) is almost surely a typo: its shape would be inferred and the gradient would be silently about the wrong
+    /// symbol. Names shorter than three letters are left alone (any two single letters are one slip apart). (A name
+    /// written like a call, dte(…), is an unknown function: see <see cref="UnknownFunction"/>.)
     /// </summary>
     private void CheckForTypos()
     {
         foreach (var info in _symbols.Values.Where(s => s.Declaration is null).OrderBy(s => s.FirstUse.Start))
         {
             var name = info.Name;
-            var end = info.FirstUse.Start + info.FirstUse.Length;
-            if (end < _source.Length && _source[end] == '(' && name.Length >= 2)
-            {
-                var function = Parser.Functions.Where(f => Distance(name, f) == 1).Order(StringComparer.Ordinal).FirstOrDefault();
-                if (function is not null)
-                    throw Error("MC1017", info.FirstUse, $"{name}(…) is not a function; did you mean {function}(…)?",
-                        $"Write {function}(…). (Written this way, {name} would be read as an undeclared scalar multiplying the bracket.)");
-            }
             if (name.Length < 3) continue;
             var limit = name.Length >= 6 ? 2 : 1;
             var near = _scope.Declarations.Where(d => !d.IsFunction && !_symbols.ContainsKey(d.Name) && Distance(name, d.Name) <= limit)
                 .OrderBy(d => Distance(name, d.Name)).ThenBy(d => d.Name, StringComparer.Ordinal).FirstOrDefault();
             if (near is not null)
-                throw Error("MC1017", info.FirstUse, $"{name} is not declared; did you mean {near.Name} ({near.Shape}), which is declared but not used here?",
+                throw Error(DiagnosticCatalog.Misspelt, info.FirstUse, $"{name} is not declared; did you mean {near.Name} ({near.Shape}), which is declared but not used here?",
                     $"Write {near.Name}; if {name} is a different symbol, declare it (e.g. \"{name}: {near.Shape.ToDeclaration()}\").");
         }
+    }
+
+    /// <summary>
+    /// relu(X), log1p(X), foo(tr(X)): a name written as a call (no space before the bracket) that is neither built in
+    /// nor declared. Read as an inferred scalar times the bracket, a misspelt or unsupported function would give the
+    /// gradient of some other function without a word, so it is an error, with the nearest spelling and the list of
+    /// functions. A declared symbol before a bracket (s(A + B), W (X)) is a product, a declared
+    /// `F: n x m function of w` is a call, and with a space an undeclared name is juxtaposed as LANGUAGE.md allows
+    /// (`c (X + Y)`, as the text printer writes products), taken to be a scalar with a note (MC1100).
+    /// </summary>
+    private MatcalcException UnknownFunction(string name, TextSpan span, string? argument)
+    {
+        var limit = name.Length >= 6 ? 2 : 1;
+        // Built-in spellings, declared functions, and (names of three letters or more, as for MC1017) declared symbols.
+        var candidates = BuiltinFunctions.Spellings.Select(f => (Name: f, Symbol: (Declaration?)null))
+            .Concat(_scope.Declarations.Where(d => d.IsFunction || name.Length >= 3).Select(d => (d.Name, Symbol: d.IsFunction ? null : (Declaration?)d)));
+        var near = candidates
+            .Select(c => (c.Name, c.Symbol, Distance: Math.Min(Distance(name, c.Name), Distance(name.ToLowerInvariant(), c.Name) + 1)))
+            .Where(c => c.Distance <= limit)
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault();
+        var message = near.Name is null
+            ? $"{name}(…) is not a function: {name} is neither a built-in function nor declared."
+            : near.Symbol is { } symbol
+                ? $"{name}(…) is not a function and {name} is not declared; did you mean {near.Name} ({symbol.Shape}) times the bracket?"
+                : $"{name}(…) is not a function; did you mean {near.Name}(…)?";
+        var declare = $"declare it as an opaque function (`{name}: n x m function of {argument ?? "w"}`), or, if {name} is a symbol multiplying the bracket, declare it (`{name}: scalar`) or write {name} * (…).";
+        var hint = near.Name is not null
+            ? $"Write {near.Name}{(near.Symbol is null ? "(…)" : " (…)")}; if you meant another function, {declare}"
+            : $"The built-in functions are {BuiltinFunctions.List}; {declare}";
+        return Error(DiagnosticCatalog.UnknownFunction, span, message, hint);
     }
 
     /// <summary>Edits (insert, delete, replace, swap two neighbours) between two names.</summary>
@@ -100,8 +122,8 @@ internal sealed class Binder
 
     // ───────────────────────────── inference ─────────────────────────────
 
-    private MatcalcException Error(string id, TextSpan span, string message, string? hint) =>
-        new(_source, Diagnostic.Error(id, span, message, hint));
+    private MatcalcException Error(DiagnosticDescriptor code, TextSpan span, string message, string? hint) =>
+        new(_source, code.At(span, message, hint));
 
     private string Snippet(SyntaxNode n)
     {
@@ -133,6 +155,10 @@ internal sealed class Binder
             case SyntaxKind.HadamardPower:
                 return Infer(node[0]);
             case SyntaxKind.Transpose:
+                if (node.Mark is { } mark && _scope.TryGet(mark.Text, out var markDeclaration))
+                    throw Error(DiagnosticCatalog.DeclaredTransposeMark, mark.Span,
+                        $"{mark.Text} is declared ({markDeclaration}), so ^{mark.Text} is a power with the symbol {mark.Text} as its exponent, not the transpose; exponents must be numbers.",
+                        $"For the transpose write {Snippet(node[0])}' (or ᵀ, ^\\top); for a power write a number, e.g. ^2.");
                 return Infer(node[0]).T;
             case SyntaxKind.Inverse:
             {
@@ -144,11 +170,11 @@ internal sealed class Binder
             {
                 var a = Infer(node[0]);
                 if (node.Value == 0)
-                    throw Error("MC1010", node.OperatorSpan, "A zero exponent is not supported.", "Write I (or 1 for a scalar) instead of A^0.");
+                    throw Error(DiagnosticCatalog.ZeroExponent, node.OperatorSpan, "A zero exponent is not supported.", "Write I (or 1 for a scalar) instead of A^0.");
                 if (node.Value != Math.Floor(node.Value))
                 {
                     if (!ShapeVar.Unify(a, ShapeVar.Scalar()))
-                        throw Error("MC1011", node.Span, $"{Describe(node[0])} is a matrix; only scalars have non-integer powers.",
+                        throw Error(DiagnosticCatalog.FractionalMatrixPower, node.Span, $"{Describe(node[0])} is a matrix; only scalars have non-integer powers.",
                             "For entrywise powers write A .^ p (or A^{∘p}).");
                     return a;
                 }
@@ -193,7 +219,7 @@ internal sealed class Binder
         if (_scope.TryGet(name, out var declaration))
         {
             if (declaration.IsFunction)
-                throw Error("MC1012", node.Span, $"{name} is a function of {declaration.FunctionOf}; it needs its argument.",
+                throw Error(DiagnosticCatalog.FunctionWithoutArgument, node.Span, $"{name} is a function of {declaration.FunctionOf}; it needs its argument.",
                     $"Write {name}({declaration.FunctionOf}).");
             var info = new SymbolInfo(name, ShapeVar.Of(declaration.Shape), declaration, node.Span);
             _symbols[name] = info;
@@ -207,7 +233,7 @@ internal sealed class Binder
     private void RequireSquare(SyntaxNode node, SyntaxNode operand, ShapeVar a, string what, string hint)
     {
         if (!DimVar.Unify(a.Rows, a.Cols))
-            throw Error("MC1007", node.Span, $"{what} needs a square matrix, but {Snippet(operand)} is {a}.", hint);
+            throw Error(DiagnosticCatalog.NotSquare, node.Span, $"{what} needs a square matrix, but {Snippet(operand)} is {a}.", hint);
     }
 
     private ShapeVar InferBinary(SyntaxNode node)
@@ -231,12 +257,12 @@ internal sealed class Binder
             }
             case "/":
                 if (!ShapeVar.Unify(r, ShapeVar.Scalar()))
-                    throw Error("MC1008", node[1].Span, $"Division needs a scalar denominator, but {Describe(node[1])} is a matrix.",
+                    throw Error(DiagnosticCatalog.MatrixDenominator, node[1].Span, $"Division needs a scalar denominator, but {Describe(node[1])} is a matrix.",
                         "For entrywise division write A ./ B; to divide by a matrix multiply by its inverse: A inv(B).");
                 return l;
             case ":":
                 if (!ShapeVar.Unify(l, r))
-                    throw Error("MC1006", node.OperatorSpan,
+                    throw Error(DiagnosticCatalog.ShapeMismatch, node.OperatorSpan,
                         $"cannot take the Frobenius product A : B of {Describe(node[0])} and {Describe(node[1])}: the shapes must be equal.",
                         TransposeHint(node, l, r, same: true));
                 return ShapeVar.Scalar();
@@ -276,7 +302,7 @@ internal sealed class Binder
         _decisions[node] = decision;
         var (a, b) = decision switch { Decision.BroadcastLeft => (r, r), Decision.BroadcastRight => (l, l), _ => (l, r) };
         if (!ShapeVar.Unify(a, b))
-            throw Error("MC1006", node.OperatorSpan,
+            throw Error(DiagnosticCatalog.ShapeMismatch, node.OperatorSpan,
                 $"cannot {what} {Describe(node[0])} and {Describe(node[1])}: the shapes differ.",
                 TransposeHint(node, l, r, same: true));
         ShapeVar.Unify(result, a);
@@ -290,7 +316,14 @@ internal sealed class Binder
         else if (r.KnownScalar) decision = Decision.ScaleRight;
         else if (l.KnownNonScalar && r.KnownNonScalar) decision = Decision.MatMul;
         else if (!force) return false;
-        else if (r.KnownNonScalar && IsBareUndeclaredSymbol(node[0])) decision = Decision.Scale;
+        else if (r.KnownNonScalar && IsBareUndeclaredSymbol(node[0]))
+        {
+            decision = Decision.Scale;
+            // c W, relu (X): an undeclared name before a matrix is taken to scale it; the note says so, as for any inference.
+            if (BareName(node[0]) is { } scalar && _symbols.TryGetValue(scalar.Text, out var info) && !_notes.Any(n => n.Span == info.FirstUse))
+                _notes.Add(DiagnosticCatalog.Inferred.At(info.FirstUse, $"{info.Name} is not declared; it is taken to be a scalar.",
+                    $"Declare it to be explicit: {info.Name}: scalar"));
+        }
         else if (l.KnownNonScalar || r.KnownNonScalar) decision = Decision.MatMul;
         else return false;
         _decisions[node] = decision;
@@ -305,7 +338,7 @@ internal sealed class Binder
                 break;
             default:
                 if (!DimVar.Unify(l.Cols, r.Rows))
-                    throw Error("MC1005", node.OperatorSpan,
+                    throw Error(DiagnosticCatalog.MatMulMismatch, node.OperatorSpan,
                         $"cannot multiply {Describe(node[0])} by {Describe(node[1])}: inner dimensions {l.Cols} and {r.Rows} differ.",
                         TransposeHint(node, l, r, same: false));
                 DimVar.Unify(result.Rows, l.Rows);
@@ -314,6 +347,13 @@ internal sealed class Binder
         }
         return true;
     }
+
+    private static SyntaxNode? BareName(SyntaxNode n) => n.Kind switch
+    {
+        SyntaxKind.Group or SyntaxKind.Power or SyntaxKind.Negate => BareName(n[0]),
+        SyntaxKind.Name => n,
+        _ => null,
+    };
 
     private bool IsBareUndeclaredSymbol(SyntaxNode n) => n.Kind switch
     {
@@ -372,62 +412,59 @@ internal sealed class Binder
             ExpectArgs(node, 1, $"{name}({decl.FunctionOf})");
             var arg = Infer(node[0]);
             if (_scope.TryGet(decl.FunctionOf!, out var argDecl) && !ShapeVar.Unify(arg, ShapeVar.Of(argDecl.Shape)))
-                throw Error("MC1006", node[0].Span,
+                throw Error(DiagnosticCatalog.ShapeMismatch, node[0].Span,
                     $"{name} is a function of {decl.FunctionOf} ({argDecl.Shape}), but its argument {Describe(node[0])} has another shape.",
                     $"Pass {decl.FunctionOf} or an expression of the same shape.");
             return ShapeVar.Of(decl.Shape);
         }
-        if (!Parser.Functions.Contains(name))
+        if (!BuiltinFunctions.TryGet(name, out var builtin))
         {
-            // A(B + C): an undeclared name before brackets is a product with the group.
+            // s(A + B), W(X): a declared symbol (or the identity) before brackets is a product with the group.
+            if (!(_scope.TryGet(name, out _) || name == "I" || name.StartsWith("I_", StringComparison.Ordinal)))
+                throw UnknownFunction(name, node.OperatorSpan, node.Children is [{ Kind: SyntaxKind.Name } arg] ? arg.Text : null);
             if (node.Children.Count != 1)
-                throw Error("MC1013", node.OperatorSpan, $"Unknown function '{name}'.",
-                    $"Declare it as an opaque function (`{name}: n x m function of w`) or use a built-in such as tr, det, exp, kron.");
+                throw Error(DiagnosticCatalog.UnknownFunction, node.OperatorSpan,
+                    $"{name} is a declared symbol, not a function, so {name}(…) cannot take {node.Children.Count} arguments.",
+                    $"Declare an opaque function instead (`{name}: n x m function of w`), or use a built-in: {BuiltinFunctions.List}.");
             var product = new SyntaxNode(SyntaxKind.Binary, node.Span, "juxt", 0,
                 [SyntaxNode.Leaf(SyntaxKind.Name, node.OperatorSpan, name), new SyntaxNode(SyntaxKind.Group, node[0].Span, "()", 0, [node[0]])])
             { OperatorSpan = node.OperatorSpan };
             _rewritten[node] = product;
             return Infer(product);
         }
-        switch (name)
+        if (node.Children.Count < builtin.MinArgs || node.Children.Count > builtin.MaxArgs)
+            throw Error(DiagnosticCatalog.BadArguments, node.Span, $"{name} takes {builtin.Arity} but was given {node.Children.Count}.", $"Write {builtin.Usage}.");
+        switch (builtin.Name)
         {
-            case "tr" or "trace" or "Tr" or "det" or "logdet":
+            case "tr" or "det" or "logdet":
             {
-                ExpectArgs(node, 1, $"{name}(A)");
                 var a = Infer(node[0]);
-                RequireSquare(node, node[0], a, name is "det" or "logdet" ? $"{name}" : "the trace",
-                    name is "tr" or "trace" or "Tr" ? "tr(A'A) and tr(A A') are square; tr(A'B) is the Frobenius product A : B." : "The determinant is defined for square matrices only.");
+                RequireSquare(node, node[0], a, builtin.Name is "det" or "logdet" ? builtin.Name : "the trace",
+                    builtin.Name is "tr" ? "tr(A'A) and tr(A A') are square; tr(A'B) is the Frobenius product A : B." : "The determinant is defined for square matrices only.");
                 return ShapeVar.Scalar();
             }
-            case "ln" or "log":
+            case "log":
             {
-                ExpectArgs(node, 1, $"{name}(A)");
                 var a = Infer(node[0]);
                 return IsDeterminant(node[0]) ? ShapeVar.Scalar() : a;
             }
             case "exp" or "sqrt" or "tanh" or "sigmoid" or "abs" or "sign" or "sin" or "cos" or "softmax" or "softmax_rows":
-                ExpectArgs(node, 1, $"{name}(A)");
                 return Infer(node[0]);
-            case "sum" or "norm" or "norm1" or "norm2":
-                ExpectArgs(node, 1, $"{name}(A)");
+            case "sum" or "norm" or "norm1":
                 Infer(node[0]);
                 return ShapeVar.Scalar();
             case "inv":
             {
-                ExpectArgs(node, 1, "inv(A)");
                 var a = Infer(node[0]);
                 RequireSquare(node, node[0], a, "inv", "Only square matrices have inverses.");
                 return a;
             }
             case "transpose":
-                ExpectArgs(node, 1, "transpose(A)");
                 return Infer(node[0]).T;
             case "kron":
-                ExpectArgs(node, 2, "kron(A, B)");
                 return DeferKron(node, Infer(node[0]), Infer(node[1]));
             case "diag":
             {
-                ExpectArgs(node, 1, "diag(x) or diag(A)");
                 var a = Infer(node[0]);
                 var result = ShapeVar.Fresh();
                 Defer(node, () =>
@@ -452,7 +489,6 @@ internal sealed class Binder
             }
             case "vec":
             {
-                ExpectArgs(node, 1, "vec(A)");
                 var a = Infer(node[0]);
                 var result = ShapeVar.Fresh();
                 result.Cols.Assign(Dim.One);
@@ -466,14 +502,11 @@ internal sealed class Binder
             }
             case "eye":
             {
-                ExpectArgs(node, 1, "eye(n)");
                 var d = new DimVar(DimArgument(node[0]));
                 return new ShapeVar(d, d);
             }
             case "zeros" or "ones":
             {
-                if (node.Children.Count is not (1 or 2))
-                    throw Error("MC1014", node.Span, $"{name} takes one or two dimensions.", $"Write {name}(n, m) for a matrix or {name}(n) for a column vector.");
                 var rows = DimArgument(node[0]);
                 var cols = node.Children.Count == 2 ? DimArgument(node[1]) : Dim.One;
                 return ShapeVar.Of(new Shape(rows, cols));
@@ -489,13 +522,13 @@ internal sealed class Binder
     {
         if (n.Kind == SyntaxKind.Number && n.Value >= 1 && n.Value <= 100_000 && n.Value == Math.Floor(n.Value)) return Dim.Of((int)n.Value);
         if (n.Kind == SyntaxKind.Name && !_scope.TryGet(n.Text, out _)) return Dim.Of(n.Text);
-        throw Error("MC1014", n.Span, $"'{Snippet(n)}' is not a dimension.", "A dimension is a name such as n or a positive integer, e.g. eye(n), zeros(n, m).");
+        throw Error(DiagnosticCatalog.BadArguments, n.Span, $"'{Snippet(n)}' is not a dimension.", "A dimension is a name such as n or a positive integer, e.g. eye(n), zeros(n, m).");
     }
 
     private void ExpectArgs(SyntaxNode node, int count, string usage)
     {
         if (node.Children.Count != count)
-            throw Error("MC1014", node.Span, $"{node.Text} takes {count} argument{(count == 1 ? "" : "s")} but was given {node.Children.Count}.", $"Write {usage}.");
+            throw Error(DiagnosticCatalog.BadArguments, node.Span, $"{node.Text} takes {count} argument{(count == 1 ? "" : "s")} but was given {node.Children.Count}.", $"Write {usage}.");
     }
 
     private static bool IsDeterminant(SyntaxNode n) => n.Kind switch
@@ -521,14 +554,14 @@ internal sealed class Binder
         {
             var known = s.Shape.Rows.Known || s.Shape.Cols.Known ? $" (so far: {s.Shape.Rows}×{s.Shape.Cols})" : "";
             var example = $"{s.Name}: {s.Shape.Rows.Value?.ToString() ?? "n"} x {s.Shape.Cols.Value?.ToString() ?? "m"}";
-            throw Error("MC1015", s.FirstUse, $"The shape of {s.Name} cannot be determined from the expression{known}.",
+            throw Error(DiagnosticCatalog.ShapeUndetermined, s.FirstUse, $"The shape of {s.Name} cannot be determined from the expression{known}.",
                 $"Declare it, e.g. --where \"{example}\" (in a notebook: #!matcalc let \"{example}\").");
         }
         foreach (var (node, shape) in _identities.Where(i => !i.Shape.Resolved))
-            throw Error("MC1015", node.Span, "The size of the identity I cannot be determined from the expression.",
+            throw Error(DiagnosticCatalog.ShapeUndetermined, node.Span, "The size of the identity I cannot be determined from the expression.",
                 "Write I_n or eye(n) with the dimension you mean.");
         foreach (var p in _pending)
-            throw Error("MC1015", p.Node.Span, $"The shape of {Snippet(p.Node)} cannot be determined.", "Declare the shapes of the symbols it uses.");
+            throw Error(DiagnosticCatalog.ShapeUndetermined, p.Node.Span, $"The shape of {Snippet(p.Node)} cannot be determined.", "Declare the shapes of the symbols it uses.");
     }
 
     private void RunPending()
@@ -571,14 +604,14 @@ internal sealed class Binder
             if (s.Shape.Rows.Known && !s.Shape.Cols.Known)
             {
                 s.Shape.Cols.Assign(Dim.One);
-                _notes.Add(Diagnostic.Info("MC1100", s.FirstUse, $"{s.Name} is not declared; it is taken to be a column vector ({s.Shape.Rows}).",
+                _notes.Add(DiagnosticCatalog.Inferred.At(s.FirstUse, $"{s.Name} is not declared; it is taken to be a column vector ({s.Shape.Rows}).",
                     $"Declare it to be explicit: {s.Name}: {s.Shape.Rows}"));
                 return true;
             }
             if (!s.Shape.Rows.Known && !s.Shape.Cols.Known)
             {
                 ShapeVar.Unify(s.Shape, ShapeVar.Scalar());
-                _notes.Add(Diagnostic.Info("MC1100", s.FirstUse, $"{s.Name} is not declared; it is taken to be a scalar.",
+                _notes.Add(DiagnosticCatalog.Inferred.At(s.FirstUse, $"{s.Name} is not declared; it is taken to be a scalar.",
                     $"Declare it to be explicit: {s.Name}: scalar"));
                 return true;
             }
@@ -592,7 +625,7 @@ internal sealed class Binder
     {
         var s = _shapes[n];
         if (!s.Resolved)
-            throw Error("MC1015", n.Span, $"The shape of {Snippet(n)} cannot be determined.", "Declare the shapes of the symbols it uses.");
+            throw Error(DiagnosticCatalog.ShapeUndetermined, n.Span, $"The shape of {Snippet(n)} cannot be determined.", "Declare the shapes of the symbols it uses.");
         return s.ToShape();
     }
 
@@ -635,7 +668,7 @@ internal sealed class Binder
             {
                 var a = Build(node[0]);
                 if (node.Text == "2" && !(a.Shape.Cols.IsOne || a.Shape.Rows.IsOne))
-                    throw Error("MC1016", node.Span, $"‖·‖₂ of the matrix {Describe(node[0])} is the spectral norm, which NotebookCalc does not support.",
+                    throw Error(DiagnosticCatalog.SpectralNorm, node.Span, $"‖·‖₂ of the matrix {Describe(node[0])} is the spectral norm, which NotebookCalc does not support.",
                         "Use the Frobenius norm ‖A‖_F (norm(A)); ‖x‖₂ is supported for vectors.");
                 return new Norm(a, node.Text == "1" ? NormKind.One : NormKind.Frobenius);
             }
@@ -692,12 +725,12 @@ internal sealed class Binder
         if (_scope.TryGet(name, out var decl) && decl.IsFunction)
             return new OpaqueCall(name, decl.Shape, Build(node[0]));
         Expr Arg() => Build(node[0]);
-        switch (name)
+        switch (BuiltinFunctions.TryGet(name, out var builtin) ? builtin.Name : name)
         {
-            case "tr" or "trace" or "Tr": return new Trace(Arg());
+            case "tr": return new Trace(Arg());
             case "det": return new Det(Arg());
             case "logdet": return new LogDet(Arg());
-            case "ln" or "log":
+            case "log":
                 if (IsDeterminant(node[0]))
                 {
                     var inner = node[0];
@@ -705,18 +738,11 @@ internal sealed class Binder
                     return new LogDet(Build(inner[0]));
                 }
                 return new Elementwise(ElementwiseFn.Log, Arg());
-            case "exp": return new Elementwise(ElementwiseFn.Exp, Arg());
-            case "sqrt": return new Elementwise(ElementwiseFn.Sqrt, Arg());
-            case "tanh": return new Elementwise(ElementwiseFn.Tanh, Arg());
-            case "sigmoid": return new Elementwise(ElementwiseFn.Sigmoid, Arg());
-            case "abs": return new Elementwise(ElementwiseFn.Abs, Arg());
-            case "sign": return new Elementwise(ElementwiseFn.Sign, Arg());
-            case "sin": return new Elementwise(ElementwiseFn.Sin, Arg());
-            case "cos": return new Elementwise(ElementwiseFn.Cos, Arg());
+            case var entrywise when Enum.TryParse<ElementwiseFn>(entrywise, ignoreCase: true, out var fn): return new Elementwise(fn, Arg());
             case "softmax": return new Softmax(Arg(), Rows: false);
             case "softmax_rows": return new Softmax(Arg(), Rows: true);
             case "sum": return new SumAll(Arg());
-            case "norm" or "norm2": return new Norm(Arg(), NormKind.Frobenius);
+            case "norm": return new Norm(Arg(), NormKind.Frobenius);
             case "norm1": return new Norm(Arg(), NormKind.One);
             case "inv": return new Inverse(Arg());
             case "transpose": return new Transpose(Arg());

@@ -66,7 +66,7 @@ public static class DeclarationParser
     public static IReadOnlyList<Declaration> Parse(string text)
     {
         if (text.Length > Parser.MaxLength)
-            throw new MatcalcException(text, Diagnostic.Error("MC1009", new TextSpan(0, text.Length), "The declarations are too long.", "Declare fewer symbols per command."));
+            throw new MatcalcException(text, DiagnosticCatalog.DeclarationsTooLong.At(new TextSpan(0, text.Length), "The declarations are too long.", "Declare fewer symbols per command."));
         var result = new List<Declaration>();
         var start = 0;
         for (var i = 0; i <= text.Length; i++)
@@ -77,7 +77,7 @@ public static class DeclarationParser
             {
                 var previous = result.FindIndex(d => d.Name == item.Name);
                 if (previous >= 0 && !SameMeaning(result[previous], item))
-                    throw new MatcalcException(text, Diagnostic.Error("MC1003", item.Span,
+                    throw new MatcalcException(text, DiagnosticCatalog.Redeclared.At(item.Span,
                         $"{item.Name} is declared twice with different meanings: `{result[previous]}` and `{item}`.",
                         "Keep one declaration per symbol."));
                 if (previous >= 0) result[previous] = item; else result.Add(item);
@@ -99,12 +99,12 @@ public static class DeclarationParser
         if (words.Count == 1)
             return new Declaration(name, Shape.Scalar, SymbolProps.None, itemSpan);
         if (words[1].Text != ":")
-            throw new MatcalcException(text, Diagnostic.Error("MC1001", words[1].Span,
+            throw new MatcalcException(text, DiagnosticCatalog.BadDeclaration.At(words[1].Span,
                 $"Expected ':' after the symbol name {name} but found '{words[1].Text}'.",
                 "Write a declaration as `W: n x m`, `y: n`, `s: scalar` or `F: n x l function of w`."));
         var rest = words.Skip(2).ToList();
         if (rest.Count == 0)
-            throw new MatcalcException(text, Diagnostic.Error("MC1001", words[1].Span, $"The declaration of {name} has no shape after ':'.",
+            throw new MatcalcException(text, DiagnosticCatalog.BadDeclaration.At(words[1].Span, $"The declaration of {name} has no shape after ':'.",
                 "Write the shape, e.g. `W: n x m`, `y: n` or `s: scalar`."));
         var k = 0;
         if (rest[0].Text == "scalar")
@@ -119,17 +119,17 @@ public static class DeclarationParser
         {
             k++;
             if (k >= rest.Count)
-                throw new MatcalcException(text, Diagnostic.Error("MC1001", rest[k - 1].Span, "A dimension is missing after 'x'.", "Write both dimensions: `W: n x m`."));
+                throw new MatcalcException(text, DiagnosticCatalog.BadDeclaration.At(rest[k - 1].Span, "A dimension is missing after 'x'.", "Write both dimensions: `W: n x m`."));
             cols = ParseDim(text, rest[k++]);
         }
         var shape = new Shape(rows, cols);
         if (k + 1 < rest.Count && rest[k].Text == "function" && rest[k + 1].Text == "of")
         {
             if (k + 2 >= rest.Count)
-                throw new MatcalcException(text, Diagnostic.Error("MC1001", rest[k + 1].Span, "`function of` needs the argument's name.", "Write `F: n x l function of w`."));
+                throw new MatcalcException(text, DiagnosticCatalog.BadDeclaration.At(rest[k + 1].Span, "`function of` needs the argument's name.", "Write `F: n x l function of w`."));
             var arg = ValidName(text, rest[k + 2]);
             if (k + 3 < rest.Count)
-                throw new MatcalcException(text, Diagnostic.Error("MC1001", rest[k + 3].Span, $"Unexpected '{rest[k + 3].Text}' after `function of {arg}`.",
+                throw new MatcalcException(text, DiagnosticCatalog.BadDeclaration.At(rest[k + 3].Span, $"Unexpected '{rest[k + 3].Text}' after `function of {arg}`.",
                     "An opaque function has one matrix argument; declare its shape separately, e.g. `w: d x n`."));
             return new Declaration(name, shape, SymbolProps.None, itemSpan, arg);
         }
@@ -143,7 +143,7 @@ public static class DeclarationParser
         for (; k < rest.Count; k++)
         {
             if (!Properties.TryGetValue(rest[k].Text, out var p))
-                throw new MatcalcException(text, Diagnostic.Error("MC1001", rest[k].Span,
+                throw new MatcalcException(text, DiagnosticCatalog.BadDeclaration.At(rest[k].Span,
                     $"Unknown property '{rest[k].Text}' in the declaration of {name}.",
                     "Properties are: symmetric, spd, invertible, diagonal, orthogonal, indicator, positive."));
             props |= p;
@@ -151,11 +151,11 @@ public static class DeclarationParser
         if (props.HasFlag(SymbolProps.Diagonal)) props |= SymbolProps.Symmetric;
         var squareOnly = SymbolProps.Symmetric | SymbolProps.Spd | SymbolProps.Invertible | SymbolProps.Diagonal | SymbolProps.Orthogonal;
         if ((props & squareOnly) != 0 && shape.Rows != shape.Cols)
-            throw new MatcalcException(text, Diagnostic.Error("MC1002", TextSpan.FromBounds(rest[0].Span.Start, rest[^1].Span.End),
+            throw new MatcalcException(text, DiagnosticCatalog.BadProperties.At(TextSpan.FromBounds(rest[0].Span.Start, rest[^1].Span.End),
                 $"{name} is declared {shape} but {Describe(props & squareOnly)} needs a square matrix.",
                 $"Declare it square, e.g. `{name}: {shape.Rows} x {shape.Rows} {Describe(props & squareOnly)}`."));
         if (props.HasFlag(SymbolProps.Indicator) && props.HasFlag(SymbolProps.Positive))
-            throw new MatcalcException(text, Diagnostic.Error("MC1002", TextSpan.FromBounds(rest[0].Span.Start, rest[^1].Span.End),
+            throw new MatcalcException(text, DiagnosticCatalog.BadProperties.At(TextSpan.FromBounds(rest[0].Span.Start, rest[^1].Span.End),
                 $"{name} cannot be both indicator (entries 0 or 1) and positive (entries > 0).", "Keep one of the two properties."));
         return props;
     }
@@ -170,14 +170,14 @@ public static class DeclarationParser
         {
             if (int.TryParse(w.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is > 0 and <= 100_000)
                 return Dim.Of(v);
-            throw new MatcalcException(text, Diagnostic.Error("MC1004", w.Span, $"The dimension {w.Text} is not a positive integer up to 100000.",
+            throw new MatcalcException(text, DiagnosticCatalog.BadDimension.At(w.Span, $"The dimension {w.Text} is not a positive integer up to 100000.",
                 "Use a symbolic dimension such as n, or a small positive integer."));
         }
         if (Properties.ContainsKey(w.Text) || w.Text is "function" or "of")
-            throw new MatcalcException(text, Diagnostic.Error("MC1001", w.Span, $"Expected a dimension but found '{w.Text}'.",
+            throw new MatcalcException(text, DiagnosticCatalog.BadDeclaration.At(w.Span, $"Expected a dimension but found '{w.Text}'.",
                 "Give the shape before the properties: `Omega: m x m symmetric`."));
         if (!(Lexer.IsNameStart(w.Text[0]) && w.Text.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
-            throw new MatcalcException(text, Diagnostic.Error("MC1004", w.Span, $"'{w.Text}' is not a dimension.",
+            throw new MatcalcException(text, DiagnosticCatalog.BadDimension.At(w.Span, $"'{w.Text}' is not a dimension.",
                 "A dimension is a name (n, m, d) or a positive integer; write `n x m` with spaces or `n×m`."));
         return Dim.Of(w.Text);
     }
@@ -187,11 +187,11 @@ public static class DeclarationParser
         var diagnostics = new List<Diagnostic>();
         var tokens = Lexer.Tokenize(text.Substring(w.Span.Start, w.Span.Length), diagnostics);
         if (diagnostics.Count > 0 || tokens.Count != 2 || tokens[0].Kind != TokenKind.Identifier)
-            throw new MatcalcException(text, Diagnostic.Error("MC1001", w.Span, $"'{w.Text}' is not a symbol name.",
+            throw new MatcalcException(text, DiagnosticCatalog.BadDeclaration.At(w.Span, $"'{w.Text}' is not a symbol name.",
                 "Names start with a letter and contain letters, digits and _ (Greek letters allowed): W, Omega, λ1, x_2."));
         var name = tokens[0].Text;
         if (Reserved.Contains(name) || Parser.Functions.Contains(name))
-            throw new MatcalcException(text, Diagnostic.Error("MC1005", w.Span, $"'{name}' is reserved and cannot be declared.",
+            throw new MatcalcException(text, DiagnosticCatalog.ReservedName.At(w.Span, $"'{name}' is reserved and cannot be declared.",
                 name == "I" ? "I is the identity matrix; choose another name." : "Choose another name for the symbol."));
         return name;
     }

@@ -87,7 +87,7 @@ public sealed class Lexer
         var pair = char.IsSurrogatePair(_text, _pos);
         var rune = pair ? _text.Substring(_pos, 2) : c.ToString();
         var code = pair ? char.ConvertToUtf32(rune, 0) : c;
-        diagnostics.Add(Diagnostic.Error("MC0002", new TextSpan(start, rune.Length),
+        diagnostics.Add(DiagnosticCatalog.UnexpectedCharacter.At(new TextSpan(start, rune.Length),
             $"Unexpected character '{rune}' (U+{code:X4}).",
             "Use the operators of the matcalc language: + - * / ' ^ .* ./ : and functions such as tr(), det(), inv(); see `matcalc help`."));
         return new Token(TokenKind.Bad, new TextSpan(start, rune.Length), rune, 0, space);
@@ -150,7 +150,7 @@ public sealed class Lexer
         var span = TextSpan.FromBounds(start, _pos);
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsInfinity(value))
         {
-            diagnostics.Add(Diagnostic.Error("MC0003", span, $"The number {Shorten(text)} is too large to represent.",
+            diagnostics.Add(DiagnosticCatalog.NumberTooLarge.At(span, $"The number {Shorten(text)} is too large to represent.",
                 "Use a number below 1e308, or scale the expression by a declared scalar."));
             return new Token(TokenKind.Bad, span, text, 0, space);
         }
@@ -215,7 +215,7 @@ public sealed class Lexer
             return new Token(name == "frac" ? TokenKind.Command : TokenKind.Identifier, TextSpan.FromBounds(start, _pos), full, 0, space);
         }
         var span = TextSpan.FromBounds(start, Math.Max(_pos, start + 1));
-        diagnostics.Add(Diagnostic.Error("MC0004", span, $"Unknown LaTeX command '\\{name}'.",
+        diagnostics.Add(DiagnosticCatalog.UnknownLatexCommand.At(span, $"Unknown LaTeX command '\\{name}'.",
             "Supported: \\operatorname{tr}, \\ln, \\det, \\top, \\odot, \\circ, \\otimes, \\cdot, \\frac, \\| and Greek letters; or write the ASCII form (tr(A), A', A .* B)."));
         return new Token(TokenKind.Bad, span, name, 0, space);
     }

@@ -3,8 +3,8 @@ using NotebookCalc.Text;
 namespace NotebookCalc.Syntax;
 
 /// <summary>
-/// Pratt parser for matcalc expressions. Binding powers, loosest first: `:` 10, `+ -` 20,
-/// `* / .* ./ ⊙ ⊘ ⊗` and juxtaposition 30 (left-associative), unary minus 40, postfix `' ᵀ ⁻¹ ^` 50.
+/// Pratt parser for matcalc expressions. Binding powers come from <see cref="OperatorFacts"/> (shared with the printers),
+/// loosest first: `:`, `+ -`, `* / .* ./ ⊙ ⊘ ⊗` and juxtaposition (left-associative), unary minus, postfix `' ᵀ ⁻¹ ^`.
 /// Stops at the first syntax error and reports it as a <see cref="MatcalcException"/>.
 /// </summary>
 public sealed class Parser
@@ -12,15 +12,11 @@ public sealed class Parser
     public const int MaxLength = 20_000;
     public const int MaxDepth = 256;
 
-    /// <summary>Built-in functions: a name followed by an operand or a parenthesised argument list.</summary>
-    public static readonly IReadOnlySet<string> Functions = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "tr", "trace", "Tr", "det", "logdet", "ln", "log", "exp", "sqrt", "tanh", "sigmoid", "abs", "sign", "sin", "cos",
-        "softmax", "softmax_rows", "sum", "diag", "vec", "norm", "norm1", "norm2", "inv", "transpose", "kron", "eye",
-        "zeros", "ones",
-    };
+    /// <summary>Every spelling of a built-in function (<see cref="BuiltinFunctions"/>): a name followed by an operand or a
+    /// parenthesised argument list.</summary>
+    public static IReadOnlySet<string> Functions => BuiltinFunctions.Spellings;
 
-    private const int BpFrobenius = 10, BpSum = 20, BpProduct = 30, BpUnary = 40;
+    private const int BpUnary = Precedence.Unary;
 
     private readonly string _source;
     private readonly List<Token> _tokens;
@@ -39,7 +35,7 @@ public sealed class Parser
     public static SyntaxNode Parse(string source)
     {
         if (source.Length > MaxLength)
-            throw new MatcalcException(source, Diagnostic.Error("MC0010", new TextSpan(MaxLength, source.Length - MaxLength),
+            throw new MatcalcException(source, DiagnosticCatalog.TooLong.At(new TextSpan(MaxLength, source.Length - MaxLength),
                 $"The expression is {source.Length:N0} characters long; the limit is {MaxLength:N0}.",
                 "Split the function into named parts, or declare a symbol for a repeated subexpression."));
         var diagnostics = new List<Diagnostic>();
@@ -47,7 +43,7 @@ public sealed class Parser
         if (diagnostics.Count > 0) throw new MatcalcException(source, diagnostics[0]);
         var parser = new Parser(source, tokens);
         if (parser.Current.Kind == TokenKind.End)
-            throw new MatcalcException(source, Diagnostic.Error("MC0001", new TextSpan(0, source.Length),
+            throw new MatcalcException(source, DiagnosticCatalog.EmptyExpression.At(new TextSpan(0, source.Length),
                 "The expression is empty.", "Write a function of matrices, e.g. tr(W W')."));
         var node = parser.ParseExpression(0);
         if (parser.Current.Kind != TokenKind.End)
@@ -65,15 +61,37 @@ public sealed class Parser
     private Token Advance() => _tokens[_pos < _tokens.Count - 1 ? _pos++ : _pos];
 
     private MatcalcException Error(string message, string hint, TextSpan? span = null) =>
-        new(_source, Diagnostic.Error("MC0005", span ?? Current.Span, message, hint));
+        new(_source, DiagnosticCatalog.SyntaxError.At(span ?? Current.Span, message, hint));
 
     private Token Expect(TokenKind kind, string what, TextSpan openedAt)
     {
         if (Current.Kind == kind) return Advance();
         var found = Current.Kind == TokenKind.End ? "the end of the expression" : $"'{Current.Text}'";
-        throw new MatcalcException(_source, Diagnostic.Error("MC0006", Current.Kind == TokenKind.End ? openedAt : Current.Span,
+        throw new MatcalcException(_source, DiagnosticCatalog.UnclosedBracket.At(Current.Kind == TokenKind.End ? openedAt : Current.Span,
             $"Expected {what} but found {found}.",
             $"Close the bracket opened at column {DiagnosticFormatter.Position(_source, openedAt.Start).Column}."));
+    }
+
+    private MatcalcException Ambiguous(Token function, SyntaxNode operand)
+    {
+        var restStart = Current.Span.Start;
+        var end = Current.Span.End;
+        try { end = ParseExpression(Precedence.Sum).Span.End; } // the rest of the product, for the message
+        catch (MatcalcException) { }
+        var first = Snippet(operand);
+        var rest = Snippet(TextSpan.FromBounds(restStart, end));
+        var all = Snippet(TextSpan.FromBounds(operand.Span.Start, end));
+        return new MatcalcException(_source, DiagnosticCatalog.AmbiguousArgument.At(TextSpan.FromBounds(function.Span.Start, end),
+            $"The argument of {function.Text} is ambiguous: without brackets {function.Text} applies to {first} alone, so this would read {function.Text}({first}) {rest}.",
+            $"Write {function.Text}({all}) if the product is the argument, or {function.Text}({first}) {rest} if it is not."));
+    }
+
+    private string Snippet(SyntaxNode n) => Snippet(n.Span);
+
+    private string Snippet(TextSpan span)
+    {
+        var text = _source.Substring(span.Start, span.Length).Trim();
+        return text.Length > 32 ? text[..29] + "…" : text;
     }
 
     private void Enter()
@@ -82,7 +100,7 @@ public sealed class Parser
     }
 
     private MatcalcException TooDeep(TextSpan span) =>
-        new(_source, Diagnostic.Error("MC0009", span,
+        new(_source, DiagnosticCatalog.TooDeep.At(span,
             $"The expression is nested more than {MaxDepth} levels deep (each operator in a long chain counts as a level).",
             "Simplify the expression, split a long sum, or name a subexpression with a declaration."));
 
@@ -113,19 +131,10 @@ public sealed class Parser
         finally { _depth--; }
     }
 
-    private (int Bp, string Text) InfixOperator(Token t) => t.Kind switch
-    {
-        TokenKind.Colon => (BpFrobenius, ":"),
-        TokenKind.Plus => (BpSum, "+"),
-        TokenKind.Minus => (BpSum, "-"),
-        TokenKind.Star => (BpProduct, "*"),
-        TokenKind.Slash => (BpProduct, "/"),
-        TokenKind.DotStar or TokenKind.Hadamard => (BpProduct, ".*"),
-        TokenKind.DotSlash or TokenKind.HadamardDiv => (BpProduct, "./"),
-        TokenKind.Kron => (BpProduct, "kron"),
-        _ when StartsOperand(t) => (BpProduct, "juxt"),
-        _ => (0, ""),
-    };
+    private (int Bp, string Text) InfixOperator(Token t) =>
+        OperatorFacts.ForToken(t.Kind) is { } op ? (op.Precedence, op.Syntax)
+        : StartsOperand(t) ? (OperatorFacts.Juxtapose.Precedence, OperatorFacts.Juxtapose.Syntax)
+        : (0, "");
 
     private bool StartsOperand(Token t) => t.Kind switch
     {
@@ -237,6 +246,8 @@ public sealed class Parser
             try
             {
                 var operand = ParsePostfix(ParsePrimary());
+                // tr A B, exp a' x: textbooks mean tr(A B) and exp(a' x), the grammar would read tr(A) B; neither is guessed.
+                if (StartsOperand(Current)) throw Ambiguous(t, operand);
                 return new SyntaxNode(SyntaxKind.Call, t.Span.Union(operand.Span), t.Text, 0, [operand]) { OperatorSpan = t.Span };
             }
             finally { _depth--; }
@@ -371,8 +382,8 @@ public sealed class Parser
             }
             if (IsTransposeMark(Current))
             {
-                Advance();
-                result = new SyntaxNode(SyntaxKind.Transpose, operand.Span, "'", 0, [operand]) { OperatorSpan = t.Span };
+                var mark = Advance();
+                result = new SyntaxNode(SyntaxKind.Transpose, operand.Span, "'", 0, [operand]) { OperatorSpan = t.Span, Mark = mark };
             }
             else
             {
@@ -385,7 +396,7 @@ public sealed class Parser
         if (IsTransposeMark(next))
         {
             Advance();
-            return new SyntaxNode(SyntaxKind.Transpose, TextSpan.FromBounds(operand.Span.Start, next.Span.End), "'", 0, [operand]) { OperatorSpan = t.Span.Union(next.Span) };
+            return new SyntaxNode(SyntaxKind.Transpose, TextSpan.FromBounds(operand.Span.Start, next.Span.End), "'", 0, [operand]) { OperatorSpan = t.Span.Union(next.Span), Mark = next };
         }
         var (v, end) = ParseExponentNumber(t);
         return PowerNode(operand, v, TextSpan.FromBounds(operand.Span.Start, end), t.Span);

@@ -30,6 +30,10 @@ public sealed record SyntaxNode(SyntaxKind Kind, TextSpan Span, string Text, dou
     /// <summary>The span of the operator token itself (for binary and postfix operators), used to point at clashes.</summary>
     public TextSpan OperatorSpan { get; init; } = Span;
 
+    /// <summary>For a transpose written with a name after `^` (`A^T`, `A^{T}`, `A^top`): that name's token. The binder
+    /// reads it as the transpose only while no symbol of that name is declared.</summary>
+    public Token? Mark { get; init; }
+
     /// <summary>Height of the tree below and including this node (limited by <see cref="Parser.MaxDepth"/>).</summary>
     public int Depth { get; } = 1 + (Children.Count == 0 ? 0 : Children.Max(c => c.Depth));
 

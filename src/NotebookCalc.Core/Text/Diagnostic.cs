@@ -7,11 +7,19 @@ public enum Severity { Error, Warning, Info }
 /// <param name="Hint">What to do about it, as one sentence.</param>
 public sealed record Diagnostic(string Id, Severity Severity, TextSpan Span, string Message, string? Hint = null)
 {
+    /// <summary>An error with a code from <see cref="DiagnosticCatalog"/>; an uncatalogued code, or one catalogued with
+    /// another severity, is a bug and throws.</summary>
     public static Diagnostic Error(string id, TextSpan span, string message, string? hint = null) =>
-        new(id, Severity.Error, span, message, hint);
+        Catalogued(id, Severity.Error).At(span, message, hint);
 
     public static Diagnostic Info(string id, TextSpan span, string message, string? hint = null) =>
-        new(id, Severity.Info, span, message, hint);
+        Catalogued(id, Severity.Info).At(span, message, hint);
+
+    private static DiagnosticDescriptor Catalogued(string id, Severity severity)
+    {
+        var d = DiagnosticCatalog.Get(id);
+        return d.Severity == severity ? d : throw new InvalidOperationException($"{id} is catalogued as {d.Severity}, not {severity}.");
+    }
 }
 
 /// <summary>Carries user-facing diagnostics out of a phase. Caught at the facade, CLI and session; never shown as a trace.</summary>

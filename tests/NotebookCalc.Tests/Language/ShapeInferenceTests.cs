@@ -84,7 +84,7 @@ public class ShapeInferenceTests
     [InlineData("W^0.5", "W: n x n", "MC1011", "non-integer")]
     [InlineData("‖W‖₂", "W: n x m", "MC1016", "spectral norm")]
     [InlineData("F + 1", "F: n x l function of w", "MC1012", "needs its argument")]
-    [InlineData("foo(A, B)", "A: n x n; B: n x n", "MC1013", "Unknown function")]
+    [InlineData("foo(A, B)", "A: n x n; B: n x n", "MC1013", "is not a function")]
     [InlineData("kron(A)", "A: n x n", "MC1014", "takes 2 arguments")]
     public void Shape_errors_are_diagnostics(string expr, string? where, string id, string fragment)
     {
@@ -137,8 +137,8 @@ public class ShapeInferenceTests
     [InlineData("W: n x", "MC1001")]
     [InlineData("W: n*m", "MC1004")]
     [InlineData("W: 0 x 3", "MC1004")]
-    [InlineData("I: n x n", "MC1005")]
-    [InlineData("tr: scalar", "MC1005")]
+    [InlineData("I: n x n", "MC1018")]
+    [InlineData("tr: scalar", "MC1018")]
     [InlineData("W: n x m; W: m x n", "MC1003")]
     [InlineData("P: n x n indicator positive", "MC1002")]
     public void Declaration_errors_are_diagnostics(string where, string id)
