@@ -117,6 +117,7 @@ public sealed class DifferentialMethod
         HadamardDiv => Ops.HadDiv(c[0], c[1]),
         Broadcast b when Ops.IsZero(c[0]) => Ops.Zero(b.Shape),
         SumAll when Ops.IsZero(c[0]) => new Number(0),
+        PowerSum ps => PowerSums.Make(c[0], c[1], ps.K),
         _ => e.With(c),
     };
 
@@ -156,7 +157,9 @@ public sealed class DifferentialMethod
                 return Use(Rules.DPower, Ops.Scale(Ops.Scale(new Number(p.Exponent), ScalarPower(p.A, p.Exponent - 1)), D(p.A)));
             case Power p:
             {
+                // d(Aᵏ) = Σ_{i<k} Aⁱ dA A^{k−1−i}: one summation term (dA A + A dA for a square).
                 var k = (int)p.Exponent;
+                if (k >= PowerSums.SummationFrom) return Use(Rules.DPower, PowerSums.Make(p.A, D(p.A), k));
                 var terms = Enumerable.Range(0, k).Select(i => Ops.Mul(Ops.Mul(MatrixPower(p.A, i), D(p.A)), MatrixPower(p.A, k - 1 - i)));
                 return Use(Rules.DPower, Ops.Sum(terms, p.Shape));
             }

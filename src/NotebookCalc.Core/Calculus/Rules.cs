@@ -81,7 +81,7 @@ public static class Rules
     // ── the Gâteaux (directional) derivative ──
     private const string G = "X: n x m; A: p x n; B: m x p; C: n x m; S: n x n spd; Y: n x n invertible; a: n; s: scalar; P: n x m positive";
     public static readonly Rule GateauxSubstitute = R("gateaux_substitute", @"f(X) \mapsto f(X + \varepsilon H)", "tr(A X B)", "X", G);
-    public static readonly Rule GateauxExpand = R("gateaux_expand", @"(A + \varepsilon B)(C + \varepsilon D) = AC + \varepsilon (AD + BC) + \varepsilon^2 BD \text{ (exact for sums, products, transposes, traces)}", "tr(X' X)", "X", G);
+    public static readonly Rule GateauxExpand = R("gateaux_expand", @"(A + \varepsilon B)(C + \varepsilon D) = AC + \varepsilon (AD + BC) + O(\varepsilon^2) \text{ (sums, products, transposes, traces; terms of order } \varepsilon^2 \text{ are dropped as they arise)}", "tr(X' X)", "X", G);
     public static readonly Rule GateauxInverse = R("gateaux_inverse", @"(Y + \varepsilon H)^{-1} = Y^{-1} - \varepsilon Y^{-1} H Y^{-1} + O(\varepsilon^2)", "a' inv(Y) a", "Y", G, "Y invertible");
     public static readonly Rule GateauxDet = R("gateaux_det", @"\det(Y + \varepsilon H) = \det(Y)\left(1 + \varepsilon \operatorname{tr}(Y^{-1} H)\right) + O(\varepsilon^2)", "det(Y)", "Y", G, "Y invertible");
     public static readonly Rule GateauxLogDet = R("gateaux_logdet", @"\ln\det(S + \varepsilon H) = \ln\det S + \varepsilon \operatorname{tr}(S^{-1} H) + O(\varepsilon^2)", "logdet(S)", "S", G, "det S > 0");
@@ -146,6 +146,12 @@ public static class Rules
     public static readonly Rule Distribute = R("distribute", @"A(B + C) = AB + AC,\ (A + B)C = AC + BC", "tr((X + C)' A' A (X + C))", "X", Mats);
     public static readonly Rule CombineLikeTerms = R("combine_like_terms", @"aM + bM = (a + b)M", "tr(X' X)", "X", Mats);
     public static readonly Rule FactorCommon = R("factor_common", @"AB + AC = A(B + C),\ BA + CA = (B + C)A", "s tr(X' X) + tr(X' S X)", "X", Mats);
+
+    // ── matrix powers, kept as one summation term ──
+    public static readonly Rule FrobeniusPowerSum = R("frobenius_power_sum", @"C : \sum_{i=0}^{k-1} A^i\,dX\,A^{k-1-i} = \left(\sum_{i=0}^{k-1} (A^\top)^i\,C\,(A^\top)^{k-1-i}\right) : dX", "tr(S Y^5)", "Y", Mats);
+    public static readonly Rule PowerSumCommuting = R("power_sum_commuting", @"\sum_{i=0}^{k-1} B^i\,C\,B^{k-1-i} = k\,C\,B^{k-1}", "tr(Y^5) + logdet(Y^6 Y')", "Y", Mats,
+        "CB = BC: C is built from B, I and scalars (B^p C = C B^p for every integer p)");
+    public static readonly Rule GateauxMatrixPower = R("gateaux_matrix_power", @"(A + \varepsilon B)^k = A^k + \varepsilon \textstyle\sum_{i=0}^{k-1} A^i B A^{k-1-i} + O(\varepsilon^2)", "tr(Y^5)", "Y", G);
 
     public static IReadOnlyCollection<Rule> All => ByName.Values;
 

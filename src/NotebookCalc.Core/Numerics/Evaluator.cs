@@ -70,6 +70,55 @@ public static class Evaluator
         return value;
     }
 
+    /// <summary>Aᵏ by repeated squaring: about 2 log₂ k products, so A^1000000 costs 40 products, not a million.</summary>
+    internal static Matrix<double> MatrixPower(Matrix<double> a, double exponent)
+    {
+        var k = (long)exponent;
+        Matrix<double>? result = null;
+        var square = a;
+        while (true)
+        {
+            if ((k & 1) == 1) result = result is null ? square : result * square;
+            k >>= 1;
+            if (k == 0) break;
+            square *= square;
+            // Once the powers overflow every further product is ∞ or NaN: stop early.
+            if (!IsFinite(square)) { result = square; break; }
+        }
+        return result ?? Matrix<double>.Build.DenseIdentity(a.RowCount);
+    }
+
+    /// <summary>
+    /// Σ_{i=0}^{k−1} Aⁱ C A^{k−1−i} by doubling, with S_{m+n} = S_m Aⁿ + Aᵐ S_n: O(log k) products.
+    /// </summary>
+    internal static Matrix<double> PowerSum(Matrix<double> a, Matrix<double> c, int k)
+    {
+        // (P, S) = (Aᵐ, S_m), built from the highest bit of k down.
+        var p = Matrix<double>.Build.DenseIdentity(a.RowCount);
+        var sum = Matrix<double>.Build.Dense(c.RowCount, c.ColumnCount);
+        for (var bit = 30; bit >= 0; bit--)
+        {
+            sum = sum * p + p * sum;   // m → 2m
+            p *= p;
+            if (((k >> bit) & 1) == 1)
+            {
+                sum = sum * a + p * c; // m → m + 1
+                p *= a;
+            }
+            if (!IsFinite(sum) || !IsFinite(p)) return sum;
+        }
+        return sum;
+    }
+
+    private static bool IsFinite(Matrix<double> m) => m.Enumerate().All(double.IsFinite);
+
+    /// <summary>A power that overflows at this instance is a diagnostic, not a matrix of ∞ passed on to the check.</summary>
+    private static Matrix<double> Finite(Matrix<double> m, Expr e, string source) => IsFinite(m) ? m
+        : throw Fail(source, "MC3008", $"{Short(e)} overflows (entries beyond ±1.8e308) at this instance.",
+            "A high power of a random matrix overflows unless its spectral radius is at most 1; evaluate it at values with --at (entries small enough), or check a lower power.");
+
+    private static string Short(Expr e) => Rendering.TextPrinter.Print(e) is { Length: <= 60 } t ? t : "a matrix power";
+
     private static Matrix<double> S(double v) => Matrix<double>.Build.Dense(1, 1, v);
 
     private static int Size(Dim d, Bindings b, string source)
@@ -125,11 +174,10 @@ public static class Evaluator
                         throw Fail(source, "MC3004", $"{p.A} is negative at this instance, which has no real power {p.Exponent}.", "Choose values where it is positive.");
                     return S(Math.Pow(a[0, 0], p.Exponent));
                 }
-                var k = (int)p.Exponent;
-                var result = M.DenseIdentity(a.RowCount);
-                for (var j = 0; j < k; j++) result *= a;
-                return result;
+                return Finite(MatrixPower(a, p.Exponent), p, source);
             }
+            case Calculus.PowerSum ps:
+                return Finite(PowerSum(V(ps.Base), V(ps.Inner), ps.K), ps, source);
             case Hadamard h:
             {
                 var (x, y) = Pair(V(h.L), V(h.R));
