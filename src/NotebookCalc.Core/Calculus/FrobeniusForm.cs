@@ -38,6 +38,7 @@ public sealed class FrobeniusForm(Symbol x, Func<Expr, bool> isTarget, bool trac
     public Expr Adjoint(Expr c, Expr t)
     {
         if (!Has(t)) return Ops.Zero(_x.Shape);
+        Budget.Tick();
         switch (t)
         {
             case var leaf when _isTarget(leaf):

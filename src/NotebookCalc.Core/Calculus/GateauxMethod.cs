@@ -145,7 +145,9 @@ public sealed class GateauxMethod
     private Series Expand(Expr e)
     {
         if (_memo.TryGetValue(e, out var s)) return s;
+        Budget.Tick();
         s = ExpandCore(e);
+        foreach (var c in s.C) Budget.CheckSize(c, "the expansion");
         _memo[e] = s;
         return s;
     }
@@ -244,7 +246,7 @@ public sealed class GateauxMethod
             case Power p when !p.A.IsScalar && p.Exponent >= PowerSums.SummationFrom:
             {
                 // (A₀ + εA₁)ᵏ = A₀ᵏ + ε Σ_{i<k} A₀ⁱ A₁ A₀^{k−1−i} + O(ε²): one summation term, whatever k.
-                var k = (int)p.Exponent;
+                var k = PowerSums.Exponent(p);
                 return FirstOrder(Rules.GateauxMatrixPower, e, Expand(p.A), a1 => PowerSums.Make(p.A, a1, k));
             }
             case Power p when !p.A.IsScalar:

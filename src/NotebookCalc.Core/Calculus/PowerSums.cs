@@ -15,6 +15,14 @@ public static class PowerSums
     /// <summary>A summation that does not collapse is written out as its k products when k is at most this.</summary>
     public const int WriteOutUpTo = 4;
 
+    /// <summary>The largest matrix power a derivation writes (its value is found by repeated squaring).</summary>
+    public const int MaxExponent = 1_000_000_000;
+
+    /// <summary>The exponent of a matrix power as an int; beyond <see cref="MaxExponent"/> the derivation is over its budget.</summary>
+    public static int Exponent(Power p) => p.Exponent <= MaxExponent
+        ? (int)p.Exponent
+        : throw new BudgetExceededException($"the exponent {Rendering.TextPrinter.FormatNumber(p.Exponent)} exceeds the budget of {MaxExponent:N0} for a matrix power");
+
     /// <summary>Σ_{i=0}^{k−1} Aⁱ C A^{k−1−i}, with the trivial cases folded (C = 0, k = 1).</summary>
     public static Expr Make(Expr a, Expr c, int k) =>
         Ops.IsZero(c) ? Ops.Zero(c.Shape) : k == 1 ? c : new PowerSum(a, c, k);

@@ -174,6 +174,8 @@ public static class Evaluator
                         throw Fail(source, "MC3004", $"{p.A} is negative at this instance, which has no real power {p.Exponent}.", "Choose values where it is positive.");
                     return S(Math.Pow(a[0, 0], p.Exponent));
                 }
+                if (p.Exponent >= 1L << 62)
+                    throw Fail(source, "MC3008", $"The exponent of {Short(p)} is too large to evaluate.", "Evaluate a lower power.");
                 return Finite(MatrixPower(a, p.Exponent), p, source);
             }
             case Calculus.PowerSum ps:
