@@ -95,8 +95,10 @@ public sealed class IndexMethod
         var contracted = derivative.Select(Contract).Where(t => t.Coef != 0).ToList();
         steps.Add(Step(lhsLatex, lhsText, contracted, f, [Rules.IndexContract.Name]));
 
+        _used.Clear();
         var matrix = Ops.Sum(contracted.Select(ToMatrix), _x.Shape);
-        steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", matrix, [Rules.IndexToMatrix.Name]));
+        steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", matrix,
+            [Rules.IndexToMatrix.Name, .. _used.Where(r => r == Rules.PowerSumCommuting.Name)]));
         var g = Simplifier.Simplify(matrix, out var rules);
         // A rewrite that names no rule (a broadcast 1 written as ones(n, m)) is no step of its own: the translation shows it.
         if (g != matrix && rules.Count == 0) steps[^1] = steps[^1] with { Expression = g };
