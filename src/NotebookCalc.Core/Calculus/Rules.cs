@@ -149,7 +149,7 @@ public static class Rules
 
     // ── matrix powers, kept as one summation term ──
     public static readonly Rule FrobeniusPowerSum = R("frobenius_power_sum", @"C : \sum_{i=0}^{k-1} A^i\,dX\,A^{k-1-i} = \left(\sum_{i=0}^{k-1} (A^\top)^i\,C\,(A^\top)^{k-1-i}\right) : dX", "tr(S Y^5)", "Y", Mats);
-    public static readonly Rule PowerSumCommuting = R("power_sum_commuting", @"\sum_{i=0}^{k-1} B^i\,C\,B^{k-1-i} = k\,C\,B^{k-1}", "tr(Y^5) + logdet(Y^6 Y')", "Y", Mats,
+    public static readonly Rule PowerSumCommuting = R("power_sum_commuting", @"\sum_{i=0}^{k-1} B^i\,C\,B^{k-1-i} = k\,C\,B^{k-1}", "tr(Y^5) + logdet(Y^6)", "Y", Mats,
         "CB = BC: C is built from B, I and scalars (B^p C = C B^p for every integer p)");
     public static readonly Rule IndexPower = R("index_power", @"\frac{\partial (A^k)_{rc}}{\partial X_{ab}} = \sum_{t=0}^{k-1} \textstyle\sum_{pq} (A^t)_{rp} \frac{\partial A_{pq}}{\partial X_{ab}} (A^{k-1-t})_{qc}", "tr(Y^5) + tr(S Y^6)", "Y", G);
     public static readonly Rule GateauxMatrixPower = R("gateaux_matrix_power", @"(A + \varepsilon B)^k = A^k + \varepsilon \textstyle\sum_{i=0}^{k-1} A^i B A^{k-1-i} + O(\varepsilon^2)", "tr(Y^5)", "Y", G);
