@@ -72,6 +72,12 @@ public static class PowerSums
                 var (k, core) = Split(n.A);
                 return (Ops.Neg(k), core);
             }
+            case MatMul m:
+            {
+                var (kl, l) = Split(m.L);
+                var (kr, r) = Split(m.R);
+                return (Ops.Mul(kl, kr), Ops.Mul(l, r));
+            }
             default: return (new Number(1), c);
         }
     }

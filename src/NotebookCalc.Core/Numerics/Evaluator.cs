@@ -117,6 +117,8 @@ public static class Evaluator
         : throw Fail(source, "MC3008", $"{Short(e)} overflows (entries beyond ±1.8e308) at this instance.",
             "A high power of a random matrix overflows unless its spectral radius is at most 1; evaluate it at values with --at (entries small enough), or check a lower power.");
 
+    private static string TextPrinter(double v) => Rendering.TextPrinter.FormatNumber(v);
+
     private static string Short(Expr e) => Rendering.TextPrinter.Print(e) is { Length: <= 60 } t ? t : "a matrix power";
 
     private static Matrix<double> S(double v) => Matrix<double>.Build.Dense(1, 1, v);
@@ -202,7 +204,23 @@ public static class Evaluator
             case Frobenius f: return S(V(f.L).PointwiseMultiply(V(f.R)).Enumerate().Sum());
             case Kron k: return V(k.L).KroneckerProduct(V(k.R));
             case Trace t: return S(V(t.A).Trace());
+            case Det { A: Power { A.IsScalar: false } p }:
+                // det(Aᵏ) = det(A)ᵏ: no k-th power of a matrix to factorise.
+                return S(Math.Pow(V(p.A).Determinant(), p.Exponent));
             case Det d: return S(V(d.A).Determinant());
+            case LogDet { A: Power { A.IsScalar: false } p } l:
+            {
+                // ln det(Aᵏ) = k ln|det A| (det Aᵏ = (det A)ᵏ > 0 needs det A > 0 or k even): the factorisation of A, not of
+                // Aᵏ, whose condition number is cond(A)ᵏ — so ln det(X^40) is as accurate as ln det(X).
+                var lu = V(p.A).LU();
+                var det = lu.Determinant;
+                if (det == 0 || (det < 0 && p.Exponent % 2 != 0) || !double.IsFinite(det))
+                    throw Fail(source, "MC3002", $"ln det is undefined here: det({l.A}) = det({p.A})^{TextPrinter(p.Exponent)} is not positive at this instance.",
+                        SingularHint(l.A, lu.U.RowCount, b));
+                var logAbs = 0.0;
+                for (var i = 0; i < lu.U.RowCount; i++) logAbs += Math.Log(Math.Abs(lu.U[i, i]));
+                return S(p.Exponent * logAbs);
+            }
             case LogDet l:
             {
                 var a = V(l.A);
