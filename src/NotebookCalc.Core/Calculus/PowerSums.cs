@@ -43,7 +43,10 @@ public static class PowerSums
             used.Add(Rules.PowerSumCommuting.Name);
             return collapsed;
         }
-        return k <= WriteOutUpTo ? WrittenOut(at, c, k) : Make(at, c, k);
+        if (k <= WriteOutUpTo) return WrittenOut(at, c, k);
+        // Scalars come out of the summation (Σ Bⁱ (2C) B^{k−1−i} = 2 Σ Bⁱ C B^{k−1−i}), so every method writes the same sum.
+        var (coef, core) = Split(c);
+        return Ops.Scale(coef, Make(at, core, k));
     }
 
     /// <summary>Σ_{i=0}^{k−1} Bⁱ C B^{k−1−i} = k C B^{k−1} when C is recognisably a function of B (so CB = BC); else null.</summary>

@@ -85,6 +85,9 @@ public class BoundedWorkTests
             Assert.Equal(30, sums[0].K);
             Assert.Equal(0, m.Gradient!.DescendantsAndSelf().Count(e => e is Power { Exponent: 29 }));
         }
+        // The scalar comes out of the summation in every method: one tree, 2 (Σ_{i=0}^{29} (X')^i X^30 (X')^(29-i)).
+        Assert.All(r.Methods, m => Assert.Equal(r.Gradient, m.Gradient));
+        Assert.Equal("2 (Σ_{i=0}^{29} (X')^i X^30 (X')^(29-i))", TextPrinter.Print(r.Gradient));
         var d = r.Methods.Single(m => m.Method == DifferentialMethod.Name);
         Assert.Contains(d.Steps, s => s.Text.Contains("Σ_{i=0}^{29} X^i dX X^(29-i)", StringComparison.Ordinal));
     }
