@@ -37,11 +37,18 @@ public sealed class Bindings
 /// </summary>
 public static class Evaluator
 {
-    /// <summary>Evaluates <paramref name="e"/>; throws <see cref="MatcalcException"/> (spans refer to <paramref name="source"/> as a whole).</summary>
+    /// <summary>
+    /// Evaluates <paramref name="e"/>; throws <see cref="MatcalcException"/> (spans refer to <paramref name="source"/> as a
+    /// whole). A value that is not finite (an overflow: tr of X^999 at a random X, x.^1000000) is a diagnostic (MC3008), so
+    /// that no comparison is ever made with ∞ or NaN.
+    /// </summary>
     public static Matrix<double> Evaluate(Expr e, Bindings bindings, string source = "")
     {
         var memo = new Dictionary<Expr, Matrix<double>>(ReferenceEqualityComparer.Instance);
-        return Eval(e, bindings, memo, source, null);
+        var value = Eval(e, bindings, memo, source, null);
+        return IsFinite(value) ? value
+            : throw Fail(source, "MC3008", $"The value of {Short(e, "the expression")} is not finite (an overflow) at this instance.",
+                "Large powers or exponentials overflow at random values; evaluate at smaller values with --at, or lower the power.");
     }
 
     /// <summary>
@@ -119,7 +126,7 @@ public static class Evaluator
 
     private static string TextPrinter(double v) => Rendering.TextPrinter.FormatNumber(v);
 
-    private static string Short(Expr e) => Rendering.TextPrinter.Print(e) is { Length: <= 60 } t ? t : "a matrix power";
+    private static string Short(Expr e, string otherwise = "a matrix power") => Rendering.TextPrinter.Print(e) is { Length: <= 60 } t ? t : otherwise;
 
     private static Matrix<double> S(double v) => Matrix<double>.Build.Dense(1, 1, v);
 
@@ -314,7 +321,10 @@ public static class Evaluator
     /// </summary>
     public static Matrix<double> Invert(Matrix<double> a, Expr of, string source, Bindings? b = null)
     {
-        var cond = a.ConditionNumber();
+        double cond;
+        // The SVD does not converge on some matrices with entries near the overflow threshold (inv(X^1000)): singular for us.
+        try { cond = a.ConditionNumber(); }
+        catch (MathNet.Numerics.NonConvergenceException) { cond = double.NaN; }
         if (double.IsNaN(cond) || cond > 1e12)
             throw Fail(source, "MC3002", $"{of} is singular (or nearly: condition number {cond:G3}) at this instance, so its inverse does not exist.",
                 SingularHint(of, a.RowCount, b));

@@ -220,6 +220,21 @@ public class BoundedWorkTests
     }
 
     [Fact]
+    public void A_value_that_overflows_is_a_diagnostic_and_so_is_the_inverse_of_a_huge_power()
+    {
+        var b = new Bindings();
+        b.SetSize("n", 3);
+        b.Set("X", Matrix<double>.Build.Dense(3, 3, (i, j) => i == j ? 800 : 1));
+        var overflow = Assert.Throws<MatcalcException>(() => MatCalc.Parse("sum(exp(X))", "X: n x n").Evaluate(b));
+        Assert.Equal("MC3008", overflow.Diagnostics[0].Id);
+        Assert.Contains("not finite", overflow.Diagnostics[0].Message);
+        // X^100 is finite (about 1e290) but its SVD does not converge or it is singular to working precision: MC3002, never an internal error.
+        b.Set("X", Matrix<double>.Build.Dense(3, 3, (i, j) => i == j ? 800 : 1.0 / (i + j + 1)));
+        var singular = Assert.Throws<MatcalcException>(() => MatCalc.Parse("tr(inv(X^100))", "X: n x n").Evaluate(b));
+        Assert.Equal("MC3002", singular.Diagnostics[0].Id);
+    }
+
+    [Fact]
     public void The_check_of_an_overflowing_power_ends_with_a_diagnostic_or_a_verdict()
     {
         // On random instances X^999999 overflows; the check must come back (with MC3008), not run on.
