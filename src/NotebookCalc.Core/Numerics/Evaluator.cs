@@ -119,10 +119,20 @@ public static class Evaluator
 
     private static bool IsFinite(Matrix<double> m) => m.Enumerate().All(double.IsFinite);
 
-    /// <summary>A power that overflows at this instance is a diagnostic, not a matrix of ∞ passed on to the check.</summary>
-    private static Matrix<double> Finite(Matrix<double> m, Expr e, string source) => IsFinite(m) ? m
-        : throw Fail(source, "MC3008", $"{Short(e)} overflows (entries beyond ±1.8e308) at this instance.",
-            "A high power of a random matrix overflows unless its spectral radius is at most 1; evaluate it at values with --at (entries small enough), or check a lower power.");
+    /// <summary>
+    /// A power that overflows at this instance is a diagnostic, not a matrix of ∞ passed on to the check; so is one that
+    /// underflows to (nearly) 0 although the base is not nilpotent (Aⁿ ≠ 0) — its value would be 0 whatever the formula,
+    /// and a claim of 0 for ∂ tr(X^1000000)/∂X would be judged right.
+    /// </summary>
+    private static Matrix<double> Finite(Matrix<double> m, Expr e, Matrix<double> a, double degree, string source)
+    {
+        const string hint = "A high power of a random matrix overflows (spectral radius above 1) or underflows to 0 (below 1); evaluate it at values with --at whose spectral radius is near 1 (a rotation, an orthogonal matrix), or check a lower power.";
+        if (!IsFinite(m))
+            throw Fail(source, "MC3008", $"{Short(e)} overflows (entries beyond ±1.8e308) at this instance.", hint);
+        if (degree > a.RowCount && m.FrobeniusNorm() < 1e-290 && MatrixPower(a, a.RowCount).FrobeniusNorm() > 0)
+            throw Fail(source, "MC3008", $"{Short(e)} underflows (every entry below 1e-290, though the power is not 0) at this instance.", hint);
+        return m;
+    }
 
     private static string TextPrinter(double v) => Rendering.TextPrinter.FormatNumber(v);
 
@@ -185,10 +195,14 @@ public static class Evaluator
                 }
                 if (p.Exponent >= 1L << 62)
                     throw Fail(source, "MC3008", $"The exponent of {Short(p)} is too large to evaluate.", "Evaluate a lower power.");
-                return Finite(MatrixPower(a, p.Exponent), p, source);
+                return Finite(MatrixPower(a, p.Exponent), p, a, p.Exponent, source);
             }
             case Calculus.PowerSum ps:
-                return Finite(PowerSum(V(ps.Base), V(ps.Inner), ps.K), ps, source);
+            {
+                var a = V(ps.Base);
+                var c = V(ps.Inner);
+                return Finite(PowerSum(a, c, ps.K), ps, a, c.FrobeniusNorm() == 0 ? 0 : ps.K - 1, source);
+            }
             case Hadamard h:
             {
                 var (x, y) = Pair(V(h.L), V(h.R));

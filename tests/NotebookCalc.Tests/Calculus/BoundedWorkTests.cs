@@ -235,6 +235,31 @@ public class BoundedWorkTests
     }
 
     [Fact]
+    public void A_power_that_underflows_to_zero_is_a_diagnostic_so_a_claim_of_zero_is_never_judged_right()
+    {
+        var b = new Bindings();
+        b.SetSize("n", 3);
+        b.Set("X", Matrix<double>.Build.Dense(3, 3, (i, j) => i == j ? 0.5 : 0.1));
+        var f = MatCalc.Parse("tr(X^1000000)", "X: n x n");
+        var ex = Assert.Throws<MatcalcException>(() => f.Evaluate(b));
+        Assert.Equal("MC3008", ex.Diagnostics[0].Id);
+        Assert.Contains("underflows", ex.Diagnostics[0].Message);
+        // A nilpotent X: X^1000000 is 0 exactly, and that is its value.
+        b.Set("X", Matrix<double>.Build.Dense(3, 3, (i, j) => j == i + 1 ? 1 : 0));
+        Assert.Equal(0, f.Evaluate(b)[0, 0]);
+        // ∂ tr(X^1000000)/∂X = 1000000 (X^999999)ᵀ is not 0: at random instances it overflows or underflows, so no verdict.
+        try
+        {
+            var report = MatrixCalculus.Check("tr(X^1000000)", "X", "0*X", "X: n x n");
+            Assert.False(report.Right, report.Verdict);
+        }
+        catch (MatcalcException e)
+        {
+            Assert.Equal("MC3008", e.Diagnostics[0].Id);
+        }
+    }
+
+    [Fact]
     public void The_check_of_an_overflowing_power_ends_with_a_diagnostic_or_a_verdict()
     {
         // On random instances X^999999 overflows; the check must come back (with MC3008), not run on.
