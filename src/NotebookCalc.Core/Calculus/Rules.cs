@@ -140,7 +140,7 @@ public static class Rules
                 var other => Facts.NonNegative(other),
             })));
     public static readonly Rule InverseInverse = R("inverse_inverse", @"(A^{-1})^{-1} = A", "a' inv(inv(Y)) a", "Y", Mats, "A invertible");
-    public static readonly Rule PowerCollect = R("power_collect", @"A^p A^q = A^{p+q},\ (A^\top)^p = (A^p)^\top,\ A^{-p} = (A^p)^{-1}", "tr(Y^3) + logdet(Y^2 S)", "Y", Mats,
+    public static readonly Rule PowerCollect = R("power_collect", @"A^p A^q = A^{p+q},\ (A^\top)^p = (A^p)^\top,\ A^{-p} = (A^p)^{-1}", "tr(Y Y Y) + logdet(Y^2 S)", "Y", Mats,
         "A invertible where a negative power occurs");
     public static readonly Rule HadamardCollect = R("hadamard_collect", @"A^{\circ p} \odot A^{\circ q} = A^{\circ (p+q)},\ A \odot B = B \odot A", "sum(X .* X .* X .* C)", "X", Mats);
     public static readonly Rule Distribute = R("distribute", @"A(B + C) = AB + AC,\ (A + B)C = AC + BC", "tr((X + C)' A' A (X + C))", "X", Mats);
