@@ -48,3 +48,14 @@ public sealed record Order(int Power) : LeafExpr
 {
     public override Shape Shape { get; } = Shape.Scalar;
 }
+
+/// <summary>
+/// Σ_{i=0}^{K−1} Aⁱ C A^{K−1−i} as one term: the differential of a matrix power (d(Aᵏ) with C = dA), its first-order
+/// Gâteaux coefficient (C = H), and its adjoint (A replaced by Aᵀ, C by the cotangent), so that a power of any size
+/// stays one node instead of K expanded products.
+/// </summary>
+public sealed record PowerSum(Expr Base, Expr Inner, int K) : BinaryExpr(Base, Inner)
+{
+    public override Shape Shape { get; } = Inner.Shape;
+    public override Expr WithArgs(Expr left, Expr right) => new PowerSum(left, right, K);
+}

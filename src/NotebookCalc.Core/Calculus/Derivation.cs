@@ -27,5 +27,8 @@ public sealed record DerivationStep(string LhsLatex, string LhsText, Expr Expres
 /// <summary>A derivation by one method: its steps and the gradient it arrives at (or why it could not).</summary>
 public sealed record Derivation(string Method, IReadOnlyList<DerivationStep> Steps, Expr? Gradient, string? Unsupported = null)
 {
+    /// <summary>The method stopped because the derivation would exceed one of its budgets (<see cref="Budget"/>).</summary>
+    public bool OverBudget { get; init; }
+
     public bool Succeeded => Gradient is not null;
 }

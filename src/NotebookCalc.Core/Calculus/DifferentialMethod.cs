@@ -5,7 +5,7 @@ using NotebookCalc.Text;
 namespace NotebookCalc.Calculus;
 
 /// <summary>Raised when a method cannot handle a construct; the message says which and why.</summary>
-public sealed class UnsupportedConstructException(string message) : Exception(message);
+public class UnsupportedConstructException(string message) : Exception(message);
 
 /// <summary>
 /// The Frobenius-product differential method (Magnus–Neudecker): take df with the differential rules, one layer per
@@ -28,8 +28,9 @@ public sealed class DifferentialMethod
         steps.Add(new DerivationStep("df", "df", df, ["definition"]));
         for (var guard = 0; guard < 10_000 && HasPending(df, x); guard++)
         {
+            Budget.Tick();
             m._used.Clear();
-            df = m.StepOnce(df);
+            df = Budget.CheckSize(m.StepOnce(df), "the differential");
             steps.Add(new DerivationStep("df", "df", df, m._used.OrderBy(RuleOrder).ToList()));
         }
 
@@ -117,6 +118,7 @@ public sealed class DifferentialMethod
         HadamardDiv => Ops.HadDiv(c[0], c[1]),
         Broadcast b when Ops.IsZero(c[0]) => Ops.Zero(b.Shape),
         SumAll when Ops.IsZero(c[0]) => new Number(0),
+        PowerSum ps => PowerSums.Make(c[0], c[1], ps.K),
         _ => e.With(c),
     };
 
@@ -156,7 +158,9 @@ public sealed class DifferentialMethod
                 return Use(Rules.DPower, Ops.Scale(Ops.Scale(new Number(p.Exponent), ScalarPower(p.A, p.Exponent - 1)), D(p.A)));
             case Power p:
             {
-                var k = (int)p.Exponent;
+                // d(Aᵏ) = Σ_{i<k} Aⁱ dA A^{k−1−i}: one summation term (dA A + A dA for a square).
+                var k = PowerSums.Exponent(p);
+                if (k >= PowerSums.SummationFrom) return Use(Rules.DPower, PowerSums.Make(p.A, D(p.A), k));
                 var terms = Enumerable.Range(0, k).Select(i => Ops.Mul(Ops.Mul(MatrixPower(p.A, i), D(p.A)), MatrixPower(p.A, k - 1 - i)));
                 return Use(Rules.DPower, Ops.Sum(terms, p.Shape));
             }

@@ -38,6 +38,7 @@ public sealed class FrobeniusForm(Symbol x, Func<Expr, bool> isTarget, bool trac
     public Expr Adjoint(Expr c, Expr t)
     {
         if (!Has(t)) return Ops.Zero(_x.Shape);
+        Budget.Tick();
         switch (t)
         {
             case var leaf when _isTarget(leaf):
@@ -102,6 +103,14 @@ public sealed class FrobeniusForm(Symbol x, Func<Expr, bool> isTarget, bool trac
             case JacobianApply j:
                 Use(Rules.FrobeniusJacobian.Name);
                 return Adjoint(new JacobianAdjoint(j.Function, j.Arg, c), j.Direction);
+            case PowerSum ps when !Has(ps.Base):
+            {
+                Use(Rules.FrobeniusPowerSum.Name);
+                var used = new HashSet<string>(StringComparer.Ordinal);
+                var g = PowerSums.Adjoint(ps.Base, c, ps.K, used);
+                foreach (var r in used) Use(r);
+                return Adjoint(g, ps.Inner);
+            }
             case Kron k when Has(k.L):
                 Use(Rules.FrobeniusKron.Name);
                 return Adjoint(new KronAdjoint(c, k.R, IsLeft: true, k.L.Shape), k.L);

@@ -145,7 +145,9 @@ public sealed class GateauxMethod
     private Series Expand(Expr e)
     {
         if (_memo.TryGetValue(e, out var s)) return s;
+        Budget.Tick();
         s = ExpandCore(e);
+        foreach (var c in s.C) Budget.CheckSize(c, "the expansion");
         _memo[e] = s;
         return s;
     }
@@ -176,10 +178,13 @@ public sealed class GateauxMethod
         return Cut(c, a.Truncated || b.Truncated);
     }
 
-    /// <summary>Coefficients of a bilinear product: c_k = Σ_{i+j=k} a_i ∘ b_j.</summary>
+    /// <summary>
+    /// Coefficients of a bilinear product to first order: c₀ = a₀ ∘ b₀, c₁ = a₀ ∘ b₁ + a₁ ∘ b₀; the ε² term, when there is
+    /// one, is dropped as it arises (shown as O(ε²)), so a product of k factors has k first-order terms, not 2ᵏ.
+    /// </summary>
     private static Series Convolve(Series a, Series b, Func<Expr, Expr, Expr> mul, Shape shape)
     {
-        var truncated = a.Truncated || b.Truncated;
+        var truncated = a.Truncated || b.Truncated || (a.C.Count > 1 && b.C.Count > 1);
         var n = a.C.Count + b.C.Count - 1;
         if (truncated) n = Math.Min(n, 2);
         var c = new List<Expr>();
@@ -237,6 +242,12 @@ public sealed class GateauxMethod
                 // ‖A₀ + εA₁ + …‖² = (A₀ + εA₁ + …) : (A₀ + εA₁ + …), exactly.
                 var a = Expand(n.A);
                 return Use(Rules.GateauxExpand, Convolve(a, a, Ops.Frob, Shape.Scalar));
+            }
+            case Power p when !p.A.IsScalar && p.Exponent >= PowerSums.SummationFrom:
+            {
+                // (A₀ + εA₁)ᵏ = A₀ᵏ + ε Σ_{i<k} A₀ⁱ A₁ A₀^{k−1−i} + O(ε²): one summation term, whatever k.
+                var k = PowerSums.Exponent(p);
+                return FirstOrder(Rules.GateauxMatrixPower, e, Expand(p.A), a1 => PowerSums.Make(p.A, a1, k));
             }
             case Power p when !p.A.IsScalar:
             {

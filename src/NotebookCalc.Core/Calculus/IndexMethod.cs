@@ -34,6 +34,17 @@ public sealed class IndexMethod
         public Term Scaled(double k) => this with { Coef = Coef * k };
     }
 
+    /// <summary>
+    /// (Aᵗ)_rc (<see cref="Left"/>) or (A^{k−1−t})_rc inside the summation Σ_{t=0}^{k−1} that the derivative of a matrix
+    /// power Aᵏ is; the two parts of one summation share <see cref="Index"/>, and are read back as one <see cref="PowerSum"/>.
+    /// </summary>
+    private sealed record PowerPart(Expr A, int K, string Index, bool Left) : UnaryExpr(A)
+    {
+        public override Shape Shape { get; } = A.Shape;
+        public override Expr WithArg(Expr arg) => new PowerPart(arg, K, Index, Left);
+        public string Exponent => Left ? Index : $"{K - 1}-{Index}";
+    }
+
     private readonly Symbol _x;
     private readonly string? _a;
     private readonly string? _b;
@@ -64,7 +75,7 @@ public sealed class IndexMethod
     {
         var xl = LatexPrinter.Name(_x.Name);
         var steps = new List<DerivationStep> { new("f", "f", f, ["definition"]) };
-        var terms = ToIndex(f, null, null);
+        var terms = Entries(ToIndex(f, null, null));
         steps.Add(Step("f", "f", terms, f, [Rules.IndexWrite.Name]));
 
         var entry = (_a, _b) switch
@@ -78,19 +89,30 @@ public sealed class IndexMethod
         var lhsLatex = $@"\frac{{\partial f}}{{\partial {entry}}}";
         var lhsText = $"df/d{entryText}";
         _used.Clear();
-        var derivative = terms.SelectMany(Differentiate).ToList();
+        var derivative = Entries(terms.SelectMany(Differentiate).ToList());
         steps.Add(Step(lhsLatex, lhsText, derivative, f, [Rules.IndexProduct.Name, .. _used.OrderBy(r => r, StringComparer.Ordinal)]));
 
         var contracted = derivative.Select(Contract).Where(t => t.Coef != 0).ToList();
         steps.Add(Step(lhsLatex, lhsText, contracted, f, [Rules.IndexContract.Name]));
 
+        _used.Clear();
         var matrix = Ops.Sum(contracted.Select(ToMatrix), _x.Shape);
-        steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", matrix, [Rules.IndexToMatrix.Name]));
+        steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", matrix,
+            [Rules.IndexToMatrix.Name, .. _used.Where(r => r == Rules.PowerSumCommuting.Name)]));
         var g = Simplifier.Simplify(matrix, out var rules);
         // A rewrite that names no rule (a broadcast 1 written as ones(n, m)) is no step of its own: the translation shows it.
         if (g != matrix && rules.Count == 0) steps[^1] = steps[^1] with { Expression = g };
         else if (g != matrix) steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", g, rules));
         return new Derivation(Name, steps, g);
+    }
+
+    /// <summary>The terms, unless they would write more entries than the budget allows.</summary>
+    private static List<Term> Entries(List<Term> terms)
+    {
+        Budget.Tick();
+        var entries = terms.Sum(t => (long)t.Factors.Count + t.Scalars.Count + 1);
+        return entries <= Budget.MaxIndexEntries ? terms
+            : throw new BudgetExceededException($"the index form would have {entries:N0} entries, over the budget of {Budget.MaxIndexEntries:N0}");
     }
 
     private DerivationStep Step(string lhsLatex, string lhsText, IReadOnlyList<Term> terms, Expr placeholder, IReadOnlyList<string> rules) =>
@@ -100,6 +122,7 @@ public sealed class IndexMethod
 
     private static List<Term> Product(List<Term> a, List<Term> b)
     {
+        Budget.Tick();
         if (a.Count * b.Count > 512) throw new UnsupportedConstructException("the index form would have more than 512 terms; the other methods keep the structure");
         return [.. from x in a from y in b select x.Times(y)];
     }
@@ -157,6 +180,9 @@ public sealed class IndexMethod
             }
             case Power { A: Norm { Kind: NormKind.Frobenius } n, Exponent: 2 }:
                 return ToIndex(new Frobenius(n.A, n.A), null, null);
+            case Power p when !p.A.IsScalar && PowerSums.Exponent(p) >= PowerSums.SummationFrom:
+                // (Aᵏ)_rc stays one entry; its derivative is one summation over t (index_power), not k products.
+                return Atom(e, r, c);
             case Power p when !p.A.IsScalar:
                 return ToIndex(Enumerable.Repeat(p.A, (int)p.Exponent).Aggregate((x, y) => new MatMul(x, y)), r, c);
             case Power p when p.Exponent == Math.Floor(p.Exponent) && p.Exponent is >= 1 and <= 4:
@@ -247,6 +273,17 @@ public sealed class IndexMethod
             }
             case DiagVector d:
                 return InnerDerivative(d.A, r, r);
+            case Power p when !p.A.IsScalar:
+            {
+                // ∂(Aᵏ)_rc = Σ_{t=0}^{k−1} Σ_pq (Aᵗ)_rp ∂A_pq (A^{k−1−t})_qc
+                _used.Add(Rules.IndexPower.Name);
+                var k = PowerSums.Exponent(p);
+                var t = Fresh();
+                var pi = Fresh();
+                var q = Fresh();
+                var outer = new Term(1, [], [new Factor(new PowerPart(p.A, k, t, Left: true), r, pi), new Factor(new PowerPart(p.A, k, t, Left: false), q, c)], [pi, q]);
+                return InnerDerivative(p.A, pi, q).Select(outer.Times);
+            }
             case Add or MatMul or Scale or Neg or Divide or Transpose:
                 // A whole entry (A − UVᵀ)_rc: write it in indices now and differentiate that.
                 return InnerDerivative(f.Atom, r, c);
@@ -533,9 +570,55 @@ public sealed class IndexMethod
                 chain = _a is null ? Ops.T(m) : m;
             }
         }
+        if (edges.Count > 0 && edges.Any(e => e.Matrix.DescendantsAndSelf().Any(x => x is PowerPart)))
+            throw new UnsupportedConstructException("the summation of a matrix power's derivative leaves an index pattern that is not a matrix expression");
         if (edges.Count > 0)
             throw new UnsupportedConstructException($"the index pattern {string.Join(", ", edges.Select(e => $"{TextPrinter.Print(e.Matrix)}[{e.From},{e.To}]"))} is not a matrix expression");
-        return chain is null ? result : Ops.Mul(result, chain);
+        var matrix = chain is null ? result : Ops.Mul(result, chain);
+        return matrix.DescendantsAndSelf().Any(e => e is PowerPart) ? ReadPowerSum(matrix) : matrix;
+    }
+
+    /// <summary>
+    /// c · P (Aᵗ)^(⊤) Q (A^{k−1−t})^(⊤) S summed over t, read back as c · P (Σ_{t=0}^{k−1} Bᵗ Q B^{k−1−t}) S with B = A or Aᵀ —
+    /// collapsed to k Q B^{k−1} when Q commutes with B (power_sum_commuting).
+    /// </summary>
+    private Expr ReadPowerSum(Expr matrix)
+    {
+        Expr coef = new Number(1);
+        var chain = new List<Expr>();
+        void Flatten(Expr e, bool transposed)
+        {
+            switch (e)
+            {
+                case MatMul m when transposed: Flatten(m.R, true); Flatten(m.L, true); break;
+                case MatMul m: Flatten(m.L, false); Flatten(m.R, false); break;
+                case Transpose t: Flatten(t.A, !transposed); break;
+                case Scale s when s.Factor.IsScalar: coef = Ops.Mul(coef, s.Factor); Flatten(s.A, transposed); break;
+                case Neg n: coef = Ops.Neg(coef); Flatten(n.A, transposed); break;
+                case PowerPart: chain.Add(transposed ? new Transpose(e) : e); break;
+                default:
+                    if (e.DescendantsAndSelf().Any(x => x is PowerPart))
+                        throw new UnsupportedConstructException("the summation of a matrix power's derivative meets a trace, a Hadamard product or a diagonal, which this method does not write back as a matrix");
+                    chain.Add(transposed ? Ops.T(e) : e);
+                    break;
+            }
+        }
+        Flatten(matrix, false);
+        static PowerPart? Part(Expr e) => e switch { PowerPart p => p, Transpose { A: PowerPart p } => p, _ => null };
+        var at = chain.Select((e, i) => (Part: Part(e), I: i)).Where(x => x.Part is not null).ToList();
+        if (at is not [var first, var second] || first.Part!.Index != second.Part!.Index || first.Part.Left == second.Part.Left
+            || chain[first.I] is Transpose != chain[second.I] is Transpose)
+            throw new UnsupportedConstructException("the derivative has two matrix-power summations in one term, which this method does not write back as a matrix");
+        var part = first.Part;
+        var b = chain[first.I] is Transpose ? Ops.T(part.A) : part.A;
+        Expr Product(IEnumerable<Expr> factors, Dim size) => factors.Aggregate((Expr)new Identity(size), Ops.Mul);
+        var q = Product(chain.Skip(first.I + 1).Take(second.I - first.I - 1), b.Shape.Rows);
+        var collapsed = PowerSums.Collapse(b, q, part.K);
+        if (collapsed is not null) _used.Add(Rules.PowerSumCommuting.Name);
+        var sum = collapsed ?? (part.K <= PowerSums.WriteOutUpTo ? PowerSums.WrittenOut(b, q, part.K) : PowerSums.Make(b, q, part.K));
+        var p = Product(chain.Take(first.I), matrix.Shape.Rows);
+        var s = Product(chain.Skip(second.I + 1), b.Shape.Cols);
+        return Ops.Mul(coef, Ops.Mul(Ops.Mul(p, sum), s));
     }
 
     // ───────────── display ─────────────
@@ -543,7 +626,7 @@ public sealed class IndexMethod
     /// <summary>How one notation writes the parts of an index expression (LaTeX, plain text, MathML).</summary>
     private sealed record Notation(
         string Zero, string Plus, string Minus, Func<string, string> Sum, Func<double, string> Number, Func<Expr, string> Scalar,
-        Func<string, string> Delta, Func<Expr, string> Atom, Func<string, string, string> Subscript, string Separator);
+        Func<string, string> Delta, Func<Expr, string> Atom, Func<string, string, string> Subscript, string Separator, Func<string, int, string> Range);
 
     /// <summary>Terms written out: ±, Σ over the summed indices, coefficient, scalar factors, entries with their indices, δs.</summary>
     private static string Write(IReadOnlyList<Term> terms, Notation n)
@@ -556,6 +639,7 @@ public sealed class IndexMethod
             if (k > 0) sb.Append(t.Coef < 0 ? n.Minus : n.Plus);
             else if (t.Coef < 0) sb.Append(n.Minus.Trim());
             var abs = Math.Abs(t.Coef);
+            if (t.Factors.Select(f => f.Atom).OfType<PowerPart>().FirstOrDefault(p => p.Left) is { } power) sb.Append(n.Range(power.Index, power.K - 1));
             if (t.Summed.Count > 0) sb.Append(n.Sum(string.Join("", t.Summed.Distinct())));
             var parts = new List<string>();
             if (abs != 1 || (t.Scalars.Count == 0 && t.Factors.Count == 0)) parts.Add(n.Number(abs));
@@ -576,14 +660,26 @@ public sealed class IndexMethod
     private static readonly Notation LatexNotation = new(
         "0", " + ", " - ", idx => $@"\sum_{{{idx}}} ", LatexPrinter.Number,
         s => SelfDelimiting(s) ? LatexPrinter.Print(s) : $@"\left({LatexPrinter.Print(s)}\right)",
-        idx => $@"\delta_{{{idx}}}", a => a is Symbol ? LatexPrinter.Print(a) : $@"\left({LatexPrinter.Print(a)}\right)",
-        (body, idx) => $"{body}_{{{idx}}}", " ");
+        idx => $@"\delta_{{{idx}}}",
+        a => a switch
+        {
+            PowerPart p => $@"\left({(p.A is Symbol ? LatexPrinter.Print(p.A) : $@"\left({LatexPrinter.Print(p.A)}\right)")}^{{{p.Exponent}}}\right)",
+            Symbol => LatexPrinter.Print(a),
+            _ => $@"\left({LatexPrinter.Print(a)}\right)",
+        },
+        (body, idx) => $"{body}_{{{idx}}}", " ", (t, last) => $@"\sum_{{{t}=0}}^{{{last}}} ");
 
     private static readonly Notation TextNotation = new(
         "0", " + ", " - ", idx => $"Σ_{idx} ", v => v.ToString("G6", CultureInfo.InvariantCulture),
         s => s is Symbol ? TextPrinter.Print(s) : $"({TextPrinter.Print(s)})",
-        idx => $"δ_{idx}", a => a is Symbol ? TextPrinter.Print(a) : $"({TextPrinter.Print(a)})",
-        (body, idx) => $"{body}_{idx}", " ");
+        idx => $"δ_{idx}",
+        a => a switch
+        {
+            PowerPart p => $"({(p.A is Symbol ? TextPrinter.Print(p.A) : $"({TextPrinter.Print(p.A)})")}^{(p.Left ? p.Index : $"({p.Exponent})")})",
+            Symbol => TextPrinter.Print(a),
+            _ => $"({TextPrinter.Print(a)})",
+        },
+        (body, idx) => $"{body}_{idx}", " ", (t, last) => $"Σ_{{{t}=0}}^{{{last}}} ");
 
     private static string MathMlIndices(string idx) => string.Concat(idx.Select(c => $"<mi>{c}</mi>"));
 
@@ -592,8 +688,14 @@ public sealed class IndexMethod
         v => $"<mn>{v.ToString("G6", CultureInfo.InvariantCulture)}</mn>",
         s => SelfDelimiting(s) ? MathMlPrinter.Row(s) : $"<mrow><mo>(</mo>{MathMlPrinter.Row(s)}<mo>)</mo></mrow>",
         idx => $"<msub><mi>δ</mi><mrow>{MathMlIndices(idx)}</mrow></msub>",
-        a => a is Symbol ? MathMlPrinter.Row(a) : $"<mrow><mo>(</mo>{MathMlPrinter.Row(a)}<mo>)</mo></mrow>",
-        (body, idx) => $"<msub>{body}<mrow>{MathMlIndices(idx)}</mrow></msub>", "");
+        a => a switch
+        {
+            PowerPart p => $"<mrow><mo>(</mo><msup>{(p.A is Symbol ? MathMlPrinter.Row(p.A) : $"<mrow><mo>(</mo>{MathMlPrinter.Row(p.A)}<mo>)</mo></mrow>")}<mrow>{(p.Left ? $"<mi>{p.Index}</mi>" : $"<mn>{p.K - 1}</mn><mo>−</mo><mi>{p.Index}</mi>")}</mrow></msup><mo>)</mo></mrow>",
+            Symbol => MathMlPrinter.Row(a),
+            _ => $"<mrow><mo>(</mo>{MathMlPrinter.Row(a)}<mo>)</mo></mrow>",
+        },
+        (body, idx) => $"<msub>{body}<mrow>{MathMlIndices(idx)}</mrow></msub>", "",
+        (t, last) => $"<munderover><mo>∑</mo><mrow><mi>{t}</mi><mo>=</mo><mn>0</mn></mrow><mn>{last}</mn></munderover>");
 
     private static string Latex(IReadOnlyList<Term> terms) => Write(terms, LatexNotation);
 

@@ -61,6 +61,7 @@ public static class MatrixCalculus
     {
         try
         {
+            using var clock = Budget.Start();
             var d = method switch
             {
                 GateauxMethod.Name => GateauxMethod.Derive(f, x),
@@ -68,7 +69,12 @@ public static class MatrixCalculus
                 DifferentialMethod.Name => DifferentialMethod.Derive(f, x),
                 _ => throw new UnsupportedConstructException($"unknown method {method}"),
             };
+            Budget.CheckOutput(d);
             return d with { Steps = WithoutRepeats(d.Steps) };
+        }
+        catch (BudgetExceededException ex)
+        {
+            return new Derivation(method, [], null, ex.Message) { OverBudget = true };
         }
         catch (UnsupportedConstructException ex)
         {
@@ -88,6 +94,9 @@ public static class MatrixCalculus
                 $"The {options.Method} method is not available in this version.", $"Use --method {string.Join(", ", MethodNames)} or all."));
         var methods = (options.Method == "all" ? MethodNames : [options.Method]).Select(m => Run(m, f.Expr, x)).ToList();
         var succeeded = methods.Where(m => m.Succeeded).ToList();
+        if (succeeded.Count == 0 && methods.All(m => m.OverBudget))
+            throw new MatcalcException(f.Source, Diagnostic.Error("MC2005", new TextSpan(0, f.Source.Length),
+                $"The derivation exceeds its budget: {string.Join("; ", methods.Select(m => $"{m.Method}: {m.Unsupported}"))}.", Budget.Hint));
         if (succeeded.Count == 0)
             throw new MatcalcException(f.Source, Diagnostic.Error("MC2003", new TextSpan(0, f.Source.Length),
                 $"No method could differentiate this function: {string.Join("; ", methods.Select(m => $"{m.Method}: {m.Unsupported}"))}.",

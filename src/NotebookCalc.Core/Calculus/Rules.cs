@@ -81,7 +81,7 @@ public static class Rules
     // ── the Gâteaux (directional) derivative ──
     private const string G = "X: n x m; A: p x n; B: m x p; C: n x m; S: n x n spd; Y: n x n invertible; a: n; s: scalar; P: n x m positive";
     public static readonly Rule GateauxSubstitute = R("gateaux_substitute", @"f(X) \mapsto f(X + \varepsilon H)", "tr(A X B)", "X", G);
-    public static readonly Rule GateauxExpand = R("gateaux_expand", @"(A + \varepsilon B)(C + \varepsilon D) = AC + \varepsilon (AD + BC) + \varepsilon^2 BD \text{ (exact for sums, products, transposes, traces)}", "tr(X' X)", "X", G);
+    public static readonly Rule GateauxExpand = R("gateaux_expand", @"(A + \varepsilon B)(C + \varepsilon D) = AC + \varepsilon (AD + BC) + O(\varepsilon^2) \text{ (sums, products, transposes, traces; terms of order } \varepsilon^2 \text{ are dropped as they arise)}", "tr(X' X)", "X", G);
     public static readonly Rule GateauxInverse = R("gateaux_inverse", @"(Y + \varepsilon H)^{-1} = Y^{-1} - \varepsilon Y^{-1} H Y^{-1} + O(\varepsilon^2)", "a' inv(Y) a", "Y", G, "Y invertible");
     public static readonly Rule GateauxDet = R("gateaux_det", @"\det(Y + \varepsilon H) = \det(Y)\left(1 + \varepsilon \operatorname{tr}(Y^{-1} H)\right) + O(\varepsilon^2)", "det(Y)", "Y", G, "Y invertible");
     public static readonly Rule GateauxLogDet = R("gateaux_logdet", @"\ln\det(S + \varepsilon H) = \ln\det S + \varepsilon \operatorname{tr}(S^{-1} H) + O(\varepsilon^2)", "logdet(S)", "S", G, "det S > 0");
@@ -140,7 +140,7 @@ public static class Rules
                 var other => Facts.NonNegative(other),
             })));
     public static readonly Rule InverseInverse = R("inverse_inverse", @"(A^{-1})^{-1} = A", "a' inv(inv(Y)) a", "Y", Mats, "A invertible");
-    public static readonly Rule PowerCollect = R("power_collect", @"A^p A^q = A^{p+q},\ (A^\top)^p = (A^p)^\top,\ A^{-p} = (A^p)^{-1}", "tr(Y^3) + logdet(Y^2 S)", "Y", Mats,
+    public static readonly Rule PowerCollect = R("power_collect", @"A^p A^q = A^{p+q},\ (A^\top)^p = (A^p)^\top,\ A^{-p} = (A^p)^{-1}", "tr(Y Y Y) + logdet(Y^2 S)", "Y", Mats,
         "A invertible where a negative power occurs");
     public static readonly Rule HadamardCollect = R("hadamard_collect", @"A^{\circ p} \odot A^{\circ q} = A^{\circ (p+q)},\ A \odot B = B \odot A", "sum(X .* X .* X .* C)", "X", Mats);
     public static readonly Rule Distribute = R("distribute", @"A(B + C) = AB + AC,\ (A + B)C = AC + BC", "tr((X + C)' A' A (X + C))", "X", Mats);
@@ -158,6 +158,13 @@ public static class Rules
         "tr(A X)", "X", "A: n x n; X: n x n diagonal", "X declared diagonal",
         new("the variable is declared diagonal, so every direction dX is diagonal",
             e => e is Symbol { Props: var p } && p.HasFlag(SymbolProps.Diagonal)));
+
+    // ── matrix powers, kept as one summation term ──
+    public static readonly Rule FrobeniusPowerSum = R("frobenius_power_sum", @"C : \sum_{i=0}^{k-1} A^i\,dX\,A^{k-1-i} = \left(\sum_{i=0}^{k-1} (A^\top)^i\,C\,(A^\top)^{k-1-i}\right) : dX", "tr(S Y^5)", "Y", Mats);
+    public static readonly Rule PowerSumCommuting = R("power_sum_commuting", @"\sum_{i=0}^{k-1} B^i\,C\,B^{k-1-i} = k\,C\,B^{k-1}", "tr(Y^5) + logdet(Y^6)", "Y", Mats,
+        "CB = BC: C is built from B, I and scalars (B^p C = C B^p for every integer p)");
+    public static readonly Rule IndexPower = R("index_power", @"\frac{\partial (A^k)_{rc}}{\partial X_{ab}} = \sum_{t=0}^{k-1} \textstyle\sum_{pq} (A^t)_{rp} \frac{\partial A_{pq}}{\partial X_{ab}} (A^{k-1-t})_{qc}", "tr(Y^5) + tr(S Y^6)", "Y", G);
+    public static readonly Rule GateauxMatrixPower = R("gateaux_matrix_power", @"(A + \varepsilon B)^k = A^k + \varepsilon \textstyle\sum_{i=0}^{k-1} A^i B A^{k-1-i} + O(\varepsilon^2)", "tr(Y^5)", "Y", G);
 
     public static IReadOnlyCollection<Rule> All => ByName.Values;
 

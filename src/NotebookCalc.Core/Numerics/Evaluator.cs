@@ -37,11 +37,18 @@ public sealed class Bindings
 /// </summary>
 public static class Evaluator
 {
-    /// <summary>Evaluates <paramref name="e"/>; throws <see cref="MatcalcException"/> (spans refer to <paramref name="source"/> as a whole).</summary>
+    /// <summary>
+    /// Evaluates <paramref name="e"/>; throws <see cref="MatcalcException"/> (spans refer to <paramref name="source"/> as a
+    /// whole). A value that is not finite (an overflow: tr of X^999 at a random X, x.^1000000) is a diagnostic (MC3008), so
+    /// that no comparison is ever made with ∞ or NaN.
+    /// </summary>
     public static Matrix<double> Evaluate(Expr e, Bindings bindings, string source = "")
     {
         var memo = new Dictionary<Expr, Matrix<double>>(ReferenceEqualityComparer.Instance);
-        return Eval(e, bindings, memo, source, null);
+        var value = Eval(e, bindings, memo, source, null);
+        return IsFinite(value) ? value
+            : throw Fail(source, "MC3008", $"The value of {Short(e, "the expression")} is not finite (an overflow) at this instance.",
+                "Large powers or exponentials overflow at random values; evaluate at smaller values with --at, or lower the power.");
     }
 
     /// <summary>
@@ -69,6 +76,67 @@ public static class Evaluator
         memo[e] = value;
         return value;
     }
+
+    /// <summary>Aᵏ by repeated squaring: about 2 log₂ k products, so A^1000000 costs 40 products, not a million.</summary>
+    internal static Matrix<double> MatrixPower(Matrix<double> a, double exponent)
+    {
+        var k = (long)exponent;
+        Matrix<double>? result = null;
+        var square = a;
+        while (true)
+        {
+            if ((k & 1) == 1) result = result is null ? square : result * square;
+            k >>= 1;
+            if (k == 0) break;
+            square *= square;
+            // Once the powers overflow every further product is ∞ or NaN: stop early.
+            if (!IsFinite(square)) { result = square; break; }
+        }
+        return result ?? Matrix<double>.Build.DenseIdentity(a.RowCount);
+    }
+
+    /// <summary>
+    /// Σ_{i=0}^{k−1} Aⁱ C A^{k−1−i} by doubling, with S_{m+n} = S_m Aⁿ + Aᵐ S_n: O(log k) products.
+    /// </summary>
+    internal static Matrix<double> PowerSum(Matrix<double> a, Matrix<double> c, int k)
+    {
+        // (P, S) = (Aᵐ, S_m), built from the highest bit of k down.
+        var p = Matrix<double>.Build.DenseIdentity(a.RowCount);
+        var sum = Matrix<double>.Build.Dense(c.RowCount, c.ColumnCount);
+        for (var bit = 30; bit >= 0; bit--)
+        {
+            sum = sum * p + p * sum;   // m → 2m
+            p *= p;
+            if (((k >> bit) & 1) == 1)
+            {
+                sum = sum * a + p * c; // m → m + 1
+                p *= a;
+            }
+            if (!IsFinite(sum) || !IsFinite(p)) return sum;
+        }
+        return sum;
+    }
+
+    private static bool IsFinite(Matrix<double> m) => m.Enumerate().All(double.IsFinite);
+
+    /// <summary>
+    /// A power that overflows at this instance is a diagnostic, not a matrix of ∞ passed on to the check; so is one that
+    /// underflows to (nearly) 0 although the base is not nilpotent (Aⁿ ≠ 0) — its value would be 0 whatever the formula,
+    /// and a claim of 0 for ∂ tr(X^1000000)/∂X would be judged right.
+    /// </summary>
+    private static Matrix<double> Finite(Matrix<double> m, Expr e, Matrix<double> a, double degree, string source)
+    {
+        const string hint = "A high power of a random matrix overflows (spectral radius above 1) or underflows to 0 (below 1); evaluate it at values with --at whose spectral radius is near 1 (a rotation, an orthogonal matrix), or check a lower power.";
+        if (!IsFinite(m))
+            throw Fail(source, "MC3008", $"{Short(e)} overflows (entries beyond ±1.8e308) at this instance.", hint);
+        if (degree > a.RowCount && m.FrobeniusNorm() < 1e-290 && MatrixPower(a, a.RowCount).FrobeniusNorm() > 0)
+            throw Fail(source, "MC3008", $"{Short(e)} underflows (every entry below 1e-290, though the power is not 0) at this instance.", hint);
+        return m;
+    }
+
+    private static string TextPrinter(double v) => Rendering.TextPrinter.FormatNumber(v);
+
+    private static string Short(Expr e, string otherwise = "a matrix power") => Rendering.TextPrinter.Print(e) is { Length: <= 60 } t ? t : otherwise;
 
     private static Matrix<double> S(double v) => Matrix<double>.Build.Dense(1, 1, v);
 
@@ -125,10 +193,15 @@ public static class Evaluator
                         throw Fail(source, "MC3004", $"{p.A} is negative at this instance, which has no real power {p.Exponent}.", "Choose values where it is positive.");
                     return S(Math.Pow(a[0, 0], p.Exponent));
                 }
-                var k = (int)p.Exponent;
-                var result = M.DenseIdentity(a.RowCount);
-                for (var j = 0; j < k; j++) result *= a;
-                return result;
+                if (p.Exponent >= 1L << 62)
+                    throw Fail(source, "MC3008", $"The exponent of {Short(p)} is too large to evaluate.", "Evaluate a lower power.");
+                return Finite(MatrixPower(a, p.Exponent), p, a, p.Exponent, source);
+            }
+            case Calculus.PowerSum ps:
+            {
+                var a = V(ps.Base);
+                var c = V(ps.Inner);
+                return Finite(PowerSum(a, c, ps.K), ps, a, c.FrobeniusNorm() == 0 ? 0 : ps.K - 1, source);
             }
             case Hadamard h:
             {
@@ -152,7 +225,23 @@ public static class Evaluator
             case Frobenius f: return S(V(f.L).PointwiseMultiply(V(f.R)).Enumerate().Sum());
             case Kron k: return V(k.L).KroneckerProduct(V(k.R));
             case Trace t: return S(V(t.A).Trace());
+            case Det { A: Power { A.IsScalar: false } p }:
+                // det(Aᵏ) = det(A)ᵏ: no k-th power of a matrix to factorise.
+                return S(Math.Pow(V(p.A).Determinant(), p.Exponent));
             case Det d: return S(V(d.A).Determinant());
+            case LogDet { A: Power { A.IsScalar: false } p } l:
+            {
+                // ln det(Aᵏ) = k ln|det A| (det Aᵏ = (det A)ᵏ > 0 needs det A > 0 or k even): the factorisation of A, not of
+                // Aᵏ, whose condition number is cond(A)ᵏ — so ln det(X^40) is as accurate as ln det(X).
+                var lu = V(p.A).LU();
+                var det = lu.Determinant;
+                if (det == 0 || (det < 0 && p.Exponent % 2 != 0) || !double.IsFinite(det))
+                    throw Fail(source, "MC3002", $"ln det is undefined here: det({l.A}) = det({p.A})^{TextPrinter(p.Exponent)} is not positive at this instance.",
+                        SingularHint(l.A, lu.U.RowCount, b));
+                var logAbs = 0.0;
+                for (var i = 0; i < lu.U.RowCount; i++) logAbs += Math.Log(Math.Abs(lu.U[i, i]));
+                return S(p.Exponent * logAbs);
+            }
             case LogDet l:
             {
                 var a = V(l.A);
@@ -246,7 +335,10 @@ public static class Evaluator
     /// </summary>
     public static Matrix<double> Invert(Matrix<double> a, Expr of, string source, Bindings? b = null)
     {
-        var cond = a.ConditionNumber();
+        double cond;
+        // The SVD does not converge on some matrices with entries near the overflow threshold (inv(X^1000)): singular for us.
+        try { cond = a.ConditionNumber(); }
+        catch (MathNet.Numerics.NonConvergenceException) { cond = double.NaN; }
         if (double.IsNaN(cond) || cond > 1e12)
             throw Fail(source, "MC3002", $"{of} is singular (or nearly: condition number {cond:G3}) at this instance, so its inverse does not exist.",
                 SingularHint(of, a.RowCount, b));

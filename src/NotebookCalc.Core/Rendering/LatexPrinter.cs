@@ -186,6 +186,15 @@ public static class LatexPrinter
                 Write(sb, k.Other, 0);
                 sb.Append("\\right)");
                 break;
+            case Calculus.PowerSum ps:
+                sb.Append("\\sum_{i=0}^{").Append(ps.K - 1).Append("} ");
+                Write(sb, ps.Base, Atom);
+                sb.Append("^{i} ");
+                Write(sb, ps.Inner, Prod + 1, notFirst: true);
+                sb.Append(' ');
+                Write(sb, ps.Base, Atom);
+                sb.Append("^{").Append(ps.K - 1).Append("-i}");
+                break;
             case Calculus.Order o: sb.Append(o.Power == 1 ? "O(\\varepsilon)" : $"O(\\varepsilon^{o.Power})"); break;
             case Calculus.Unvec u: Call(sb, "\\operatorname{vec}^{-1}", u.V); break;
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");

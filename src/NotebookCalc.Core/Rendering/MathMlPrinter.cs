@@ -161,6 +161,12 @@ public static class MathMlPrinter
             case JacobianAdjoint j: Write(sb, j.Cotangent, Postfix); sb.Append("<mo>:</mo>").Append(Jacobian(j.Function, j.Arg)); break;
             case KronAdjoint k: sb.Append($"<msub><mi mathvariant=\"script\">K</mi><mn>{(k.IsLeft ? 1 : 2)}</mn></msub><mrow><mo>(</mo>{Group(k.Cotangent, 0)}<mo>,</mo>{Group(k.Other, 0)}<mo>)</mo></mrow>"); break;
             case Unvec u: Call(sb, "<msup><mi>vec</mi><mrow><mo>−</mo><mn>1</mn></mrow></msup>", u.V); break;
+            case PowerSum ps:
+                sb.Append($"<munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>0</mn></mrow><mn>{ps.K - 1}</mn></munderover>");
+                sb.Append($"<msup>{Group(ps.Base, Atom)}<mi>i</mi></msup>");
+                Write(sb, ps.Inner, Prod + 1, notFirst: true);
+                sb.Append($"<msup>{Group(ps.Base, Atom)}<mrow><mn>{ps.K - 1}</mn><mo>−</mo><mi>i</mi></mrow></msup>");
+                break;
             case Order o: sb.Append(o.Power == 1 ? "<mrow><mi>O</mi><mo>(</mo><mi>ε</mi><mo>)</mo></mrow>" : $"<mrow><mi>O</mi><mo>(</mo><msup><mi>ε</mi><mn>{o.Power}</mn></msup><mo>)</mo></mrow>"); break;
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
         }

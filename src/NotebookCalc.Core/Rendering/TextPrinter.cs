@@ -25,7 +25,7 @@ public static class TextPrinter
     internal static int Level(Expr e) => e switch
     {
         Frobenius or Calculus.JacobianApply or Calculus.JacobianAdjoint => Frob,
-        Add => Sum,
+        Add or Calculus.PowerSum => Sum,
         MatMul or Scale or Divide or Hadamard or HadamardDiv => Prod,
         Neg => Unary,
         Number n => n.Value < 0 ? Unary : Atom,
@@ -143,6 +143,16 @@ public static class TextPrinter
                 break;
             case Calculus.Unvec u: Call(sb, "unvec", u.V); break;
             case Calculus.Order o: sb.Append(o.Power == 1 ? "O(ε)" : $"O(ε^{o.Power})"); break;
+            case Calculus.PowerSum ps:
+                // Σ_{i=0}^{k-1} A^i C A^(k-1-i): a summation, written as a reader writes it.
+                sb.Append("Σ_{i=0}^{").Append(ps.K - 1).Append("} ");
+                Write(sb, ps.Base, Postfix + 1);
+                sb.Append("^i ");
+                Write(sb, ps.Inner, Prod + 1, notFirst: true);
+                sb.Append(' ');
+                Write(sb, ps.Base, Postfix + 1);
+                sb.Append("^(").Append(ps.K - 1).Append("-i)");
+                break;
             case Calculus.KronAdjoint k:
                 sb.Append(k.IsLeft ? "kron_adjoint_left(" : "kron_adjoint_right(");
                 Write(sb, k.Cotangent, 0);

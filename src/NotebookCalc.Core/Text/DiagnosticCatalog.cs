@@ -67,6 +67,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor VariableNotInFunction = E("MC2002", "Variable not in the function", "The --wrt variable does not appear in the function.");
     public static readonly DiagnosticDescriptor NoMethod = E("MC2003", "No method applies", "None of the three methods can differentiate a construct of the function.");
     public static readonly DiagnosticDescriptor UnknownMethod = E("MC2004", "Unknown method", "--method names no method (all, differential, gateaux, index).");
+    public static readonly DiagnosticDescriptor OverBudget = E("MC2005", "Over budget", "Every method exceeds its budget (nodes per step, index entries, printed size or time) for this function.");
 
     // ── MC3xxx: numbers ──
     public static readonly DiagnosticDescriptor MissingValue = E("MC3001", "Missing value", "A symbol, or a dimension, has no concrete value at evaluation.");
@@ -76,7 +77,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor OpaqueValue = E("MC3005", "Opaque function has no value", "An opaque declared function (or its Jacobian) evaluated numerically.");
     public static readonly DiagnosticDescriptor ValueShape = E("MC3006", "Value of the wrong shape", "A given value whose shape contradicts the declaration or the other values.");
     public static readonly DiagnosticDescriptor ValuesUnreadable = E("MC3007", "Values file unreadable", "The VALUES.json file cannot be read.");
-    public static readonly DiagnosticDescriptor NotFinite = E("MC3008", "Not finite", "The value of the expression overflows or is undefined at the values given.");
+    public static readonly DiagnosticDescriptor NotFinite = E("MC3008", "Not finite", "The value of the expression overflows, underflows a power to 0, or is undefined at the values given.");
     public static readonly DiagnosticDescriptor BadDims = E("MC3009", "Bad --dims", "A --dims entry that is not name=size with a size from 1 to 2000.");
     public static readonly DiagnosticDescriptor GradientFailsCheck = E("MC3010", "Derived gradient fails its check", "The derived gradient disagrees with finite differences on an instance, so no verdict is given (a bug in NotebookCalc).");
     public static readonly DiagnosticDescriptor IllConditioned = E("MC3011", "Too ill-conditioned to judge", "Every instance that could be evaluated was too ill-conditioned to tell a claim equal from different.");
