@@ -103,6 +103,10 @@ public static class GradientCheck
             foreach (var step in new[] { h, h / 10, h / 100 })
             {
                 var fd = (F(x0 + step * hdir) - F(x0 - step * hdir)) / (2 * step);
+                // f finite but its difference not (X^-1000 near X): this instance can check nothing; another is drawn.
+                if (!double.IsFinite(fd) || !double.IsFinite(an))
+                    throw new MatcalcException(f.Source, Diagnostic.Error("MC3008", new TextSpan(0, f.Source.Length),
+                        "The difference quotient of f overflows at this instance.", "Choose other values, or a function that does not overflow."));
                 best = Math.Min(best, Relative(fd, an, Floor(f0, step)));
                 if (best <= Tolerance) break;
             }
@@ -126,6 +130,9 @@ public static class GradientCheck
                         if (structure == VariableStructure.Symmetric) e[j, i] = 1;
                         fdG[i, j] = (F(x0 + step * e) - F(x0 - step * e)) / (2 * step) / (structure == VariableStructure.Symmetric && i != j ? 2 : 1);
                     }
+                if (!fdG.Enumerate().All(double.IsFinite))
+                    throw new MatcalcException(f.Source, Diagnostic.Error("MC3008", new TextSpan(0, f.Source.Length),
+                        "The difference quotient of f overflows at this instance.", "Choose other values, or a function that does not overflow."));
                 var denom = Math.Max(Math.Max(fdG.FrobeniusNorm(), g.FrobeniusNorm()), Floor(f0, step) * Math.Sqrt(fdG.RowCount * fdG.ColumnCount));
                 bestEntrywise = Math.Min(bestEntrywise, (fdG - g).FrobeniusNorm() / denom);
                 if (bestEntrywise <= Tolerance) break;

@@ -382,8 +382,12 @@ public static class Simplifier
                     var (b, k) = AsPower(inner);
                     return k == 0 ? (f, 0) : (b is Transpose bt ? bt.A : new Transpose(b), k);
                 }
-                case Power { IsScalar: false } p when Facts.IsInteger(p.Exponent) && p.Exponent > 0 && p.A is not (Power or Inverse):
-                    return (p.A, (long)p.Exponent);
+                case Power { IsScalar: false } p when Facts.IsInteger(p.Exponent) && p.Exponent > 0:
+                {
+                    // (X⁻¹)ᵏ = X⁻ᵏ, (Xᵖ)ᵏ = Xᵖᵏ.
+                    var (b, k) = p.A is Power or Inverse ? AsPower(p.A) : (p.A, 1);
+                    return k == 0 ? (f, 0) : (b, k * (long)p.Exponent);
+                }
                 default:
                     return (f, 1);
             }
