@@ -81,12 +81,7 @@ public static class GradientCheck
         var random = new Random(seed * 7919 + 17);
         var scale = Math.Max(1, x0.FrobeniusNorm());
         var h = 1e-5 * scale;
-        double F(Matrix<double> at)
-        {
-            var copy = b.Clone();
-            copy.Set(x.Name, at);
-            return Evaluator.EvaluateScalar(f.Expr, copy, f.Source);
-        }
+        var F = At(f, x, b);
         var f0 = F(x0);
         var worst = 0.0;
         var structure = Structure.Of(x);
@@ -158,12 +153,7 @@ public static class GradientCheck
         var x0 = b[x.Name];
         var random = new Random(x0.RowCount * 131 + x0.ColumnCount);
         var h = 1e-5 * Math.Max(1, x0.FrobeniusNorm());
-        double F(Matrix<double> at)
-        {
-            var copy = b.Clone();
-            copy.Set(x.Name, at);
-            return Evaluator.EvaluateScalar(f.Expr, copy, f.Source);
-        }
+        var F = At(f, x, b);
         var f0 = F(x0);
         // A difference quotient cannot resolve less than about noise/h, so an ill-conditioned f (ln det X⁴⁰) does not
         // get the engine blamed: where f's own evaluation error is unbounded, nothing is concluded.
@@ -188,6 +178,14 @@ public static class GradientCheck
                     "This is a bug in NotebookCalc: please report the function and the declarations."));
         }
     }
+
+    /// <summary>f as a function of the variable alone, the other symbols held at their values in <paramref name="b"/>.</summary>
+    private static Func<Matrix<double>, double> At(Expression f, Symbol x, Bindings b) => at =>
+    {
+        var copy = b.Clone();
+        copy.Set(x.Name, at);
+        return Evaluator.EvaluateScalar(f.Expr, copy, f.Source);
+    };
 
     /// <summary>
     /// How much rounding error the evaluation of f carries at this instance (Monte Carlo arithmetic: every intermediate
