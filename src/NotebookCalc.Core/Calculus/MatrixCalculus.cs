@@ -277,6 +277,10 @@ public static class MatrixCalculus
             {
                 Message = "The claim cannot be judged: no random instance, over every size assignment tried, could be evaluated. " + d.Message,
             }).ToList());
+        if (outcome.Basis.Decisive >= 1 && outcome.Basis.SizeAssignments < 2)
+            return new MatcalcException(f.Source, Diagnostic.Error("MC3011", new TextSpan(0, f.Source.Length),
+                $"The claim cannot be judged: it could be compared at one size assignment only ({outcome.Basis.Summary}), and a claim that holds at one size may hard-code it.",
+                "Give the sizes with --dims if the problem is meant for those sizes only, or check why other sizes make f undefined."));
         return new MatcalcException(f.Source, Diagnostic.Error("MC3011", new TextSpan(0, f.Source.Length),
             $"The claim cannot be judged: the instances that could be evaluated were too ill-conditioned to tell equal from different ({outcome.Basis.Summary}).",
             "Rewrite the function in a better-conditioned form (for example ln det(Xᵏ) as k ln|det X|), or choose other sizes with --dims."));

@@ -14,7 +14,7 @@ public sealed record VerdictInstance(int Seed, int Variant, IReadOnlyDictionary<
 }
 
 /// <summary>What a verdict rests on: the instances compared, how many size assignments they span, what was skipped.</summary>
-public sealed record VerdictBasis(IReadOnlyList<VerdictInstance> Instances, int SizeAssignments, int Skipped, bool SymbolicallyEqual)
+public sealed record VerdictBasis(IReadOnlyList<VerdictInstance> Instances, int SizeAssignments, int Skipped, bool SymbolicallyEqual, int AssignmentsAvailable = 1)
 {
     public double WorstRelativeError => Instances.Count == 0 ? double.NaN : Instances.Max(i => i.RelativeError);
 
@@ -49,7 +49,12 @@ public static class Verdicts
 
     public sealed record Outcome(Counterexample? Counter, VerdictBasis Basis, MatcalcException? LastFailure)
     {
-        public bool Equal => Counter is null && Basis.Decisive >= Math.Min(2, Basis.Instances.Count) && Basis.Decisive > 0;
+        /// <summary>
+        /// No counterexample, at least two well-conditioned instances, and at least two size assignments whenever the
+        /// dimensions are free to take more than one (a claim that hard-codes a size matches at one size only).
+        /// </summary>
+        public bool Equal => Counter is null && Basis.Decisive >= Math.Min(2, Basis.Instances.Count) && Basis.Decisive > 0
+                             && Basis.SizeAssignments >= Math.Min(2, Basis.AssignmentsAvailable);
     }
 
     public static string Format(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.0e+0", CultureInfo.InvariantCulture);
@@ -65,7 +70,7 @@ public static class Verdicts
         var instances = new List<VerdictInstance>();
         var (assignments, skipped) = (0, 0);
         MatcalcException? last = null;
-        VerdictBasis Basis() => new(instances.ToList(), assignments, skipped, symbolicallyEqual);
+        VerdictBasis Basis() => new(instances.ToList(), assignments, skipped, symbolicallyEqual, plans.Count);
         for (var p = 0; p < plans.Count && assignments < Assignments; p++)
         {
             var got = 0;

@@ -80,7 +80,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor NotFinite = E("MC3008", "Not finite", "The value of the expression overflows, underflows a power to 0, or is undefined at the values given.");
     public static readonly DiagnosticDescriptor BadDims = E("MC3009", "Bad --dims", "A --dims entry that is not name=size with a size from 1 to 2000.");
     public static readonly DiagnosticDescriptor GradientFailsCheck = E("MC3010", "Derived gradient fails its check", "The derived gradient disagrees with finite differences on an instance, so no verdict is given (a bug in NotebookCalc).");
-    public static readonly DiagnosticDescriptor IllConditioned = E("MC3011", "Too ill-conditioned to judge", "Every instance that could be evaluated was too ill-conditioned to tell a claim equal from different.");
+    public static readonly DiagnosticDescriptor IllConditioned = E("MC3011", "Too ill-conditioned to judge", "Every instance that could be evaluated was too ill-conditioned to tell a claim equal from different, or only one size assignment could be evaluated.");
     public static readonly DiagnosticDescriptor ValueLacksProperty = E("MC3012", "Value lacks a declared property", "A value given with --at lacks a property its declaration states (symmetric, spd, diagonal, orthogonal, indicator, positive, invertible).");
     public static readonly DiagnosticDescriptor BadValues = E("MC3013", "Malformed values", "VALUES.json (or the values text) is not an object of numbers, vectors and lists of rows.");
 
