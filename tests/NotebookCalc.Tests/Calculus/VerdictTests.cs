@@ -57,6 +57,19 @@ public class VerdictTests
     }
 
     [Fact]
+    public void Equal_needs_two_size_assignments_when_the_dimensions_are_free()
+    {
+        var sizes = new Dictionary<string, int> { ["n"] = 3, ["m"] = 4 };
+        VerdictInstance I(int seed) => new(seed, 0, sizes, 1e-15, 1e-8);
+        Assert.False(new Verdicts.Outcome(null, new VerdictBasis([I(1), I(2)], 1, 0, false, AssignmentsAvailable: 4), null).Equal);
+        Assert.True(new Verdicts.Outcome(null, new VerdictBasis([I(1), I(2), I(3)], 2, 0, false, AssignmentsAvailable: 4), null).Equal);
+        // Sizes fixed by --dims: one assignment is all there is.
+        Assert.True(new Verdicts.Outcome(null, new VerdictBasis([I(1), I(2)], 1, 0, false, AssignmentsAvailable: 1), null).Equal);
+        // Ill-conditioned instances alone decide nothing.
+        Assert.False(new Verdicts.Outcome(null, new VerdictBasis([new VerdictInstance(1, 0, sizes, 1e-5, 1e-4)], 1, 0, false), null).Equal);
+    }
+
+    [Fact]
     public void Symbolic_equality_is_evidence_not_the_verdict()
     {
         var r = MatrixCalculus.Check("tr(A X)", "X", "A'", "A: n x n; X: n x n");
