@@ -22,7 +22,7 @@ public sealed class HostFixture : IDisposable
         NuGetPackages = Path.Combine(_temp, "nuget-packages");
         Directory.CreateDirectory(NuGetPackages);
         // The configuration the tests were built with (bin/Release/net10.0 → Release) is the one packed.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         Version = typeof(NotebookCalc.Notebook.MatCalcSession).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.1.0";
         foreach (var project in new[] { "NotebookCalc.Core", "NotebookCalc" })
             Run("dotnet", "pack", Path.Combine(RepoRoot, "src", project, project + ".csproj"), "-c", configuration, "--no-build", "--no-restore", "-o", Feed, "-v", "q", "-nologo");
