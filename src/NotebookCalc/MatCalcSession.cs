@@ -30,6 +30,9 @@ public sealed class MatCalcSession
 
     public Scope Scope { get; private set; } = Scope.Empty;
 
+    /// <summary>The chart kinds of plot (declared before the table, which reads it).</summary>
+    public static readonly IReadOnlyList<string> PlotKinds = ["check", "line", "heatmap"];
+
     private static readonly ParameterInfo Expr = new("expr", "A matcalc expression in double quotes.", Implicit: true, Required: true);
     private static readonly ParameterInfo Wrt = new("--wrt", "The variable to differentiate with respect to.", Required: true);
     private static readonly ParameterInfo Seed = new("--seed", "Seed of the random instance used by checks (default 1).");
@@ -60,9 +63,6 @@ public sealed class MatCalcSession
             [new("kind", "check, line or heatmap.", Implicit: true, Required: true, Values: PlotKinds), new("--expr", "The function to chart (also accepted as the word after the kind).", Required: true), Wrt, Where, Seed, Dims]),
         new("help", "What #!matcalc can do.", []),
     ];
-
-    /// <summary>The chart kinds of plot.</summary>
-    public static readonly IReadOnlyList<string> PlotKinds = ["check", "line", "heatmap"];
 
     /// <summary>Completions for --wrt: the symbols declared so far.</summary>
     public IEnumerable<string> DeclaredSymbols() => Scope.Declarations.Where(d => !d.IsFunction).Select(d => d.Name);

@@ -21,6 +21,7 @@ public sealed class HostFixture : IDisposable
         Feed = Path.Combine(_temp, "feed");
         NuGetPackages = Path.Combine(_temp, "nuget-packages");
         Directory.CreateDirectory(NuGetPackages);
+        Directory.CreateDirectory(Path.Combine(RepoRoot, "artifacts"));
         // The configuration the tests were built with (bin/Release/net10.0 → Release) is the one packed.
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         Version = typeof(NotebookCalc.Notebook.MatCalcSession).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.1.0";

@@ -42,11 +42,27 @@ public static class MatcalcExtension
         return directive;
     }
 
-    /// <summary>Registers #!matcalc (and NotebookCalc's formatters) on the kernel; returns the notebook's session.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Kernel, MatCalcSession> Sessions = new();
+
+    /// <summary>
+    /// Registers #!matcalc (and NotebookCalc's formatters) on the kernel; returns the notebook's session. Running the
+    /// `#r` cell again keeps the directive and the session (the declarations made so far), as `matcalc render` does.
+    /// </summary>
     public static MatCalcSession Load(Kernel kernel)
     {
         NotebookCalcFormatters.Register();
-        var session = new MatCalcSession();
+        lock (Sessions)
+        {
+            if (Sessions.TryGetValue(kernel, out var existing)) return existing;
+            var session = new MatCalcSession();
+            Register(kernel, session);
+            Sessions.Add(kernel, session);
+            return session;
+        }
+    }
+
+    private static void Register(Kernel kernel, MatCalcSession session)
+    {
         var directive = Directive(session);
         // A bare #!matcalc shows the help; the parent must be registered with the non-generic overload (else DNI101). The
         // host also runs this handler for a word that is no subcommand (#!matcalc nosuch …): that is an error (MC4001).
@@ -57,13 +73,12 @@ public static class MatcalcExtension
             foreach (var value in tokens.Count > 1 ? session.Run(line!) : [new Message(MatCalcSession.Help())]) Show(context, value);
             return Task.CompletedTask;
         });
-        var register = typeof(MatcalcExtension).GetMethod(nameof(Register), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        var register = typeof(MatcalcExtension).GetMethod(nameof(RegisterSubcommand), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
         foreach (var sub in directive.Subcommands)
             register.MakeGenericMethod(CommandTypes[sub.Name]).Invoke(null, [kernel, sub, session]);
-        return session;
     }
 
-    private static void Register<TCommand>(Kernel kernel, KernelActionDirective sub, MatCalcSession session) where TCommand : KernelDirectiveCommand
+    private static void RegisterSubcommand<TCommand>(Kernel kernel, KernelActionDirective sub, MatCalcSession session) where TCommand : KernelDirectiveCommand
     {
         var name = sub.Name;
         kernel.AddDirective<TCommand>(sub, (command, context) =>
