@@ -79,6 +79,64 @@ Task("Pack")
     Information($"{nupkg.GetFilename()}: extension.dib present, no Microsoft.DotNet.Interactive dependency.");
 });
 
+Task("Jupyter")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // The worked notebooks through Jupyter's own client (nbclient via nbconvert) against the installed .NET kernel,
+    // as a JupyterLab user runs them. Needs Debian's jupyter-nbconvert, python3-nbclient and jupyter-client, and the
+    // kernel registered with `dotnet interactive jupyter install` (global tool Microsoft.dotnet-interactive).
+    // The notebooks load NotebookCalc 0.1.0 from a folder feed of the freshly packed package (#i is prepended to a
+    // copy) with a fresh NuGet package folder, so no stale package is used. Executed copies land in artifacts/jupyter.
+    var outDir = artifacts.Combine("jupyter");
+    var feed = outDir.Combine("feed");
+    CleanDirectory(outDir);
+    foreach (var project in new[] { "NotebookCalc.Core", "NotebookCalc" })
+        DotNetPack($"./src/{project}/{project}.csproj", new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = feed });
+    var nugetPackages = outDir.Combine("nuget-packages");
+    var failures = new List<string>();
+    foreach (var notebook in GetFiles("./notebooks/*.ipynb").OrderBy(f => f.FullPath, StringComparer.Ordinal))
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(notebook.FullPath))!.AsObject();
+        // The .NET kernel's Jupyter name, as `dotnet interactive jupyter install` registers it.
+        json["metadata"]!["kernelspec"] = System.Text.Json.Nodes.JsonNode.Parse("{\"display_name\": \".NET (C#)\", \"language\": \"C#\", \"name\": \".net-csharp\"}");
+        var cells = json["cells"]!.AsArray();
+        cells.Insert(0, System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["cell_type"] = "code", ["id"] = "matcalc-test-feed", ["metadata"] = new Dictionary<string, object>(), ["outputs"] = Array.Empty<object>(),
+            ["execution_count"] = null, ["source"] = new[] { $"#i \"nuget: {feed.FullPath}\"" },
+        })));
+        var input = outDir.CombineWithFilePath(notebook.GetFilename());
+        System.IO.File.WriteAllText(input.FullPath, json.ToJsonString());
+        var settings = new ProcessSettings
+        {
+            Arguments = new ProcessArgumentBuilder().Append("nbconvert").Append("--to").Append("notebook").Append("--execute")
+                .AppendQuoted(input.FullPath).Append("--output").AppendQuoted(notebook.GetFilenameWithoutExtension() + ".executed")
+                .Append("--ExecutePreprocessor.timeout=600"),
+            EnvironmentVariables = new Dictionary<string, string> { ["NUGET_PACKAGES"] = nugetPackages.FullPath, ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1" },
+        };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var exit = StartProcess("jupyter", settings);
+        var executed = outDir.CombineWithFilePath(notebook.GetFilenameWithoutExtension() + ".executed.ipynb");
+        if (exit != 0 || !System.IO.File.Exists(executed.FullPath)) { failures.Add($"{notebook.GetFilename()}: jupyter nbconvert exit code {exit}"); continue; }
+        // Every code cell ran; none shows an error output, and every #!matcalc cell displays NotebookCalc HTML (MathML, a chart).
+        var done = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(executed.FullPath))!["cells"]!.AsArray();
+        var errors = 0; var matcalcWithoutMath = 0;
+        foreach (var cell in done.OfType<System.Text.Json.Nodes.JsonObject>().Where(c => (string?)c["cell_type"] == "code"))
+        {
+            var outputs = cell["outputs"]!.AsArray().OfType<System.Text.Json.Nodes.JsonObject>().ToList();
+            errors += outputs.Count(o => (string?)o["output_type"] == "error");
+            var source = string.Concat(cell["source"]!.AsArray().Select(l => (string?)l));
+            if (source.Split('\n').Any(l => l.StartsWith("#!matcalc", StringComparison.Ordinal)) && !outputs.Any(o => o["data"]?["text/html"] is { } h && h.ToJsonString().Contains("matcalc")))
+                matcalcWithoutMath++;
+        }
+        Information($"{notebook.GetFilename()}: executed by Jupyter in {watch.Elapsed.TotalSeconds:F0} s; error outputs: {errors}; #!matcalc cells without NotebookCalc HTML: {matcalcWithoutMath}");
+        if (errors > 0 || matcalcWithoutMath > 0) failures.Add($"{notebook.GetFilename()}: {errors} error outputs, {matcalcWithoutMath} #!matcalc cells without NotebookCalc HTML");
+    }
+    if (failures.Count > 0) throw new Exception("Jupyter: " + string.Join("; ", failures));
+    Information($"Jupyter: every notebook of notebooks/ executed without an error output (executed copies in {outDir}).");
+});
+
 Task("Example")
     .IsDependentOn("Build")
     .Does(() =>

@@ -214,8 +214,7 @@ public static class NotebookRenderer
 
     private static readonly ScriptOptions CSharpOptions = ScriptOptions.Default
         .WithReferences(typeof(MatCalc).Assembly, typeof(MathNet.Numerics.LinearAlgebra.Matrix<double>).Assembly)
-        .WithImports("System", "System.Linq", "System.Collections.Generic", "NotebookCalc", "NotebookCalc.Calculus",
-            "NotebookCalc.Numerics", "MathNet.Numerics.LinearAlgebra");
+        .WithImports(MatCalcSession.CSharpUsings); // the usings the kernel's C# cells get from the extension
 
     /// <summary>Failed C# cells in the last render (compile or run-time errors, time-outs).</summary>
     [ThreadStatic] public static int FailedCells;

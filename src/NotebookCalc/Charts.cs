@@ -51,16 +51,83 @@ public static class Charts
         _ => Heatmaps(p.Result, p.Seed),
     };
 
-    /// <summary>HTML for a notebook output (plotly.js is loaded by the chart's own script tag).</summary>
-    public static string Html(PlotRequest p) => string.Concat(For(p).Select(GenericChart.toChartHTML));
+    /// <summary>
+    /// The plotly figures (JSON: data, layout) of a #!matcalc plot request, written here rather than by Plotly.NET: the
+    /// kernel has its own FSharp.Core loaded (10.0), older than the one Plotly.NET 6 needs, so Plotly.NET cannot run
+    /// inside the kernel. The same figures are drawn by the kernel and by `matcalc render`.
+    /// </summary>
+    public static IReadOnlyList<string> Figures(PlotRequest p)
+    {
+        var r = p.Result;
+        switch (p.Kind)
+        {
+            case "check":
+            {
+                var d = ChartData.Convergence(r.Function, r.Variable, r.Gradient, p.Seed);
+                var chosenError = Interpolate(d.Steps, d.RelativeErrors, d.ChosenStep);
+                return [Figure(
+                    [Trace("scatter", ("x", d.Steps), ("y", d.RelativeErrors), ("mode", "lines+markers"), ("name", "relative error")),
+                     Trace("scatter", ("x", new[] { d.ChosenStep }), ("y", new[] { chosenError }), ("mode", "markers"), ("name", $"chosen h = {d.ChosenStep:G2}"))],
+                    Axis("step h", log: true), Axis("relative error of the central difference", log: true))];
+            }
+            case "line":
+            {
+                var d = ChartData.Line(r.Function, r.Variable, r.Gradient, p.Seed);
+                return [Figure(
+                    [Trace("scatter", ("x", d.T), ("y", d.Phi), ("mode", "lines"), ("name", "φ(t) = f(X + tH)")),
+                     Trace("scatter", ("x", d.T), ("y", d.Tangent), ("mode", "lines"), ("name", $"tangent, slope ⟨∇f, H⟩ = {d.Slope:G4}"))],
+                    Axis("t"), Axis("φ(t) = f(X + tH)"))];
+            }
+            default:
+            {
+                var d = ChartData.Heatmap(r.Function, r.Variable, r.Gradient, p.Seed);
+                string Map(MathNet.Numerics.LinearAlgebra.Matrix<double> m, string title) =>
+                    Figure([Trace("heatmap", ("z", m.ToRowArrays()), ("name", title))], Axis(""), Axis("", reversed: true), title);
+                return [Map(d.Symbolic, $"∂f/∂{r.Variable.Name} (symbolic)"), Map(d.FiniteDifference, "finite differences"), Map(d.Difference, "difference")];
+            }
+        }
+    }
+
+    private static Dictionary<string, object> Trace(string type, params (string Key, object Value)[] properties)
+    {
+        var trace = new Dictionary<string, object> { ["type"] = type };
+        foreach (var (key, value) in properties) trace[key] = value;
+        return trace;
+    }
+
+    private static Dictionary<string, object> Axis(string title, bool log = false, bool reversed = false)
+    {
+        var axis = new Dictionary<string, object>();
+        if (title.Length > 0) axis["title"] = new Dictionary<string, object> { ["text"] = title };
+        if (log) axis["type"] = "log";
+        if (reversed) axis["autorange"] = "reversed";
+        return axis;
+    }
+
+    private static string Figure(IReadOnlyList<Dictionary<string, object>> data, Dictionary<string, object> x, Dictionary<string, object> y, string? title = null)
+    {
+        var layout = new Dictionary<string, object> { ["xaxis"] = x, ["yaxis"] = y };
+        if (title is not null) layout["title"] = new Dictionary<string, object> { ["text"] = title };
+        // Doubles round-trip ("R"), non-finite values (a log of 0) become null, as plotly expects for gaps.
+        return System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { ["data"] = data, ["layout"] = layout }, FigureJson);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions FigureJson = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     /// <summary>The file name under which <see cref="PlotlyJs"/> is written next to static pages.</summary>
     public const string PlotlyJsFile = "plotly.min.js";
 
-    /// <summary>plotly.js itself, as shipped inside Plotly.NET (so static pages work offline, with no CDN).</summary>
+    /// <summary>
+    /// plotly.js itself, as shipped inside Plotly.NET (so pages and notebooks work offline, with no CDN). Read from the
+    /// assembly's resources by name, without touching Plotly.NET's F# types (which the kernel cannot load).
+    /// </summary>
     public static string PlotlyJs()
     {
-        var assembly = typeof(GenericChart).Assembly;
+        var assembly = System.Reflection.Assembly.Load("Plotly.NET");
         var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith(".min.js", StringComparison.Ordinal) && n.Contains("plotly", StringComparison.OrdinalIgnoreCase));
         using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
         return reader.ReadToEnd();
@@ -71,21 +138,54 @@ public static class Charts
     /// draws it with the page's copy of plotly.js (<see cref="PlotlyJsFile"/>, loaded once in the page head). The same
     /// request gives the same bytes.
     /// </summary>
-    public static string StaticHtml(PlotRequest p, string idPrefix)
+    public static string StaticHtml(PlotRequest p, string idPrefix) => Divs(Figures(p), idPrefix);
+
+    private static string Divs(IReadOnlyList<string> figures, string idPrefix)
     {
         var sb = new System.Text.StringBuilder();
         var k = 0;
-        foreach (var chart in For(p))
+        foreach (var json in figures)
         {
             var id = $"{idPrefix}-{++k}";
             // Inside a <script> element only "</" can end it early; JSON allows "<\/" for "</".
-            var figure = GenericChart.toJson(chart).Replace("</", "<\\/", StringComparison.Ordinal);
+            var figure = json.Replace("</", "<\\/", StringComparison.Ordinal);
             sb.Append("<div class=\"mc-chart\" id=\"").Append(id).Append("\" style=\"width:100%;max-width:50em;height:24em\"></div>")
               .Append("<script>(function(){var f=").Append(figure)
-              .Append(";if(!window.Plotly)return;var l=Object.assign({},f.layout,{autosize:true});delete l.width;delete l.height;")
-              .Append("Plotly.newPlot(\"").Append(id).Append("\",f.data,l,Object.assign({responsive:true},f.config));})();</script>");
+              .Append(";if(!window.Plotly){document.getElementById(\"").Append(id).Append("\").textContent=\"plotly.js is not loaded: run the first plot cell of the notebook again.\";return;}")
+              .Append("var l=Object.assign({},f.layout,{autosize:true});")
+              .Append("Plotly.newPlot(\"").Append(id).Append("\",f.data,l,{responsive:true});})();</script>");
         }
         return sb.ToString();
+    }
+
+    private static int _notebookCharts;
+    private static bool _plotlyEmbedded;
+
+    /// <summary>
+    /// HTML for a notebook output in the kernel: the charts, with plotly.js embedded in the first chart output of the
+    /// kernel process (later outputs use the page's window.Plotly), never fetched. A chart that cannot be computed
+    /// shows as a diagnostic line, never a stack trace.
+    /// </summary>
+    public static string NotebookHtml(PlotRequest p)
+    {
+        try
+        {
+            var figures = Figures(p);
+            var sb = new System.Text.StringBuilder();
+            if (!_plotlyEmbedded)
+            {
+                // Wrapped so that a page with an AMD loader (require.js in classic Jupyter) still gets window.Plotly.
+                sb.Append("<script>(function(define,exports,module){").Append(PlotlyJs().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase))
+                  .Append("\n})(undefined,undefined,undefined);</script>");
+                _plotlyEmbedded = true;
+            }
+            sb.Append(Divs(figures, $"matcalc-chart-{Environment.ProcessId}-{Interlocked.Increment(ref _notebookCharts)}"));
+            return sb.ToString();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Rendering.Html.Diagnostics("", [Text.Diagnostic.Error("MC3010", default, $"The chart could not be drawn: {ex.GetType().Name}: {ex.Message}", "The check itself is unaffected; see #!matcalc gradient for the numbers.")]);
+        }
     }
 
     private static double Interpolate(IReadOnlyList<double> xs, IReadOnlyList<double> ys, double x)

@@ -9,11 +9,22 @@ namespace NotebookCalc;
 /// <summary>Registers NotebookCalc's representations (see <see cref="Formats"/>) with the .NET Interactive formatter.</summary>
 public static class NotebookCalcFormatters
 {
-    /// <summary>The types that get formatters, and the mime types each offers.</summary>
+    /// <summary>The types that get formatters.</summary>
     public static readonly IReadOnlyList<Type> Types =
         [typeof(GradientResult), typeof(ClaimResult), typeof(Expression), typeof(DiagnosticsDisplay), typeof(MatrixValue), typeof(Matrix<double>), typeof(Vector<double>), typeof(Message), typeof(PlotRequest)];
 
     private static bool _registered;
+
+    /// <summary>The mime types a value is displayed with: every representation <see cref="Of"/> gives it.</summary>
+    public static string[] MimeTypes(object value) => [.. Formats.Of(value).Keys];
+
+    /// <summary>Every representation of a value; a chart's HTML is the chart itself (or a diagnostic when it cannot be drawn).</summary>
+    public static IReadOnlyDictionary<string, string> Of(object value)
+    {
+        var all = Formats.Of(value);
+        if (value is not PlotRequest plot) return all;
+        return new Dictionary<string, string>(all) { [Formats.Html] = Charts.NotebookHtml(plot) };
+    }
 
     public static void Register()
     {
@@ -23,7 +34,7 @@ public static class NotebookCalcFormatters
             foreach (var mime in new[] { Formats.Html, Formats.Plain, Formats.Latex })
                 Formatter.Register(type, (value, writer) =>
                 {
-                    if (value is PlotRequest plot && mime == Formats.Html) { writer.Write(Charts.Html(plot)); return; }
+                    if (value is PlotRequest plot && mime == Formats.Html) { writer.Write(Charts.NotebookHtml(plot)); return; }
                     var all = Formats.Of(value);
                     writer.Write(all.TryGetValue(mime, out var text) ? text : all[Formats.Plain]);
                 }, mime);

@@ -70,9 +70,18 @@ public class ChartTests
         s.Run("#!matcalc let \"X: a x b; W: b x c; Z: c x b\"");
         var p = Assert.IsType<PlotRequest>(Assert.Single(s.Run("#!matcalc plot check \"norm(X W Z - X)^2\" --wrt W")));
         Assert.Equal("check", p.Kind);
-        Assert.Contains("plotly", Charts.Html(p), StringComparison.OrdinalIgnoreCase);
+        // The notebook HTML embeds plotly.js once (offline), then only the figures; the figures are the ones render draws.
+        var first = Charts.NotebookHtml(p);
+        var second = Charts.NotebookHtml(p);
+        Assert.Contains("plotly.js v", first);
+        Assert.DoesNotContain("plotly.js v", second);
+        Assert.DoesNotContain("src=\"http", first);
+        var figure = System.Text.Json.JsonDocument.Parse(Assert.Single(Charts.Figures(p))).RootElement;
+        Assert.Equal("log", figure.GetProperty("layout").GetProperty("xaxis").GetProperty("type").GetString());
+        Assert.Contains(Assert.Single(Charts.Figures(p)), Charts.StaticHtml(p, "x"));
         Assert.Contains("central-difference error", Rendering.Formats.PlotSummary(p));
         Assert.IsType<DiagnosticsDisplay>(Assert.Single(s.Run("#!matcalc plot pie \"norm(X W Z - X)^2\" --wrt W")));
+        Assert.Equal(3, Charts.Figures(Assert.IsType<PlotRequest>(Assert.Single(s.Run("#!matcalc plot heatmap \"norm(X W Z - X)^2\" --wrt W")))).Count);
     }
 }
 

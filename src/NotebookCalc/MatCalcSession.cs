@@ -14,23 +14,6 @@ public sealed record ParameterInfo(string Name, string Description, bool Implici
 
 public sealed record SubcommandInfo(string Name, string Description, IReadOnlyList<ParameterInfo> Parameters);
 
-/// <summary>A claim report with the variable it is about (for display).</summary>
-/// <param name="ShowAnswer">False on exercise sheets (`--answer hidden`): the derived gradient is not printed, only the verdict,
-/// the counterexample's numbers and the hints.</param>
-public sealed record ClaimResult(ClaimReport Report, string Variable, bool ShowAnswer = true);
-
-/// <summary>Diagnostics with the text they point into (for display with the span marked).</summary>
-public sealed record DiagnosticsDisplay(string Source, IReadOnlyList<Diagnostic> Diagnostics);
-
-/// <summary>Plain text to show (help, confirmations).</summary>
-public sealed record Message(string Text);
-
-/// <summary>A chart of a gradient check: kind is check (convergence in h), line (φ(t) with its tangent) or heatmap.</summary>
-public sealed record PlotRequest(string Kind, GradientResult Result, int Seed);
-
-/// <summary>A matrix value with a caption.</summary>
-public sealed record MatrixValue(string Caption, Matrix<double> Value);
-
 /// <summary>
 /// The state and behaviour behind the #!matcalc magic commands: it keeps the notebook's `let` declarations and runs a
 /// subcommand, returning display values (never throwing for user errors). The extension.dib shim only forwards here;
@@ -38,28 +21,46 @@ public sealed record MatrixValue(string Caption, Matrix<double> Value);
 /// </summary>
 public sealed class MatCalcSession
 {
+    /// <summary>
+    /// The namespaces a notebook's C# cells see: the extension.dib opens them in the kernel, and `matcalc render` gives
+    /// its C# cells the same ones, so a cell runs unchanged in both.
+    /// </summary>
+    public static readonly IReadOnlyList<string> CSharpUsings =
+        ["System", "System.Linq", "System.Collections.Generic", "NotebookCalc", "NotebookCalc.Calculus", "NotebookCalc.Numerics", "MathNet.Numerics.LinearAlgebra"];
+
     public Scope Scope { get; private set; } = Scope.Empty;
+
+    /// <summary>The chart kinds of plot (declared before the table, which reads it).</summary>
+    public static readonly IReadOnlyList<string> PlotKinds = ["check", "line", "heatmap"];
 
     private static readonly ParameterInfo Expr = new("expr", "A matcalc expression in double quotes.", Implicit: true, Required: true);
     private static readonly ParameterInfo Wrt = new("--wrt", "The variable to differentiate with respect to.", Required: true);
     private static readonly ParameterInfo Seed = new("--seed", "Seed of the random instance used by checks (default 1).");
     private static readonly ParameterInfo Dims = new("--dims", "Concrete sizes for checks, e.g. n=3,m=4.");
+    private static readonly ParameterInfo Where = new("--where", "Declarations for this cell only, e.g. \"W: n x m; s: scalar\" (added to those made with let).");
+    private static readonly ParameterInfo Claim = new("--claim", "The claimed gradient.", Required: true);
+    private static readonly ParameterInfo Method = new("--method", "all, gateaux, index or differential.", Values: ["all", .. MatrixCalculus.MethodNames]);
+    private static readonly ParameterInfo At = new("--at", "VALUES.json path or JSON text.", Required: true);
+    private static readonly ParameterInfo Answer = new("--answer", "shown (default) or hidden: hidden keeps the derived gradient off the output, for exercise sheets.", Values: ["shown", "hidden"]);
 
+    /// <summary>
+    /// The one table of verbs and parameters: the magic command's subcommands (and their command types in the kernel),
+    /// <see cref="Run"/>'s tokenizer and help, and the options the matcalc CLI shares with them are all read from here.
+    /// A subcommand has at most one implicit (positional) parameter, as the host requires.
+    /// </summary>
     public static IReadOnlyList<SubcommandInfo> Subcommands { get; } =
     [
         new("let", "Declare symbols for the rest of the notebook, e.g. \"W: n x m; Omega: m x m symmetric\".",
             [new("expr", "Declarations.", Implicit: true, Required: true)]),
         new("gradient", "Derive ∂f/∂X three ways side by side and check it numerically.",
-            [Expr, Wrt, new("--method", "all, gateaux, index or differential.", Values: ["all", .. MatrixCalculus.MethodNames]),
-             new("--check", "on or off.", Values: ["on", "off"]), Seed, Dims]),
+            [Expr, Wrt, Where, Method, new("--check", "on or off.", Values: ["on", "off"]), Seed, Dims]),
         new("check", "Is a claimed gradient right? A counterexample when it is not.",
-            [Expr, Wrt, new("--claim", "The claimed gradient.", Required: true), Seed, Dims,
-             new("--answer", "shown (default) or hidden: hidden keeps the derived gradient off the output, for exercise sheets.", Values: ["shown", "hidden"])]),
-        new("show", "Parse an expression and show it with its shape.", [Expr]),
+            [Expr, Wrt, Claim, Where, Seed, Dims, Answer]),
+        new("show", "Parse an expression and show it with its shape.", [Expr, Where]),
         new("eval", "Evaluate an expression at values: --at a JSON file, or JSON text passed with @csharp:name.",
-            [Expr, new("--at", "VALUES.json path or JSON text.", Required: true)]),
-        new("plot", "Chart a gradient check: check (error vs step h), line (f along a direction with its tangent) or heatmap.",
-            [new("kind", "check, line or heatmap.", Implicit: true, Required: true, Values: ["check", "line", "heatmap"]), Expr, Wrt, Seed, Dims]),
+            [Expr, At, Where]),
+        new("plot", "Chart a gradient check: #!matcalc plot check|line|heatmap \"f\" --wrt X. check: error vs step h; line: f along a direction with its tangent; heatmap: symbolic vs finite-difference gradient.",
+            [new("kind", "check, line or heatmap.", Implicit: true, Required: true, Values: PlotKinds), new("--expr", "The function to chart (also accepted as the word after the kind).", Required: true), Wrt, Where, Seed, Dims]),
         new("help", "What #!matcalc can do.", []),
     ];
 
@@ -84,18 +85,21 @@ public sealed class MatCalcSession
         string Arg(string name) => args.TryGetValue(name, out var v) ? v ?? "" : "";
         try
         {
+            // --where: declarations for this cell only, on top of those made with let.
+            var scope = args.TryGetValue("--where", out var where) && !string.IsNullOrWhiteSpace(where) ? Scope.With(DeclarationParser.Parse(where)) : Scope;
             return subcommand switch
             {
                 "let" => Let(Arg("expr")),
-                "gradient" => [MatrixCalculus.Gradient(MatCalc.Parse(Arg("expr"), Scope), Arg("--wrt"), Options(args))],
-                "check" => [new ClaimResult(MatrixCalculus.Check(MatCalc.Parse(Arg("expr"), Scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
+                "gradient" => [MatrixCalculus.Gradient(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
+                "check" => [new ClaimResult(MatrixCalculus.Check(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
                     ShowAnswer: !(args.TryGetValue("--answer", out var answer) && answer == "hidden"))],
-                "show" => [MatCalc.Parse(Arg("expr"), Scope)],
-                "eval" => Eval(Arg("expr"), Arg("--at")),
+                "show" => [MatCalc.Parse(Arg("expr"), scope)],
+                "eval" => Eval(Arg("expr"), Arg("--at"), scope),
                 "plot" => [new PlotRequest(Arg("kind"),
-                    MatrixCalculus.Gradient(MatCalc.Parse(Arg("expr"), Scope), Arg("--wrt"), Options(args) with { Method = DifferentialMethod.Name }),
+                    MatrixCalculus.Gradient(MatCalc.Parse(Arg("--expr"), scope), Arg("--wrt"), Options(args) with { Method = DifferentialMethod.Name }),
                     Options(args).Seed)],
-                _ => [new Message(Help())],
+                "help" => [new Message(Help())],
+                _ => throw new InvalidOperationException($"the verb table has '{subcommand}' but Execute does not"),
             };
         }
         catch (MatcalcException ex)
@@ -105,17 +109,18 @@ public sealed class MatCalcSession
     }
 
     /// <summary>
-    /// The arguments of a host directive command object (the extension.dib's KernelDirectiveCommand subclass, whose
-    /// properties the host fills by camel-case name: --wrt → Wrt, the implicit expression → Expr), keyed as
-    /// <see cref="Execute"/> expects. Unknown or null properties are simply absent.
+    /// The arguments of a host directive command object (one command type per subcommand, whose properties the host
+    /// fills by camel-case name: --wrt → Wrt, the implicit expression → Expr), keyed as <see cref="Execute"/> expects.
+    /// Only the subcommand's own parameters are read; null properties are absent.
     /// </summary>
-    public static Dictionary<string, string?> ArgumentsFrom(object command)
+    public static Dictionary<string, string?> ArgumentsFrom(string subcommand, object command)
     {
         var args = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var p in Subcommands.SelectMany(s => s.Parameters).DistinctBy(p => p.Name))
+        foreach (var p in Subcommands.Single(s => s.Name == subcommand).Parameters)
         {
-            var property = command.GetType().GetProperty(PropertyName(p));
-            if (property?.GetValue(command) is { } value) args[p.Name] = Convert.ToString(value, CultureInfo.InvariantCulture);
+            var property = command.GetType().GetProperty(PropertyName(p))
+                ?? throw new InvalidOperationException($"{command.GetType().Name} has no property {PropertyName(p)} for {p.Name}");
+            if (property.GetValue(command) is { } value) args[p.Name] = Convert.ToString(value, CultureInfo.InvariantCulture);
         }
         return args;
     }
@@ -155,11 +160,21 @@ public sealed class MatCalcSession
                     info is null ? "See #!matcalc help." : $"Options: {string.Join(", ", info.Parameters.Where(p => !p.Implicit).Select(p => p.Name))}.")];
             else positional.Add(tokens[i]);
         }
-        // Positional values fill the implicit parameters in order; extra bare words make the host pass null: so do we.
-        var implicits = info?.Parameters.Where(p => p.Implicit).ToList() ?? [];
-        for (var k = 0; k < positional.Count; k++)
-            if (k < implicits.Count) args[implicits[k].Name] = k == implicits.Count - 1 && positional.Count > implicits.Count ? null : positional[k];
-            else if (implicits.Count == 0) args["expr"] = null;
+        // The positional value fills the implicit parameter; extra bare words make the host pass null: so do we. The one
+        // exception is plot, whose expression may follow the kind (plot check "f"): PositionalAfterImplicit.
+        var implicitParameter = info?.Parameters.SingleOrDefault(p => p.Implicit);
+        var second = PositionalAfterImplicit(sub);
+        if (positional.Count > 0)
+        {
+            if (implicitParameter is null) args["expr"] = null;
+            else if (positional.Count == 1) args[implicitParameter.Name] = positional[0];
+            else if (positional.Count == 2 && second is not null && !args.ContainsKey(second))
+            {
+                args[implicitParameter.Name] = positional[0];
+                args[second] = positional[1];
+            }
+            else args[implicitParameter.Name] = null;
+        }
         if (shared is not null)
             foreach (var (name, value) in args.ToList())
             {
@@ -172,6 +187,12 @@ public sealed class MatCalcSession
             }
         return Execute(sub, args);
     }
+
+    /// <summary>
+    /// The named parameter that a second bare value fills: only plot's --expr (`#!matcalc plot check "f" --wrt X`). The
+    /// host binds at most one implicit parameter, so the kernel handler reads that value from the directive's own text.
+    /// </summary>
+    public static string? PositionalAfterImplicit(string subcommand) => subcommand == "plot" ? "--expr" : null;
 
     /// <summary>Double quotes group (no escapes; leading/trailing quotes trimmed); single quotes are ordinary characters.</summary>
     public static List<string> Tokenize(string line)
@@ -205,11 +226,11 @@ public sealed class MatCalcSession
         return [new Message("declared: " + string.Join("; ", declarations.Select(d => d.ToString())))];
     }
 
-    private IReadOnlyList<object> Eval(string expr, string at)
+    private static IReadOnlyList<object> Eval(string expr, string at, Scope declared)
     {
         var json = at.TrimStart().StartsWith('{') ? at : ReadFile(at);
         var values = ValuesJson.Parse(json, at.TrimStart().StartsWith('{') ? "the values" : at);
-        var scope = Scope.With(values.Where(v => !Scope.TryGet(v.Key, out _)).Select(v =>
+        var scope = declared.With(values.Where(v => !declared.TryGet(v.Key, out _)).Select(v =>
             new Declaration(v.Key, new Shape(Dim.Of(v.Value.RowCount), Dim.Of(v.Value.ColumnCount)), SymbolProps.None, default)));
         var e = MatCalc.Parse(expr, scope);
         return [new MatrixValue(e.Text, e.Evaluate(values))];
