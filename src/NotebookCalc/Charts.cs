@@ -184,7 +184,7 @@ public static class Charts
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return Rendering.Html.Diagnostics("", [Text.Diagnostic.Error("MC3010", default, $"The chart could not be drawn: {ex.GetType().Name}: {ex.Message}", "The check itself is unaffected; see #!matcalc gradient for the numbers.")]);
+            return Rendering.Html.Diagnostics("", [Text.Diagnostic.Error("MC4006", default, $"The chart could not be drawn: {ex.GetType().Name}: {ex.Message}", "The check itself is unaffected; see #!matcalc gradient for the numbers.")]);
         }
     }
 

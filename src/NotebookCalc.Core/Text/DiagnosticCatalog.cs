@@ -90,6 +90,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ValueNotAllowed = E("MC4003", "Value not allowed", "An option value outside the values the option accepts.");
     public static readonly DiagnosticDescriptor UnknownOption = E("MC4004", "Unknown option", "An option the subcommand does not have.");
     public static readonly DiagnosticDescriptor NoSuchVariable = E("MC4005", "No such C# variable", "--at @csharp:name names no variable of an earlier C# cell.");
+    public static readonly DiagnosticDescriptor ChartFailed = E("MC4006", "Chart not drawn", "A convergence chart could not be drawn; the check itself is unaffected.");
 
     // ── MC5xxx: files of the command line, grading ──
     public static readonly DiagnosticDescriptor NotANotebook = E("MC5001", "Not a notebook", "A file given as a notebook is not JSON with a \"cells\" array.");
