@@ -21,7 +21,8 @@ public static class Expressible
     /// <summary>The whole tree lowered (for evaluation or comparison of what the text printer writes).</summary>
     public static Expr Lower(Expr e)
     {
-        var node = LowerNode(e);
+        var node = e;
+        for (var lowered = LowerNode(node); !ReferenceEquals(lowered, node); lowered = LowerNode(node)) node = lowered;
         if (node.Children.Count == 0) return node;
         var children = node.Children.Select(Lower).ToList();
         return children.Zip(node.Children).All(p => ReferenceEquals(p.First, p.Second)) ? node : node.With(children);

@@ -49,7 +49,7 @@ public static class TextPrinter
     private static void Write(StringBuilder sb, Expr e, int minLevel, bool notFirst = false, bool bare = false)
     {
         // Nodes the language cannot spell (unvec, Kronecker adjoints, ones of size kn) are written as equal expressions it can.
-        e = Expressible.LowerNode(e);
+        for (var lowered = Expressible.LowerNode(e); !ReferenceEquals(lowered, e); lowered = Expressible.LowerNode(e)) e = lowered;
         if (e is Broadcast b && bare)
         {
             Write(sb, b.Value, minLevel, notFirst);
