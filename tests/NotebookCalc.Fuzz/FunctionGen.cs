@@ -32,18 +32,19 @@ public sealed class FunctionGen(Random random, int maxDepth = 4)
     private string Gen(K k, int depth)
     {
         if (depth <= 0 || Next(4) == 0) return Leaf(k);
-        return k == K.S ? ScalarNode(depth - 1) : MatrixNode(k, depth - 1);
+        // Bracketed, so that a sum or a transpose stays one operand wherever it is put (the printer drops what is redundant).
+        return "(" + (k == K.S ? ScalarNode(depth - 1) : MatrixNode(k, depth - 1)) + ")";
     }
 
     private string Leaf(K k) => k switch
     {
-        K.S => Pick("s", "t", "2", "3", "0.5", "1.5", "tr(X)", "x' y", "s^2"),
+        K.S => Pick("s", "t", "2", "3", "0.5", "1.5", "tr(X)", "(x' y)", "s^2"),
         K.NN => Pick("X", "Y", "A", "B", "S", "X", "Y", "I"),
         K.NM => Pick("W", "C", "P", "W"),
         K.MN => Pick("V", "W'", "C'"),
-        K.MM => Pick("Q", "W' W", "V V'", "Q"),
-        K.N1 => Pick("x", "y", "x", "W z"),
-        _ => Pick("z", "W' x", "z"),
+        K.MM => Pick("Q", "(W' W)", "(V V')", "Q"),
+        K.N1 => Pick("x", "y", "x", "(W z)"),
+        _ => Pick("z", "(W' x)", "z"),
     };
 
     private static (K Rows, K Cols) Split(K k) => k switch
