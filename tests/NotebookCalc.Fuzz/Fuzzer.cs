@@ -176,7 +176,7 @@ public sealed class Fuzzer(FuzzOptions options)
             var wrt = Variable(f, wrtHint);
             if (wrt is null) return null;
             wrtHint = wrt;
-            if (Guarded(f.Expr))
+            if (Guarded(f.Expr) || f.Expr.DescendantsAndSelf().Count(e => e is Symbol { Name: var n } && n == wrt) > MaxOccurrences)
             {
                 if (count) Report.SkippedByGuard++;
                 return null;
@@ -272,6 +272,9 @@ public sealed class Fuzzer(FuzzOptions options)
         var (mpw, spw, dp) = Walk(e);
         return mpw > FunctionGen.MaxPower || spw > 64 || dp > MaxDepth;
     }
+
+    /// <summary>More occurrences of the variable are not derived: tr(X X … X) with 30 factors runs away (issue 12, item 5).</summary>
+    public const int MaxOccurrences = 12;
 
     /// <summary>Deeper trees are parsed and printed but not derived: 150 nested exp take 5 s, 300 nested norms 24 s.</summary>
     public const int MaxDepth = 60;
