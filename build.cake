@@ -172,6 +172,20 @@ Task("Peers")
         new DotNetRunSettings { Configuration = "Release" });
 });
 
+Task("Fuzz")
+    .Does(() =>
+{
+    // Issue 12, item 9: generated valid and malformed inputs through parser, binder, the three methods and the check, and
+    // generated functions whose gradients are compared with independent finite differences. Counts and failure classes
+    // are printed; failing inputs (minimised) land in artifacts/fuzz/failures.jsonl; any failure fails the target.
+    // The tests run a short slice (FuzzSliceTests). Options: --count=100000 --seed=1 --hang=20 (seconds before an input counts as hung).
+    DotNetRun("./tests/NotebookCalc.Fuzz/NotebookCalc.Fuzz.csproj", new ProcessArgumentBuilder()
+        .Append("--count").Append(Argument("count", "100000")).Append("--seed").Append(Argument("seed", "1"))
+        .Append("--hang").Append(Argument("hang", "20"))
+        .Append("--out").AppendQuoted(artifacts.Combine("fuzz").CombineWithFilePath("failures.jsonl").FullPath),
+        new DotNetRunSettings { Configuration = "Release" });
+});
+
 Task("Site")
     .IsDependentOn("Build")
     .Does(() =>

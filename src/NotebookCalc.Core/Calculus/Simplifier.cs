@@ -25,8 +25,18 @@ public static class Simplifier
         // A second pass catches what the first exposed (e.g. a transpose that became symmetric after expansion).
         var again = ctx.Full(result);
         rulesUsed = ctx.Used.OrderBy(r => r, StringComparer.Ordinal).ToList();
-        return again;
+        return ScalarConstants(again);
     }
+
+    /// <summary>A 1×1 ones or zeros is the number 1 or 0 — as it is printed and read back (ones(1) reads as 1).</summary>
+    private static Expr ScalarConstants(Expr e) => e switch
+    {
+        Ones { Shape.IsScalar: true } => new Number(1),
+        ZeroMatrix { Shape.IsScalar: true } => new Number(0),
+        _ when e.Children.Count == 0 => e,
+        _ when !e.DescendantsAndSelf().Any(x => x is Ones { Shape.IsScalar: true } or ZeroMatrix { Shape.IsScalar: true }) => e,
+        _ => e.With(e.Children.Select(ScalarConstants).ToList()),
+    };
 
     private sealed class Monomial(double coef, SortedDictionary<string, (Expr Atom, double Exp)> scalars, List<Expr> chain, Shape shape)
     {

@@ -48,6 +48,8 @@ public static class TextPrinter
     /// <param name="bare">The operand of + - .* ./, where a broadcast scalar is written bare (the parser broadcasts it back).</param>
     private static void Write(StringBuilder sb, Expr e, int minLevel, bool notFirst = false, bool bare = false)
     {
+        // Nodes the language cannot spell (unvec, Kronecker adjoints, ones of size kn) are written as equal expressions it can.
+        for (var lowered = Expressible.LowerNode(e); !ReferenceEquals(lowered, e); lowered = Expressible.LowerNode(e)) e = lowered;
         if (e is Broadcast b && bare)
         {
             Write(sb, b.Value, minLevel, notFirst);
@@ -66,14 +68,15 @@ public static class TextPrinter
         {
             case Symbol s: sb.Append(s.Name); break;
             case Number n: sb.Append(FormatNumber(n.Value)); break;
-            case Identity i: sb.Append(i.Dimension is ProductDim ? "I" : $"I_{i.Dimension}"); break;
+            case Identity i: sb.Append($"I_{i.Dimension}"); break;
             case ZeroMatrix z: sb.Append($"{BuiltinFunctions.Zeros.Text}({z.Shape.Rows}, {z.Shape.Cols})"); break;
             case Ones o: sb.Append(o.Shape.Cols.IsOne ? $"{BuiltinFunctions.Ones.Text}({o.Shape.Rows})" : $"{BuiltinFunctions.Ones.Text}({o.Shape.Rows}, {o.Shape.Cols})"); break;
             case Broadcast b:
                 // Bare only where the parser broadcasts (operands of + - .* ./); elsewhere the all-ones matrix is explicit.
                 sb.Append('(');
                 Write(sb, b.Value, 0);
-                sb.Append(b.Shape.Cols.IsOne ? $") {BuiltinFunctions.Ones.Text}({b.Shape.Rows})" : $") {BuiltinFunctions.Ones.Text}({b.Shape.Rows}, {b.Shape.Cols})");
+                sb.Append(") ");
+                Write(sb, new Ones(b.Shape), Prod + 1);
                 break;
             case Add a:
                 Write(sb, a.L, Sum, bare: true);
@@ -141,7 +144,6 @@ public static class TextPrinter
                 Write(sb, j.Cotangent, Postfix);
                 sb.Append($" : d{j.Function}/d{TextPrinter.Print(j.Arg)}");
                 break;
-            case Calculus.Unvec u: Call(sb, "unvec", u.V); break;
             case Calculus.Order o: sb.Append(o.Power == 1 ? "O(ε)" : $"O(ε^{o.Power})"); break;
             case Calculus.PowerSum ps:
                 // Σ_{i=0}^{k-1} A^i C A^(k-1-i): a summation, written as a reader writes it.
@@ -152,13 +154,6 @@ public static class TextPrinter
                 sb.Append(' ');
                 Write(sb, ps.Base, Postfix + 1);
                 sb.Append("^(").Append(ps.K - 1).Append("-i)");
-                break;
-            case Calculus.KronAdjoint k:
-                sb.Append(k.IsLeft ? "kron_adjoint_left(" : "kron_adjoint_right(");
-                Write(sb, k.Cotangent, 0);
-                sb.Append(", ");
-                Write(sb, k.Other, 0);
-                sb.Append(')');
                 break;
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
         }

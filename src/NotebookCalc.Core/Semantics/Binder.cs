@@ -750,8 +750,9 @@ internal sealed class Binder
             case "diag": return _decisions[node] == Decision.DiagMatrix ? new DiagMatrix(Arg()) : new DiagVector(Arg());
             case "vec": return new Vec(Arg());
             case "eye": return new Identity(ShapeOf(node).Rows);
-            case "zeros": return new ZeroMatrix(ShapeOf(node));
-            case "ones": return new Ones(ShapeOf(node));
+            // A 1×1 zeros/ones is the number (as the printer writes it), so it reads back to the same tree.
+            case "zeros": return ShapeOf(node).IsScalar ? new Number(0) : new ZeroMatrix(ShapeOf(node));
+            case "ones": return ShapeOf(node).IsScalar ? new Number(1) : new Ones(ShapeOf(node));
             default: throw new InvalidOperationException(name);
         }
     }
