@@ -129,7 +129,7 @@ public static class NotebookRenderer
             var source = type is not null && cell.TryGetProperty("source", out var s)
                 ? s.ValueKind == JsonValueKind.Array ? string.Concat(s.EnumerateArray().Select(x => x.GetString())) : s.GetString() ?? ""
                 : "";
-            if (type == "markdown") { body.Append(Markdig.Markdown.ToHtml(source, Markdown)); continue; }
+            if (type == "markdown") { body.Append(Prose.Subscripts(Markdig.Markdown.ToHtml(source, Markdown))); continue; }
             if (type != "code") continue;
             body.Append("<pre class=\"cell\"><code>").Append(Html.Escape(source.TrimEnd())).Append("</code></pre>");
             var lines = source.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
@@ -154,7 +154,7 @@ public static class NotebookRenderer
         }
         var page = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
             .Append(Html.Escape(title)).Append("</title><style>body{max-width:70em;margin:2em auto;padding:0 1em;font-family:system-ui,sans-serif}")
-            .Append("pre.cell{background:#f6f8fa;padding:.6em;border-radius:4px;overflow-x:auto}.out{margin:.4em 0 1.6em 1em}</style>")
+            .Append("pre.cell{background:#f6f8fa;padding:.6em;border-radius:4px;white-space:pre-wrap;overflow-wrap:anywhere}.out{margin:.4em 0 1.6em 1em}.out pre{white-space:pre-wrap;overflow-wrap:anywhere}</style>")
             .Append(charts > 0 ? $"<script src=\"{Charts.PlotlyJsFile}\"></script>" : "")
             .Append("</head><body>").Append(navigation).Append(body).Append("</body></html>");
         return new Executed(page.ToString(), outputs, charts > 0);

@@ -716,7 +716,7 @@ public sealed class IndexMethod
             Symbol => MathMlPrinter.Row(a),
             _ => $"<mrow><mo>(</mo>{MathMlPrinter.Row(a)}<mo>)</mo></mrow>",
         },
-        (body, idx) => $"<msub>{body}<mrow>{MathMlIndices(idx)}</mrow></msub>", "",
+        (body, idx) => $"<msub>{body}<mrow>{MathMlIndices(idx)}</mrow></msub>", "<mo>&#x2062;</mo>", // invisible times: a line may break there
         (t, last) => $"<munderover><mo>∑</mo><mrow><mi>{t}</mi><mo>=</mo><mn>0</mn></mrow><mn>{last}</mn></munderover>",
         (num, _, q) => $"<mfrac><mrow>{num}</mrow><mn>{q}</mn></mfrac>");
 

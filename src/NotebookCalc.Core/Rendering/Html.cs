@@ -26,7 +26,7 @@ public static class Html
         ".matcalc .mc-ok{color:#11772d;font-weight:600}.matcalc .mc-bad{color:#b00020;font-weight:600}" +
         ".matcalc table.mc-matrix{border-collapse:collapse;border-left:2px solid #333;border-right:2px solid #333;font-family:ui-monospace,monospace;font-size:.9em}" +
         ".matcalc table.mc-matrix td{padding:.1em .5em;text-align:right}.matcalc td.mc-diff{background:#ffd7d7}" +
-        ".matcalc .mc-label{font-size:.8em;color:#666}.matcalc pre.mc-diag{background:#fff4f4;padding:.5em;border-left:3px solid #b00020;white-space:pre-wrap;overflow-wrap:anywhere}</style>";
+        ".matcalc .mc-label{font-size:.8em;color:#666}.matcalc pre{white-space:pre-wrap;overflow-wrap:anywhere}.matcalc pre.mc-diag{background:#fff4f4;padding:.5em;border-left:3px solid #b00020}</style>";
 
     /// <summary>Escapes the five markup characters and leaves other Unicode readable.</summary>
     public static string Escape(string s) =>

@@ -232,10 +232,46 @@ public static class MathMlLayout
         foreach (var c in children)
         {
             if (c.Name.LocalName == "mrow" && !c.HasAttributes) result.AddRange(Flatten(c));
+            else if (OpenScript(c) is { } opened) result.AddRange(Flatten(opened));
             else result.Add(c);
         }
         return result;
     }
+
+    /// <summary>A formula longer than this (in characters of its text) may be opened at its brackets to wrap.</summary>
+    private const int LongAtom = 8;
+
+    /// <summary>
+    /// A long base ending in a bracket with a script, (…)ᵀ, diag(…)ᵀ or (…)ᵢⱼ, as a row whose closing bracket carries the
+    /// script: it reads the same and can break inside the brackets. Null for anything else.
+    /// </summary>
+    private static XElement? OpenScript(XElement e)
+    {
+        if (e.Name.LocalName is not ("msup" or "msub" or "msubsup") || e.HasAttributes || e.Value.Length <= LongAtom) return null;
+        var parts = e.Elements().ToList();
+        if (!DetachClose(parts[0], out var without, out var close)) return null;
+        return new XElement("mrow", without, new XElement(e.Name, close, parts.Skip(1).Select(x => new XElement(x))));
+    }
+
+    /// <summary>A plain row that ends in a closing bracket (perhaps inside nested rows): the row without it, and it.</summary>
+    private static bool DetachClose(XElement row, out XElement without, out XElement close)
+    {
+        without = close = null!;
+        var kids = row.Elements().ToList();
+        if (row.Name.LocalName != "mrow" || row.HasAttributes || kids.Count == 0) return false;
+        var last = kids[^1];
+        if (IsFence(last, ")") && kids.Count >= 2)
+        {
+            without = new XElement("mrow", kids.SkipLast(1).Select(x => new XElement(x)));
+            close = new XElement(last);
+            return true;
+        }
+        if (!DetachClose(last, out var inner, out close)) return false;
+        without = new XElement("mrow", kids.SkipLast(1).Select(x => new XElement(x)), inner);
+        return true;
+    }
+
+    private static bool IsFence(XElement e, string fence) => e.Name.LocalName == "mo" && e.Value == fence;
 
     private static string Serialize(XElement e) => e.ToString(SaveOptions.DisableFormatting);
 }
