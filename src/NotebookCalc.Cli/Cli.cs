@@ -277,7 +277,7 @@ public static class Cli
             if (r.GetValue(format) == "json")
             {
                 var json = ClaimJson(report, r.GetValue(wrt)!);
-                if (!show) json.Remove("gradient");
+                if (!show) HideAnswer(json, report);
                 stdout.WriteLine(ToJson(json));
             }
             else if (r.GetValue(format) == "html") stdout.WriteLine(Formats.Of(new ClaimResult(report, r.GetValue(wrt)!, show))[Formats.Html]);
@@ -433,6 +433,31 @@ public static class Cli
         };
         if (value is not null) o["value"] = ValueJson(value, r.Variable.Shape);
         return o;
+    }
+
+    /// <summary>
+    /// The JSON of a claim with the answer hidden (exercise sheets): no derived gradient, and a counterexample with the
+    /// entries that differ and the relative error to one digit instead of the derived values and per-entry differences;
+    /// relative errors rounded the same way, hints without the counterexample some carry.
+    /// </summary>
+    internal static void HideAnswer(JsonObject json, ClaimReport c)
+    {
+        json.Remove("gradient");
+        if (json["counterexample"] is JsonObject ce && c.Counterexample is { } counter)
+        {
+            ce.Remove("expected");
+            ce.Remove("differences");
+            ce["differing"] = new JsonArray(counter.Differing.Select(d => (JsonNode)new JsonObject { ["row"] = d.Row + 1, ["col"] = d.Col + 1 }).ToArray());
+            ce["relativeError"] = double.Parse(DerivationFormat.Rough(counter.RelativeError), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        json["hints"] = new JsonArray(c.Hints.Select(h => (JsonNode)JsonValue.Create(DerivationFormat.HiddenHint(h))!).ToArray());
+        if (json["basis"] is JsonObject basis && basis["instances"] is JsonArray instances)
+        {
+            foreach (var i in instances.OfType<JsonObject>())
+                i["relativeError"] = double.Parse(DerivationFormat.Rough(i["relativeError"]!.GetValue<double>()), System.Globalization.CultureInfo.InvariantCulture);
+            if (basis["worstRelativeError"] is JsonValue worst)
+                basis["worstRelativeError"] = double.Parse(DerivationFormat.Rough(worst.GetValue<double>()), System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     internal static JsonObject ClaimJson(ClaimReport c, string wrt) => new()

@@ -42,7 +42,21 @@ public sealed record ClaimReport(
 
 /// <summary>An instance on which a claim and the true gradient differ, with the entries that differ most.</summary>
 public sealed record Counterexample(int Seed, IReadOnlyDictionary<string, int> Sizes, IReadOnlyDictionary<string, Matrix<double>> Values,
-    Matrix<double> Expected, Matrix<double> Claimed, IReadOnlyList<(int Row, int Col, double Expected, double Claimed)> Differences);
+    Matrix<double> Expected, Matrix<double> Claimed, IReadOnlyList<(int Row, int Col, double Expected, double Claimed)> Differences)
+{
+    /// <summary>Every entry that differs beyond the tolerance (0-based), in row-major order.</summary>
+    public IReadOnlyList<(int Row, int Col)> Differing { get; init; } = [.. Differences.Select(d => (d.Row, d.Col)).Order()];
+
+    /// <summary>‖expected − claimed‖_F / max(‖expected‖_F, ‖claimed‖_F), the relative error the verdict compared.</summary>
+    public double RelativeError
+    {
+        get
+        {
+            var scale = Math.Max(Expected.FrobeniusNorm(), Claimed.FrobeniusNorm());
+            return scale == 0 ? 0 : (Expected - Claimed).FrobeniusNorm() / scale;
+        }
+    }
+}
 
 /// <summary>The library entry point for derivatives: <c>MatrixCalculus.Gradient("tr(W W')", "W", "W: n x m")</c>.</summary>
 public static class MatrixCalculus

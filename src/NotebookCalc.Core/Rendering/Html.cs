@@ -95,7 +95,7 @@ public static class Html
     {
         var sb = new StringBuilder();
         sb.Append($"<p class=\"{(c.Right ? "mc-ok" : "mc-bad")}\">{(c.Right ? "✓" : "✗")} {Escape(c.Verdict)}</p>");
-        if (c.Basis is { Instances.Count: > 0 } basis) sb.Append($"<p class=\"mc-note\">basis: {Escape(basis.Summary)}</p>");
+        if (showAnswer && c.Basis is { Instances.Count: > 0 } basis) sb.Append($"<p class=\"mc-note\">basis: {Escape(basis.Summary)}</p>");
         if (c.Claim is not null) sb.Append("<p>claim: ").Append(InlineEq(null, MathMlPrinter.Row(c.Claim))).Append("</p>");
         if (showAnswer) sb.Append("<p>derived: ").Append(InlineEq(MathMlLayout.Partial(variable), MathMlPrinter.Row(c.Gradient))).Append("</p>");
         else sb.Append("<p class=\"mc-note\">derived formula hidden (--answer hidden)" +
@@ -107,14 +107,19 @@ public static class Html
             sb.Append($"<p>Counterexample (seed {ce.Seed}; {Escape(string.Join(", ", ce.Sizes.Select(p => $"{p.Key}={p.Value}")))}):</p><div class=\"mc-values\">");
             foreach (var (name, value) in ce.Values.OrderBy(p => p.Key, StringComparer.Ordinal))
                 sb.Append($"<div>{Label(MathMlPrinter.Name(name))}{Matrix(value, inner: true)}</div>");
-            var diff = ce.Differences.Select(d => (d.Row, d.Col)).ToHashSet();
-            sb.Append($"<div>{Label(MathMlLayout.Partial(variable))}{Matrix(ce.Expected, inner: true, highlight: diff)}</div>");
+            var diff = (showAnswer ? ce.Differences.Select(d => (d.Row, d.Col)) : ce.Differing).ToHashSet();
+            // With the answer hidden, the derived gradient's values are not shown: the claim's, with the entries that differ.
+            if (showAnswer) sb.Append($"<div>{Label(MathMlLayout.Partial(variable))}{Matrix(ce.Expected, inner: true, highlight: diff)}</div>");
             sb.Append($"<div>{Label("<mtext>claim</mtext>")}{Matrix(ce.Claimed, inner: true, highlight: diff)}</div></div>");
+            if (!showAnswer)
+                sb.Append($"<p>The claim differs from ∂f/∂{Escape(variable)} in the highlighted entries ({ce.Differing.Count} of {ce.Claimed.RowCount * ce.Claimed.ColumnCount}: " +
+                          $"{Escape(DerivationFormat.Positions(ce))}); relative error ≈ {Escape(DerivationFormat.Rough(ce.RelativeError))}.</p>");
         }
         foreach (var h in c.Hints)
         {
             // A hint may carry a counterexample (the square case): its first line as text, the matrices as preformatted text.
-            var cut = h.IndexOf('\n');
+            var cut = showAnswer ? h.IndexOf('\n') : -1;
+            if (!showAnswer) { sb.Append($"<p>hint: {Escape(DerivationFormat.HiddenHint(h))}</p>"); continue; }
             sb.Append($"<p>hint: {Escape(cut < 0 ? h : h[..cut])}</p>");
             if (cut >= 0) sb.Append($"<pre class=\"mc-diag\">{Escape(h[(cut + 1)..])}</pre>");
         }
