@@ -131,7 +131,7 @@ public static class NotebookRenderer
                 : "";
             if (type == "markdown") { body.Append(Prose.Subscripts(Markdig.Markdown.ToHtml(source, Markdown))); continue; }
             if (type != "code") continue;
-            body.Append("<pre class=\"cell\"><code>").Append(Html.Escape(source.TrimEnd())).Append("</code></pre>");
+            body.Append("<pre class=\"cell\"><code>").Append(Html.Escape(Prose.ElideLongLines(source.TrimEnd()))).Append("</code></pre>");
             var lines = source.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
             foreach (var line in lines.Where(l => l.StartsWith("#!matcalc", StringComparison.Ordinal)))
                 foreach (var value in session.Run(line, name => SharedValue(csharp, name)))

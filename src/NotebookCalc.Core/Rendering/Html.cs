@@ -187,9 +187,14 @@ public static class Html
         {
             var start = Math.Clamp(d.Span.Start, 0, source.Length);
             var end = Math.Clamp(d.Span.End, start, source.Length);
+            var marked = start == end && end < source.Length ? end + 1 : end;
+            // A long source is quoted around the span (an over-long expression must not be echoed whole).
+            const int around = DiagnosticFormatter.MaxQuote / 2;
+            var before = start > around ? "…" + source[(start - around)..start] : source[..start];
+            var mark = marked - start > DiagnosticFormatter.MaxQuote ? source[start..(start + DiagnosticFormatter.MaxQuote)] + "…" : source[start..marked];
+            var after = source.Length - marked > around ? source[marked..(marked + around)] + "…" : source[marked..];
             sb.Append($"<pre class=\"mc-diag\"><b>{Escape(d.Severity.ToString().ToLowerInvariant())} {Escape(d.Id)}</b>: {Escape(d.Message)}\n")
-              .Append(Escape(source[..start])).Append("<mark>").Append(Escape(source[start..end].Length == 0 && end < source.Length ? source[end..(end + 1)] : source[start..end]))
-              .Append("</mark>").Append(Escape(source[(start == end && end < source.Length ? end + 1 : end)..]))
+              .Append(Escape(before)).Append("<mark>").Append(Escape(mark)).Append("</mark>").Append(Escape(after))
               .Append(d.Hint is null ? "" : $"\nhint: {Escape(d.Hint)}").Append("</pre>");
         }
         return Wrap(sb.ToString());

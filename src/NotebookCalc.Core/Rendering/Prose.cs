@@ -15,6 +15,14 @@ public static partial class Prose
     private static partial Regex Tag();
 
     /// <summary>
+    /// Source shown on a page with every line longer than <paramref name="max"/> characters cut, saying how long it was
+    /// (a 5 MB expression in a cell must not make a 5 MB page).
+    /// </summary>
+    public static string ElideLongLines(string source, int max = 2000) =>
+        source.Length <= max ? source
+            : string.Join('\n', source.Split('\n').Select(l => l.Length <= max ? l : $"{l[..max]}… ({l.Length:N0} characters; the rest is not shown)"));
+
+    /// <summary>
     /// HTML from Markdown with the subscripts of its text (not of code, preformatted text or tags) as &lt;sub&gt;.
     /// </summary>
     public static string Subscripts(string html)

@@ -37,3 +37,58 @@ public class MessageTests
     [InlineData(1234.5678, "1235")]
     public void Numbers_in_messages(double v, string shown) => Assert.Equal(shown, Numbers.Show(v));
 }
+
+/// <summary>Long inputs are quoted around the offending span with an ellipsis, never echoed whole.</summary>
+public class LongInputTests
+{
+    [Fact]
+    public void An_over_long_expression_is_not_echoed()
+    {
+        var expr = string.Join("+", Enumerable.Repeat("A", 24_000)); // 48 kB
+        var (code, _, stderr) = CliTests.Run("show", expr, "--where", "A: n x n");
+        Assert.Equal(2, code);
+        Assert.Contains("MC0010", stderr);
+        Assert.True(stderr.Length < 2_000, $"{stderr.Length} characters of error");
+        Assert.Contains("…", stderr);
+        var html = NotebookCalc.Rendering.Html.Diagnostics(expr, [new Diagnostic("MC0010", Severity.Error, new TextSpan(20_000, 1), "too long")]);
+        Assert.True(html.Length < 5_000, $"{html.Length} characters of HTML");
+    }
+
+    [Fact]
+    public void The_caret_still_points_at_the_span_in_a_cut_line()
+    {
+        var line = new string('x', 300) + ")" + new string('y', 300);
+        var (text, start, length) = DiagnosticFormatter.Window(line, 300, 1);
+        Assert.Equal(')', text[start]);
+        Assert.Equal(1, length);
+        Assert.StartsWith("…", text);
+        Assert.EndsWith("…", text);
+        Assert.True(text.Length <= DiagnosticFormatter.MaxQuote + 2);
+    }
+
+    [Fact]
+    public void A_5_MB_expression_in_a_notebook_cell_makes_a_small_page()
+    {
+        var dir = Directory.CreateTempSubdirectory("matcalc-big-");
+        try
+        {
+            var expr = string.Join("+", Enumerable.Repeat("A", 2_500_000));
+            var nb = Path.Combine(dir.FullName, "big.ipynb");
+            File.WriteAllText(nb, System.Text.Json.JsonSerializer.Serialize(new
+            {
+                cells = new object[] { new { cell_type = "code", source = new[] { "#!matcalc let \"A: n x n\"" } }, new { cell_type = "code", source = new[] { $"#!matcalc show \"{expr}\"" } } },
+                metadata = new { }, nbformat = 4, nbformat_minor = 5,
+            }));
+            var (code, _, err) = CliTests.Run("render", nb, "--out", Path.Combine(dir.FullName, "site"));
+            Assert.True(code == 0, err);
+            var page = File.ReadAllText(Path.Combine(dir.FullName, "site", "big.html"));
+            Assert.True(page.Length < 50_000, $"the page is {page.Length:N0} characters");
+            Assert.Contains("MC0010", page);
+            Assert.Contains("characters; the rest is not shown", page);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
