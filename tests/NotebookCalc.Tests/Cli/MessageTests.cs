@@ -92,3 +92,18 @@ public class LongInputTests
         }
     }
 }
+
+public class DimsTests
+{
+    [Fact]
+    public void Dims_for_a_dimension_the_function_lacks_is_an_error()
+    {
+        var (code, stdout, stderr) = CliTests.Run("gradient", "tr(W W')", "--wrt", "W", "--where", "W: n x k", "--dims", "n=3,m=4");
+        Assert.Equal(2, code);
+        Assert.Contains("MC3009", stderr);
+        Assert.Contains("m, which is not a dimension of the function", stderr);
+        Assert.Contains("k, n", stderr);
+        Assert.DoesNotContain("m=4", stdout);
+        Assert.Equal(0, CliTests.Run("gradient", "tr(W W')", "--wrt", "W", "--where", "W: n x k", "--dims", "n=3,k=4").Code);
+    }
+}
