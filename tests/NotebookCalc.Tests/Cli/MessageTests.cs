@@ -107,3 +107,20 @@ public class DimsTests
         Assert.Equal(0, CliTests.Run("gradient", "tr(W W')", "--wrt", "W", "--where", "W: n x k", "--dims", "n=3,k=4").Code);
     }
 }
+
+public class MatrixFunctionNameTests
+{
+    [Theory]
+    [InlineData("expm(X)", "matrix exponential", "exp(…) is entrywise")]
+    [InlineData("logm(X)", "matrix logarithm", "log(…) is entrywise")]
+    [InlineData("sqrtm(X)", "matrix square root", "sqrt(…) is entrywise")]
+    public void A_matrix_function_is_not_answered_with_its_entrywise_look_alike(string expr, string what, string hint)
+    {
+        var (code, _, stderr) = CliTests.Run("show", expr, "--where", "X: n x n");
+        Assert.Equal(2, code);
+        Assert.Contains("MC1013", stderr);
+        Assert.Contains(what, stderr);
+        Assert.Contains(hint, stderr);
+        Assert.DoesNotContain("did you mean", stderr);
+    }
+}
