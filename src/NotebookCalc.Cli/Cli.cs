@@ -184,7 +184,7 @@ public static class Cli
             stdout.WriteLine(ToJson(new JsonObject
             {
                 ["expr"] = ExprJson(e.Expr),
-                ["shape"] = new JsonObject { ["rows"] = result.RowCount, ["cols"] = result.ColumnCount },
+                ["shape"] = new JsonObject { ["rows"] = result.RowCount.ToString(System.Globalization.CultureInfo.InvariantCulture), ["cols"] = result.ColumnCount.ToString(System.Globalization.CultureInfo.InvariantCulture), ["text"] = $"{result.RowCount}×{result.ColumnCount}" },
                 ["value"] = ValueJson(result, e.Shape),
             }));
         else
