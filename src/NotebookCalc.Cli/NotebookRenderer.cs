@@ -84,7 +84,7 @@ public static class NotebookRenderer
                     : p.Title == heading ? "Lesson"
                     : p.Title.StartsWith(heading + ":", StringComparison.Ordinal) ? Capitalise(p.Title[(heading.Length + 1)..].Trim())
                     : p.Title;
-                sb.Append($"<li><a href=\"{Html.Escape(p.File)}\">{Html.Escape(label)}</a></li>");
+                sb.Append($"<li><a href=\"{Html.Escape(p.File)}\">{Prose.Subscripts(Html.Escape(label))}</a></li>");
             }
             sb.Append("</ol>");
         }
@@ -96,8 +96,8 @@ public static class NotebookRenderer
     /// <summary>Navigation links for a page: the index, the previous and the next page.</summary>
     public static string Navigation(IReadOnlyList<Page> pages, int i) =>
         "<nav style=\"margin-bottom:1em\"><a href=\"index.html\">Index</a>" +
-        (i > 0 ? $" · <a href=\"{Html.Escape(pages[i - 1].File)}\">← {Html.Escape(pages[i - 1].Title)}</a>" : "") +
-        (i < pages.Count - 1 ? $" · <a href=\"{Html.Escape(pages[i + 1].File)}\">{Html.Escape(pages[i + 1].Title)} →</a>" : "") + "</nav>";
+        (i > 0 ? $" · <a href=\"{Html.Escape(pages[i - 1].File)}\">← {Prose.Subscripts(Html.Escape(pages[i - 1].Title))}</a>" : "") +
+        (i < pages.Count - 1 ? $" · <a href=\"{Html.Escape(pages[i + 1].File)}\">{Prose.Subscripts(Html.Escape(pages[i + 1].Title))} →</a>" : "") + "</nav>";
 
     /// <summary>What a cell printed: HTML for the page and plain text (both also go into the notebook with --in-place).</summary>
     public sealed record CellOutput(string Html, string Plain);

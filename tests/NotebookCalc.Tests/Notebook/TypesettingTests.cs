@@ -92,4 +92,11 @@ public class TypesettingTests
         Assert.DoesNotContain("overflow-x:auto", html);
         Assert.Contains("<wbr>", html);
     }
+
+    [Theory]
+    [InlineData("<p>the entry X_ab of E_ij</p>", "<p>the entry X<sub>ab</sub> of E<sub>ij</sub></p>")]
+    [InlineData("<p>‖A‖²_F and 2X_ij and XᵀE_ij and y_{k+1}</p>", "<p>‖A‖²<sub>F</sub> and 2X<sub>ij</sub> and XᵀE<sub>ij</sub> and y<sub>k+1</sub></p>")]
+    [InlineData("<p>the rule trace_as_frobenius</p>", "<p>the rule trace_as_frobenius</p>")]
+    [InlineData("<p><code>X_ab</code> <a href=\"a_b.html\">x</a></p>", "<p><code>X_ab</code> <a href=\"a_b.html\">x</a></p>")]
+    public void Prose_subscripts_are_typeset_outside_code(string html, string expected) => Assert.Equal(expected, Prose.Subscripts(html));
 }
