@@ -97,6 +97,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor KeyUnreadable = E("MC5003", "Key unreadable", "The grading key cannot be read or is not {\"exercises\": [...]} with id, function and wrt.");
     public static readonly DiagnosticDescriptor BadKeyEntry = E("MC5004", "Broken key entry", "An exercise of the grading key whose function does not parse, is not scalar, or does not contain its variable; grading stops before any student.");
     public static readonly DiagnosticDescriptor NoSubmission = E("MC5005", "No such submission", "A submission path or pattern that matches no file.");
+    public static readonly DiagnosticDescriptor OutputIsAFile = E("MC5006", "Output is a file", "`render --out` names an existing file; the pages go into a folder.");
 
     // ── MC9999 ──
     public static readonly DiagnosticDescriptor Internal = E("MC9999", "Internal error", "A bug in NotebookCalc, reported as a diagnostic instead of a stack trace.");

@@ -124,3 +124,76 @@ public class MatrixFunctionNameTests
         Assert.DoesNotContain("did you mean", stderr);
     }
 }
+
+/// <summary>The command line's own errors: one line each, naming the closest valid choice, never a .NET type or MC9999.</summary>
+public class CommandLineMessageTests
+{
+    [Fact]
+    public void An_unknown_command_is_named_once_with_the_commands_and_the_closest()
+    {
+        var (code, _, stderr) = CliTests.Run("hessian", "tr(X)", "--wrt", "X");
+        Assert.Equal(2, code);
+        var errors = stderr.Split('\n').Where(l => l.StartsWith("error", StringComparison.Ordinal)).ToList();
+        Assert.Single(errors);
+        Assert.Contains("unknown command 'hessian'", errors[0]);
+        Assert.Contains("show, eval, gradient, check, render, grade", errors[0]);
+        Assert.Contains("did you mean 'gradient'?", CliTests.Run("gradiant", "tr(X)").Err);
+    }
+
+    [Fact]
+    public void An_unknown_option_names_the_closest_and_its_value_is_not_a_second_error()
+    {
+        var (code, _, stderr) = CliTests.Run("gradient", "tr(X)", "--wrt", "X", "--where", "X: n x n", "--sed", "3");
+        Assert.Equal(2, code);
+        var errors = stderr.Split('\n').Where(l => l.StartsWith("error", StringComparison.Ordinal)).ToList();
+        Assert.Single(errors);
+        Assert.Contains("unknown option '--sed' for gradient (did you mean '--seed'?)", errors[0]);
+    }
+
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("1e3")]
+    [InlineData("many")]
+    public void A_seed_out_of_range_says_what_it_takes_without_dotnet_types(string seed)
+    {
+        var (code, _, stderr) = CliTests.Run("gradient", "tr(X)", "--wrt", "X", "--where", "X: n x n", "--seed", seed);
+        Assert.Equal(2, code);
+        Assert.Contains("--seed takes a whole number from 0 to 2,147,483,647", stderr);
+        Assert.DoesNotContain("Int32", stderr);
+        Assert.DoesNotContain("System.", stderr);
+    }
+
+    [Fact]
+    public void Folders_where_files_are_expected_and_an_existing_output_file_get_a_diagnostic_not_MC9999()
+    {
+        var dir = Directory.CreateTempSubdirectory("matcalc-paths-");
+        try
+        {
+            var (c1, _, e1) = CliTests.Run("eval", "tr(A)", "--at", dir.FullName);
+            Assert.Equal(2, c1);
+            Assert.Contains("MC3007", e1);
+            Assert.Contains("is a folder, not the values file", e1);
+            Assert.DoesNotContain("denied", e1);
+            var (c2, _, e2) = CliTests.Run("grade", Path.Combine(dir.FullName, "*.ipynb"), "--key", dir.FullName);
+            Assert.Equal(2, c2);
+            Assert.Contains("is a folder, not the grading key", e2);
+
+            var existing = Path.Combine(dir.FullName, "values.json");
+            File.WriteAllText(existing, "{}");
+            var nb = Path.Combine(dir.FullName, "a.ipynb");
+            File.WriteAllText(nb, """{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}""");
+            var (c3, _, e3) = CliTests.Run("render", nb, "--out", existing);
+            Assert.Equal(2, c3);
+            Assert.Contains("MC5006", e3);
+            Assert.DoesNotContain("MC9999", e3);
+            Assert.Equal("{}", File.ReadAllText(existing));
+            var (c4, _, e4) = CliTests.Run("render", dir.FullName, "--out", Path.Combine(dir.FullName, "site"));
+            Assert.Equal(2, c4);
+            Assert.Contains("is a folder, not a notebook", e4);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
