@@ -17,6 +17,26 @@ bool NpmAvailable()
     catch { return false; }
 }
 
+// The page tests check the rendered site in headless Chromium (Debian's `chromium`); on a machine without it, Restore
+// installs it with apt-get when running as root (as CI does), and otherwise says how, so the tests fail with that message.
+void EnsureChromium()
+{
+    var configured = EnvironmentVariable("MATCALC_CHROMIUM");
+    var known = new[] { configured, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" };
+    if (known.Any(p => !string.IsNullOrEmpty(p) && System.IO.File.Exists(p))) return;
+    if (!IsRunningOnLinux() || !System.IO.File.Exists("/usr/bin/apt-get"))
+    {
+        Warning("Chromium was not found: the page tests need it (Debian/Ubuntu: apt-get install chromium), or set MATCALC_CHROMIUM.");
+        return;
+    }
+    Information("Installing chromium for the page tests (apt-get) …");
+    var env = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
+    var update = StartProcess("apt-get", new ProcessSettings { Arguments = "update -qq", EnvironmentVariables = env });
+    var install = update == 0 ? StartProcess("apt-get", new ProcessSettings { Arguments = "install -y -qq chromium fonts-dejavu-core", EnvironmentVariables = env }) : update;
+    if (install != 0)
+        Warning("apt-get could not install chromium (not root?): the page tests will fail until it is installed (apt-get install chromium).");
+}
+
 Task("Clean")
     .Does(() =>
 {
@@ -28,6 +48,7 @@ Task("Restore")
     .Does(() =>
 {
     DotNetRestore(solution);
+    EnsureChromium();
     // KaTeX renders every LaTeX string the tests produce, in strict mode.
     if (NpmAvailable())
     {

@@ -31,7 +31,7 @@ public static class Cli
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) stderr.WriteLine($"error: {e.Message}");
+            foreach (var line in ParseErrors(root, parse, args)) stderr.WriteLine($"error: {line}");
             stderr.WriteLine("hint: run `matcalc --help` (or `matcalc COMMAND --help`) for the usage.");
             return BadInput;
         }
@@ -45,6 +45,74 @@ public static class Cli
             stderr.WriteLine("hint: this is a bug in NotebookCalc; please report it with the command you ran.");
             return BadInput;
         }
+    }
+
+    /// <summary>
+    /// The parser's errors as a user needs them: an unknown command or option once, with the closest valid ones; a
+    /// number out of range without .NET type names; each message once.
+    /// </summary>
+    internal static IReadOnlyList<string> ParseErrors(RootCommand root, ParseResult parse, string[] args)
+    {
+        var commands = root.Subcommands.Select(c => c.Name).ToList();
+        if (args.Length > 0 && !args[0].StartsWith('-') && !commands.Contains(args[0]))
+            return [$"unknown command '{DiagnosticFormatter.Quote(args[0], 40)}'{Closest(args[0], commands)}; the commands are {string.Join(", ", commands)}."];
+        var command = parse.CommandResult.Command;
+        var options = command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct().ToList();
+        var lines = new List<string>();
+        foreach (var e in parse.Errors)
+        {
+            var message = e.Message;
+            var unrecognized = System.Text.RegularExpressions.Regex.Match(message, "^Unrecognized command or argument '(.*)'\\.?$", System.Text.RegularExpressions.RegexOptions.Singleline);
+            var badValue = System.Text.RegularExpressions.Regex.Match(message, "^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\\.?$", System.Text.RegularExpressions.RegexOptions.Singleline);
+            if (unrecognized.Success)
+            {
+                var token = unrecognized.Groups[1].Value;
+                // The value after an unknown option is not a second problem.
+                var at = Array.IndexOf(args, token);
+                if (!token.StartsWith('-') && at > 0 && args[at - 1].StartsWith("--", StringComparison.Ordinal) && !options.Contains(args[at - 1])) continue;
+                message = token.StartsWith('-')
+                    ? $"unknown option '{DiagnosticFormatter.Quote(token, 40)}' for {command.Name}{Closest(token, options)}; its options are {string.Join(", ", options)}."
+                    : $"unexpected argument '{DiagnosticFormatter.Quote(token, 40)}' for {command.Name} (an expression or a value with spaces goes in quotes).";
+            }
+            else if (badValue.Success)
+            {
+                var kind = badValue.Groups[3].Value switch
+                {
+                    "System.Int32" => "a whole number from 0 to 2,147,483,647",
+                    "System.Int64" => "a whole number",
+                    "System.Double" => "a number",
+                    "System.Boolean" => "true or false",
+                    _ => "another value",
+                };
+                message = $"{badValue.Groups[2].Value} takes {kind}; '{DiagnosticFormatter.Quote(badValue.Groups[1].Value, 40)}' is not one.";
+            }
+            message = System.Text.RegularExpressions.Regex.Replace(message, @"System\.(Int32|Int64|Double|Boolean|String)", m => m.Groups[1].Value switch
+            {
+                "Int32" or "Int64" => "whole number", "Double" => "number", "Boolean" => "true/false", _ => "text",
+            });
+            if (!lines.Contains(message)) lines.Add(message);
+        }
+        return lines;
+    }
+
+    /// <summary>"; did you mean X?" for the candidates within two edits (or sharing a prefix), else nothing.</summary>
+    private static string Closest(string word, IReadOnlyList<string> candidates)
+    {
+        static int Distance(string a, string b)
+        {
+            var d = new int[a.Length + 1, b.Length + 1];
+            for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+            for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+            for (var i = 1; i <= a.Length; i++)
+                for (var j = 1; j <= b.Length; j++)
+                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            return d[a.Length, b.Length];
+        }
+        if (word.Length > 60) return "";
+        var near = candidates.Select(c => (c, d: Distance(word.ToLowerInvariant(), c)))
+            .Where(x => x.d <= 2 || (word.Length >= 3 && x.c.StartsWith(word, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal).Select(x => x.c).Take(2).ToList();
+        return near.Count == 0 ? "" : $" (did you mean {string.Join(" or ", near.Select(n => $"'{n}'"))}?)";
     }
 
     private static Option<string> WhereOption() => new("--where", "-w")
@@ -164,16 +232,7 @@ public static class Cli
     private static int Eval(string text, string valuesPath, string? where, string format, TextWriter stdout)
     {
         var scope = Scope.Parse(where);
-        string json;
-        try
-        {
-            json = File.ReadAllText(valuesPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new MatcalcException("", Diagnostic.Error("MC3007", default, $"Cannot read the values file '{valuesPath}': {ex.Message}",
-                "Pass a JSON file such as values.json containing {\"W\": [[1,2],[3,4]]}."));
-        }
+        var json = ReadValuesText(valuesPath);
         var values = ValuesJson.Parse(json, valuesPath);
         var e = MatCalc.Parse(text, WithValueShapes(scope, values));
         var result = e.Evaluate(values);
@@ -184,7 +243,7 @@ public static class Cli
             stdout.WriteLine(ToJson(new JsonObject
             {
                 ["expr"] = ExprJson(e.Expr),
-                ["shape"] = new JsonObject { ["rows"] = result.RowCount, ["cols"] = result.ColumnCount },
+                ["shape"] = new JsonObject { ["rows"] = result.RowCount.ToString(System.Globalization.CultureInfo.InvariantCulture), ["cols"] = result.ColumnCount.ToString(System.Globalization.CultureInfo.InvariantCulture), ["text"] = $"{result.RowCount}×{result.ColumnCount}" },
                 ["value"] = ValueJson(result, e.Shape),
             }));
         else
@@ -277,7 +336,7 @@ public static class Cli
             if (r.GetValue(format) == "json")
             {
                 var json = ClaimJson(report, r.GetValue(wrt)!);
-                if (!show) json.Remove("gradient");
+                if (!show) HideAnswer(json, report);
                 stdout.WriteLine(ToJson(json));
             }
             else if (r.GetValue(format) == "html") stdout.WriteLine(Formats.Of(new ClaimResult(report, r.GetValue(wrt)!, show))[Formats.Html]);
@@ -298,6 +357,12 @@ public static class Cli
             var failed = 0;
             NotebookRenderer.FailedCells = 0;
             var dir = r.GetValue(outDir)!;
+            if (File.Exists(dir))
+            {
+                stderr.WriteLine(DiagnosticFormatter.Format("", DiagnosticCatalog.OutputIsAFile.At(default,
+                    $"--out {DiagnosticFormatter.Quote(dir)} is an existing file; the pages go into a folder.", "Name a folder (it is created if missing), e.g. --out site.")));
+                return BadInput;
+            }
             Directory.CreateDirectory(dir);
             var paths = r.GetValue(notebooks)!;
             var pages = NotebookRenderer.Pages(paths);
@@ -312,12 +377,7 @@ public static class Cli
                 if (interactive) stderr.Write($"\r[{new string('#', (index + 1) * 20 / paths.Length).PadRight(20)}] {index + 1}/{paths.Length} {Path.GetFileName(path)}".PadRight(70));
                 var code = Guard("text", stdout, stderr, () =>
                 {
-                    string json;
-                    try { json = File.ReadAllText(path); }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-                    {
-                        throw new MatcalcException(path, Diagnostic.Error("MC5002", new TextSpan(0, path.Length), $"Cannot read {path}: {ex.Message}", "Check the path."));
-                    }
+                    var json = ReadFile(path, "MC5002", "a notebook", "Pass .ipynb notebook files.");
                     NotebookRenderer.Executed executed;
                     try { executed = NotebookRenderer.Execute(json, pages[position].Title, NotebookRenderer.Navigation(pages, position)); }
                     catch (JsonException ex)
@@ -355,7 +415,9 @@ public static class Cli
         cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
         {
             IReadOnlyList<KeyExercise> key;
-            try { key = Grader.ReadKey(File.ReadAllText(r.GetValue(keyPath)!)); }
+            var keyText = ReadFile(r.GetValue(keyPath)!, "MC5003", "the grading key",
+                "The key is {\"exercises\": [{\"id\": \"u1-e1\", \"function\": \"tr(A X)\", \"wrt\": \"X\", \"where\": \"A: m x n; X: n x m\"}]}.");
+            try { key = Grader.ReadKey(keyText); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException)
             {
                 throw new MatcalcException("", Diagnostic.Error("MC5003", default, $"Cannot read the key '{r.GetValue(keyPath)}': {ex.Message}",
@@ -384,14 +446,29 @@ public static class Cli
 
     private static Dictionary<string, Matrix<double>> ReadValues(string path)
     {
-        string json;
-        try { json = File.ReadAllText(path); }
+        return ValuesJson.Parse(ReadValuesText(path), path);
+    }
+
+    private static string ReadValuesText(string path) =>
+        ReadFile(path, "MC3007", "the values file", "Pass a JSON file such as values.json containing {\"W\": [[1,2],[3,4]]}.");
+
+    /// <summary>
+    /// Reads a file named on the command line; a folder, a missing file or an unreadable one is a one-line diagnostic
+    /// <paramref name="code"/> that says which (never "Access to the path is denied" for a folder).
+    /// </summary>
+    internal static string ReadFile(string path, string code, string what, string hint)
+    {
+        // The message names the path: no source line to quote under it.
+        var all = default(TextSpan);
+        if (Directory.Exists(path))
+            throw new MatcalcException("", Diagnostic.Error(code, all, $"{DiagnosticFormatter.Quote(path)} is a folder, not {what}.", hint));
+        if (!File.Exists(path))
+            throw new MatcalcException("", Diagnostic.Error(code, all, $"There is no file {DiagnosticFormatter.Quote(path)} ({what}).", hint));
+        try { return File.ReadAllText(path); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new MatcalcException("", Diagnostic.Error("MC3007", default, $"Cannot read the values file '{path}': {ex.Message}",
-                "Pass a JSON file such as values.json containing {\"W\": [[1,2],[3,4]]}."));
+            throw new MatcalcException("", Diagnostic.Error(code, all, $"Cannot read {what} {DiagnosticFormatter.Quote(path)}: {ex.Message}", hint));
         }
-        return ValuesJson.Parse(json, path);
     }
 
     internal static JsonObject GradientJson(GradientResult r, Matrix<double>? value)
@@ -433,6 +510,31 @@ public static class Cli
         };
         if (value is not null) o["value"] = ValueJson(value, r.Variable.Shape);
         return o;
+    }
+
+    /// <summary>
+    /// The JSON of a claim with the answer hidden (exercise sheets): no derived gradient, and a counterexample with the
+    /// entries that differ and the relative error to one digit instead of the derived values and per-entry differences;
+    /// relative errors rounded the same way, hints without the counterexample some carry.
+    /// </summary>
+    internal static void HideAnswer(JsonObject json, ClaimReport c)
+    {
+        json.Remove("gradient");
+        if (json["counterexample"] is JsonObject ce && c.Counterexample is { } counter)
+        {
+            ce.Remove("expected");
+            ce.Remove("differences");
+            ce["differing"] = new JsonArray(counter.Differing.Select(d => (JsonNode)new JsonObject { ["row"] = d.Row + 1, ["col"] = d.Col + 1 }).ToArray());
+            ce["relativeError"] = double.Parse(DerivationFormat.Rough(counter.RelativeError), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        json["hints"] = new JsonArray(c.Hints.Select(h => (JsonNode)JsonValue.Create(DerivationFormat.HiddenHint(h))!).ToArray());
+        if (json["basis"] is JsonObject basis && basis["instances"] is JsonArray instances)
+        {
+            foreach (var i in instances.OfType<JsonObject>())
+                i["relativeError"] = double.Parse(DerivationFormat.Rough(i["relativeError"]!.GetValue<double>()), System.Globalization.CultureInfo.InvariantCulture);
+            if (basis["worstRelativeError"] is JsonValue worst)
+                basis["worstRelativeError"] = double.Parse(DerivationFormat.Rough(worst.GetValue<double>()), System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     internal static JsonObject ClaimJson(ClaimReport c, string wrt) => new()

@@ -166,7 +166,7 @@ public static class Grader
                 var verdict = report.Verdict.StartsWith("wrong: ", StringComparison.Ordinal) ? report.Verdict["wrong: ".Length..] : report.Verdict;
                 var feedback = report.Right ? verdict
                     : verdict + (report.Counterexample is { } c ? "; " + MatrixCalculus.Brief(c, k.Wrt) : "")
-                      + string.Concat(report.Hints.Select(h => "; " + h.Split('\n')[0].TrimEnd('.', ':')));
+                      + string.Concat(report.Hints.Select(h => "; " + Once(h.Split('\n')[0].TrimEnd('.', ':'), verdict)));
                 grades.Add(new Grade(student, k.Id, report.Right ? "right" : "wrong", OneLine(feedback) + edited, claim));
             }
             catch (MatcalcException ex)
@@ -180,6 +180,19 @@ public static class Grader
         return grades;
     }
 
+    /// <summary>
+    /// A hint that ends by repeating what the verdict already says (the square-matrices hint restates "not even
+    /// well-shaped") keeps only its own part: each message is said once.
+    /// </summary>
+    private static string Once(string hint, string verdict)
+    {
+        var head = verdict.Split(" — ")[0].Split(':')[0].Trim();
+        var at = head.Length >= 12 ? hint.IndexOf(head, StringComparison.Ordinal) : -1;
+        if (at <= 0) return hint;
+        var cut = hint.LastIndexOf(':', at);
+        return cut > 0 ? hint[..cut] : hint;
+    }
+
     private static string OneLine(string s) => System.Text.RegularExpressions.Regex.Replace(s, @"\s*\n\s*", " ").Replace(".;", ";");
 
     private static bool SameFunction(string a, string b)
@@ -189,40 +202,52 @@ public static class Grader
     }
 
     /// <param name="exercisesInKey">The number of exercises in the key: the denominator of each student's score.</param>
+    /// <remarks>Every format has each student's score (answers right out of the exercises in the key): the table in its
+    /// last column, csv and json in every record (<c>score</c>, <c>outOf</c>).</remarks>
     public static string Format(IReadOnlyList<Grade> grades, string format, int exercisesInKey)
     {
+        var scores = grades.GroupBy(g => g.Student).ToDictionary(g => g.Key, g => g.Count(x => x.Status == "right"), StringComparer.Ordinal);
         switch (format)
         {
             case "json":
                 return new JsonArray(grades.Select(g => (JsonNode)new JsonObject
                 {
                     ["student"] = g.Student, ["exercise"] = g.Exercise, ["status"] = g.Status, ["claim"] = g.Claim, ["feedback"] = g.Feedback,
+                    ["score"] = scores[g.Student], ["outOf"] = exercisesInKey,
                 }).ToArray()).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             case "csv":
             {
                 static string Q(string s) => "\"" + s.Replace("\"", "\"\"") + "\"";
-                var sb = new StringBuilder("student,exercise,status,claim,feedback\n");
-                foreach (var g in grades) sb.Append($"{Q(g.Student)},{Q(g.Exercise)},{Q(g.Status)},{Q(g.Claim ?? "")},{Q(g.Feedback)}\n");
+                var sb = new StringBuilder("student,exercise,status,claim,feedback,score,outOf\n");
+                foreach (var g in grades) sb.Append($"{Q(g.Student)},{Q(g.Exercise)},{Q(g.Status)},{Q(g.Claim ?? "")},{Q(g.Feedback)},{scores[g.Student]},{exercisesInKey}\n");
                 return sb.ToString().TrimEnd('\n');
             }
             default:
             {
                 var exercises = grades.Select(g => g.Exercise).Distinct().ToList();
                 var students = grades.Select(g => g.Student).Distinct().ToList();
-                var width = Math.Max(7, students.Max(s => s.Length));
+                string Status(string s, string e) => grades.FirstOrDefault(g => g.Student == s && g.Exercise == e)?.Status ?? "";
+                // Each column as wide as its widest cell, whatever the statuses (unchanged, invalid, missing).
+                var width = students.Append("student").Max(s => s.Length);
+                var widths = exercises.Select(e => students.Select(s => Status(s, e).Length).Append(e.Length).Max()).ToList();
+                string Score(string s) => $"{scores[s]}/{exercisesInKey}";
                 var sb = new StringBuilder("student".PadRight(width));
-                foreach (var e in exercises) sb.Append("  ").Append(e.PadRight(Math.Max(7, e.Length)));
+                for (var k = 0; k < exercises.Count; k++) sb.Append("  ").Append(exercises[k].PadRight(widths[k]));
                 sb.Append("  score\n");
                 foreach (var s in students)
                 {
                     sb.Append(s.PadRight(width));
-                    foreach (var e in exercises)
-                        sb.Append("  ").Append((grades.FirstOrDefault(g => g.Student == s && g.Exercise == e)?.Status ?? "").PadRight(Math.Max(7, e.Length)));
-                    sb.Append($"  {grades.Count(g => g.Student == s && g.Status == "right")}/{exercisesInKey}\n");
+                    for (var k = 0; k < exercises.Count; k++) sb.Append("  ").Append(Status(s, exercises[k]).PadRight(widths[k]));
+                    sb.Append("  ").Append(Score(s)).Append('\n');
                 }
-                sb.Append("\nfeedback:\n");
-                foreach (var g in grades.Where(g => g.Status != "right"))
-                    sb.Append($"  {g.Student} / {g.Exercise}: {g.Status}{(g.Claim is null ? "" : $" (claim: {g.Claim})")} — {g.Feedback}\n");
+                // The feedback section only when there is feedback to give.
+                var notRight = grades.Where(g => g.Status != "right").ToList();
+                if (notRight.Count > 0)
+                {
+                    sb.Append("\nfeedback:\n");
+                    foreach (var g in notRight)
+                        sb.Append($"  {g.Student} / {g.Exercise}: {g.Status}{(g.Claim is null ? "" : $" (claim: {g.Claim})")} — {g.Feedback}\n");
+                }
                 return sb.ToString().TrimEnd('\n');
             }
         }

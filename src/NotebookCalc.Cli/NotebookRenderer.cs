@@ -84,7 +84,7 @@ public static class NotebookRenderer
                     : p.Title == heading ? "Lesson"
                     : p.Title.StartsWith(heading + ":", StringComparison.Ordinal) ? Capitalise(p.Title[(heading.Length + 1)..].Trim())
                     : p.Title;
-                sb.Append($"<li><a href=\"{Html.Escape(p.File)}\">{Html.Escape(label)}</a></li>");
+                sb.Append($"<li><a href=\"{Html.Escape(p.File)}\">{Prose.Subscripts(Html.Escape(label))}</a></li>");
             }
             sb.Append("</ol>");
         }
@@ -96,8 +96,8 @@ public static class NotebookRenderer
     /// <summary>Navigation links for a page: the index, the previous and the next page.</summary>
     public static string Navigation(IReadOnlyList<Page> pages, int i) =>
         "<nav style=\"margin-bottom:1em\"><a href=\"index.html\">Index</a>" +
-        (i > 0 ? $" · <a href=\"{Html.Escape(pages[i - 1].File)}\">← {Html.Escape(pages[i - 1].Title)}</a>" : "") +
-        (i < pages.Count - 1 ? $" · <a href=\"{Html.Escape(pages[i + 1].File)}\">{Html.Escape(pages[i + 1].Title)} →</a>" : "") + "</nav>";
+        (i > 0 ? $" · <a href=\"{Html.Escape(pages[i - 1].File)}\">← {Prose.Subscripts(Html.Escape(pages[i - 1].Title))}</a>" : "") +
+        (i < pages.Count - 1 ? $" · <a href=\"{Html.Escape(pages[i + 1].File)}\">{Prose.Subscripts(Html.Escape(pages[i + 1].Title))} →</a>" : "") + "</nav>";
 
     /// <summary>What a cell printed: HTML for the page and plain text (both also go into the notebook with --in-place).</summary>
     public sealed record CellOutput(string Html, string Plain);
@@ -129,9 +129,9 @@ public static class NotebookRenderer
             var source = type is not null && cell.TryGetProperty("source", out var s)
                 ? s.ValueKind == JsonValueKind.Array ? string.Concat(s.EnumerateArray().Select(x => x.GetString())) : s.GetString() ?? ""
                 : "";
-            if (type == "markdown") { body.Append(Markdig.Markdown.ToHtml(source, Markdown)); continue; }
+            if (type == "markdown") { body.Append(Prose.Subscripts(Markdig.Markdown.ToHtml(source, Markdown))); continue; }
             if (type != "code") continue;
-            body.Append("<pre class=\"cell\"><code>").Append(Html.Escape(source.TrimEnd())).Append("</code></pre>");
+            body.Append("<pre class=\"cell\"><code>").Append(Html.Escape(Prose.ElideLongLines(source.TrimEnd()))).Append("</code></pre>");
             var lines = source.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
             foreach (var line in lines.Where(l => l.StartsWith("#!matcalc", StringComparison.Ordinal)))
                 foreach (var value in session.Run(line, name => SharedValue(csharp, name)))
@@ -154,7 +154,7 @@ public static class NotebookRenderer
         }
         var page = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
             .Append(Html.Escape(title)).Append("</title><style>body{max-width:70em;margin:2em auto;padding:0 1em;font-family:system-ui,sans-serif}")
-            .Append("pre.cell{background:#f6f8fa;padding:.6em;border-radius:4px;overflow-x:auto}.out{margin:.4em 0 1.6em 1em}</style>")
+            .Append("pre.cell{background:#f6f8fa;padding:.6em;border-radius:4px;white-space:pre-wrap;overflow-wrap:anywhere}.out{margin:.4em 0 1.6em 1em}.out pre{white-space:pre-wrap;overflow-wrap:anywhere}</style>")
             .Append(charts > 0 ? $"<script src=\"{Charts.PlotlyJsFile}\"></script>" : "")
             .Append("</head><body>").Append(navigation).Append(body).Append("</body></html>");
         return new Executed(page.ToString(), outputs, charts > 0);

@@ -463,8 +463,18 @@ public sealed class IndexMethod
                 throw new UnsupportedConstructException($"a sum over the index {s}, which no entry carries (a count of its range)");
         }
 
-        Expr result = new Number(t.Coef);
-        foreach (var s in t.Scalars) result = Ops.Mul(result, s);
+        Expr result;
+        if (t.Scalars.Count > 0 && Rational.IsFraction(t.Coef, out var p, out var q) && q <= 16)
+        {
+            // λ₁/2, as the other methods write it (not 0.5 λ₁).
+            result = t.Scalars.Aggregate((Expr)new Number(p), Ops.Mul);
+            result = Ops.Div(result, new Number(q));
+        }
+        else
+        {
+            result = new Number(t.Coef);
+            foreach (var s in t.Scalars) result = Ops.Mul(result, s);
+        }
 
         // Reduce the index graph: a summed index between two factors is a product (series), two factors over the same
         // pair of indices a Hadamard product (parallel), a loop a trace, a vector hanging off a busy index a diag(v).
@@ -626,7 +636,8 @@ public sealed class IndexMethod
     /// <summary>How one notation writes the parts of an index expression (LaTeX, plain text, MathML).</summary>
     private sealed record Notation(
         string Zero, string Plus, string Minus, Func<string, string> Sum, Func<double, string> Number, Func<Expr, string> Scalar,
-        Func<string, string> Delta, Func<Expr, string> Atom, Func<string, string, string> Subscript, string Separator, Func<string, int, string> Range);
+        Func<string, string> Delta, Func<Expr, string> Atom, Func<string, string, string> Subscript, string Separator, Func<string, int, string> Range,
+        Func<string, bool, long, string> Fraction);
 
     /// <summary>Terms written out: ±, Σ over the summed indices, coefficient, scalar factors, entries with their indices, δs.</summary>
     private static string Write(IReadOnlyList<Term> terms, Notation n)
@@ -642,8 +653,17 @@ public sealed class IndexMethod
             if (t.Factors.Select(f => f.Atom).OfType<PowerPart>().FirstOrDefault(p => p.Left) is { } power) sb.Append(n.Range(power.Index, power.K - 1));
             if (t.Summed.Count > 0) sb.Append(n.Sum(string.Join("", t.Summed.Distinct())));
             var parts = new List<string>();
-            if (abs != 1 || (t.Scalars.Count == 0 && t.Factors.Count == 0)) parts.Add(n.Number(abs));
-            parts.AddRange(t.Scalars.Select(n.Scalar));
+            if (Rational.IsFraction(abs, out var p, out var q) && q <= 16)
+            {
+                // A fractional coefficient is written as the other methods write it: λ₁/2, not 0.5 λ₁.
+                var numerator = (p == 1 && t.Scalars.Count > 0 ? [] : new List<string> { n.Number(p) }).Concat(t.Scalars.Select(n.Scalar)).ToList();
+                parts.Add(n.Fraction(string.Join(n.Separator, numerator), numerator.Count > 1, q));
+            }
+            else
+            {
+                if (abs != 1 || (t.Scalars.Count == 0 && t.Factors.Count == 0)) parts.Add(n.Number(abs));
+                parts.AddRange(t.Scalars.Select(n.Scalar));
+            }
             foreach (var f in t.Factors)
             {
                 var idx = string.Concat(new[] { f.Row, f.Col }.OfType<string>());
@@ -667,7 +687,8 @@ public sealed class IndexMethod
             Symbol => LatexPrinter.Print(a),
             _ => $@"\left({LatexPrinter.Print(a)}\right)",
         },
-        (body, idx) => $"{body}_{{{idx}}}", " ", (t, last) => $@"\sum_{{{t}=0}}^{{{last}}} ");
+        (body, idx) => $"{body}_{{{idx}}}", " ", (t, last) => $@"\sum_{{{t}=0}}^{{{last}}} ",
+        (num, _, q) => $@"\frac{{{num}}}{{{q}}}");
 
     private static readonly Notation TextNotation = new(
         "0", " + ", " - ", idx => $"Σ_{idx} ", v => v.ToString("G6", CultureInfo.InvariantCulture),
@@ -679,7 +700,8 @@ public sealed class IndexMethod
             Symbol => TextPrinter.Print(a),
             _ => $"({TextPrinter.Print(a)})",
         },
-        (body, idx) => $"{body}_{idx}", " ", (t, last) => $"Σ_{{{t}=0}}^{{{last}}} ");
+        (body, idx) => $"{body}_{idx}", " ", (t, last) => $"Σ_{{{t}=0}}^{{{last}}} ",
+        (num, several, q) => several ? $"({num}) / {q}" : $"{num} / {q}");
 
     private static string MathMlIndices(string idx) => string.Concat(idx.Select(c => $"<mi>{c}</mi>"));
 
@@ -694,8 +716,9 @@ public sealed class IndexMethod
             Symbol => MathMlPrinter.Row(a),
             _ => $"<mrow><mo>(</mo>{MathMlPrinter.Row(a)}<mo>)</mo></mrow>",
         },
-        (body, idx) => $"<msub>{body}<mrow>{MathMlIndices(idx)}</mrow></msub>", "",
-        (t, last) => $"<munderover><mo>∑</mo><mrow><mi>{t}</mi><mo>=</mo><mn>0</mn></mrow><mn>{last}</mn></munderover>");
+        (body, idx) => $"<msub>{body}<mrow>{MathMlIndices(idx)}</mrow></msub>", "<mo>&#x2062;</mo>", // invisible times: a line may break there
+        (t, last) => $"<munderover><mo>∑</mo><mrow><mi>{t}</mi><mo>=</mo><mn>0</mn></mrow><mn>{last}</mn></munderover>",
+        (num, _, q) => $"<mfrac><mrow>{num}</mrow><mn>{q}</mn></mfrac>");
 
     private static string Latex(IReadOnlyList<Term> terms) => Write(terms, LatexNotation);
 

@@ -42,7 +42,21 @@ public sealed record ClaimReport(
 
 /// <summary>An instance on which a claim and the true gradient differ, with the entries that differ most.</summary>
 public sealed record Counterexample(int Seed, IReadOnlyDictionary<string, int> Sizes, IReadOnlyDictionary<string, Matrix<double>> Values,
-    Matrix<double> Expected, Matrix<double> Claimed, IReadOnlyList<(int Row, int Col, double Expected, double Claimed)> Differences);
+    Matrix<double> Expected, Matrix<double> Claimed, IReadOnlyList<(int Row, int Col, double Expected, double Claimed)> Differences)
+{
+    /// <summary>Every entry that differs beyond the tolerance (0-based), in row-major order.</summary>
+    public IReadOnlyList<(int Row, int Col)> Differing { get; init; } = [.. Differences.Select(d => (d.Row, d.Col)).Order()];
+
+    /// <summary>‖expected − claimed‖_F / max(‖expected‖_F, ‖claimed‖_F), the relative error the verdict compared.</summary>
+    public double RelativeError
+    {
+        get
+        {
+            var scale = Math.Max(Expected.FrobeniusNorm(), Claimed.FrobeniusNorm());
+            return scale == 0 ? 0 : (Expected - Claimed).FrobeniusNorm() / scale;
+        }
+    }
+}
 
 /// <summary>The library entry point for derivatives: <c>MatrixCalculus.Gradient("tr(W W')", "W", "W: n x m")</c>.</summary>
 public static class MatrixCalculus
@@ -85,10 +99,29 @@ public static class MatrixCalculus
     public static GradientResult Gradient(string expr, string wrt, string? where = null, GradientOptions? options = null) =>
         Gradient(MatCalc.Parse(expr, where), wrt, options);
 
+    /// <summary>--dims may only name dimensions of the function (a size for a dimension it lacks is a slip: MC3009).</summary>
+    private static void CheckDims(Expression f, IReadOnlyDictionary<string, int>? dims)
+    {
+        if (dims is null || dims.Count == 0) return;
+        var own = f.Symbols.SelectMany(s => s.Shape.Rows.Names().Concat(s.Shape.Cols.Names())).Distinct().Order(StringComparer.Ordinal).ToList();
+        var source = string.Join(",", dims.Select(p => $"{p.Key}={p.Value}"));
+        var at = 0;
+        foreach (var (name, size) in dims)
+        {
+            var entry = $"{name}={size}";
+            if (!own.Contains(name))
+                throw new MatcalcException(source, Text.DiagnosticCatalog.BadDims.At(new TextSpan(at, entry.Length),
+                    $"--dims gives a size to {name}, which is not a dimension of the function.",
+                    own.Count == 0 ? "The function has no symbolic dimensions: leave --dims out." : $"Its dimensions are {string.Join(", ", own)}."));
+            at += entry.Length + 1;
+        }
+    }
+
     public static GradientResult Gradient(Expression f, string wrt, GradientOptions? options = null)
     {
         options ??= new GradientOptions();
         var x = Variable(f, wrt);
+        CheckDims(f, options.Dims);
         if (options.Method != "all" && !MethodNames.Contains(options.Method))
             throw new MatcalcException(options.Method, Diagnostic.Error("MC2004", new TextSpan(0, options.Method.Length),
                 $"The {options.Method} method is not available in this version.", $"Use --method {string.Join(", ", MethodNames)} or all."));

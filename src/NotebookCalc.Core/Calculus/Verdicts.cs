@@ -140,6 +140,6 @@ public static class Verdicts
             for (var j = 0; j < expected.ColumnCount; j++)
                 if (Math.Abs(expected[i, j] - claimed[i, j]) > absTolerance) entries.Add((i, j, expected[i, j], claimed[i, j]));
         var top = entries.OrderByDescending(e => Math.Abs(e.Item3 - e.Item4)).Take(5).ToList();
-        return new Counterexample(seed, b.Sizes, b.Values, expected, claimed, top);
+        return new Counterexample(seed, b.Sizes, b.Values, expected, claimed, top) { Differing = [.. entries.Select(e => (e.Item1, e.Item2))] };
     }
 }

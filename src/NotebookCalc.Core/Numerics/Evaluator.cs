@@ -247,7 +247,7 @@ public static class Evaluator
                 var a = V(l.A);
                 var det = a.Determinant();
                 if (!(det > 0))
-                    throw Fail(source, "MC3002", $"ln det is undefined here: det({l.A}) = {det:G4} is not positive at this instance.",
+                    throw Fail(source, "MC3002", $"ln det is undefined here: det({l.A}) = {Numbers.Show(det)} is not positive at this instance.",
                         l.A is Symbol
                             ? "Declare the matrix spd (symmetric positive definite), or use values with a positive determinant."
                             : SingularHint(l.A, a.RowCount, b));
@@ -340,7 +340,7 @@ public static class Evaluator
         try { cond = a.ConditionNumber(); }
         catch (MathNet.Numerics.NonConvergenceException) { cond = double.NaN; }
         if (double.IsNaN(cond) || cond > 1e12)
-            throw Fail(source, "MC3002", $"{of} is singular (or nearly: condition number {cond:G3}) at this instance, so its inverse does not exist.",
+            throw Fail(source, "MC3002", $"{of} is singular{(double.IsFinite(cond) ? $" (or nearly: condition number {Numbers.Show(cond, "G3")})" : "")} at this instance, so its inverse does not exist.",
                 SingularHint(of, a.RowCount, b));
         return a.Inverse();
     }

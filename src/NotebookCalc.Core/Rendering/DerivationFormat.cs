@@ -70,11 +70,58 @@ public static class DerivationFormat
         var sb = new StringBuilder();
         sb.Append("claim: ").AppendLine(c.Claim is null ? "(not well-shaped)" : TextPrinter.Print(c.Claim));
         sb.Append("verdict: ").AppendLine(c.Verdict);
-        if (c.Basis is { Instances.Count: > 0 } basis) sb.Append("basis: ").AppendLine(basis.Summary);
+        // With the answer hidden the basis line is left out: its relative errors have more digits than a sheet may show.
+        if (showAnswer && c.Basis is { Instances.Count: > 0 } basis) sb.Append("basis: ").AppendLine(basis.Summary);
         if (showAnswer) sb.Append($"∂f/∂{variable} = ").AppendLine(TextPrinter.Print(c.Gradient));
-        if (c.Counterexample is not null) sb.AppendLine(MatrixCalculus.Describe(c.Counterexample, variable));
+        if (c.Counterexample is not null)
+            sb.AppendLine(showAnswer ? MatrixCalculus.Describe(c.Counterexample, variable) : HiddenCounterexample(c.Counterexample, variable));
         foreach (var d in c.ClaimDiagnostics) sb.Append("  ").AppendLine(d.Message + (d.Hint is null || !showAnswer ? "" : $" ({d.Hint})"));
-        foreach (var h in c.Hints) sb.Append("hint: ").AppendLine(h);
+        foreach (var h in c.Hints) sb.Append("hint: ").AppendLine(showAnswer ? h : HiddenHint(h));
         return sb.ToString().TrimEnd('\n', '\r');
+    }
+
+    /// <summary>
+    /// A hint as an exercise sheet shows it: its first line only (a hint may go on with a counterexample of its own, whose
+    /// numbers would give the derived gradient away).
+    /// </summary>
+    public static string HiddenHint(string hint) => hint.IndexOf('\n') is var cut and >= 0 ? hint[..cut] : hint;
+
+    /// <summary>
+    /// A relative error to one significant digit (0.6, 0.03, 2e-5): enough to say how far off a claim is, too little to
+    /// solve for the derived gradient from it and the claim.
+    /// </summary>
+    public static string Rough(double r)
+    {
+        if (!double.IsFinite(r) || r <= 0) return "0";
+        var rounded = double.Parse(r.ToString("G1", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+        return rounded >= 1e-3
+            ? rounded.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)
+            : rounded.ToString("0e0", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The entries that differ, 1-based, in row-major order: (1,2), (2,1).</summary>
+    public static string Positions(Counterexample c) => string.Join(", ", c.Differing.Select(d => $"({d.Row + 1},{d.Col + 1})"));
+
+    /// <summary>
+    /// The counterexample of an exercise sheet (--answer hidden): the instance, the claim's value there, which entries
+    /// differ and the overall relative error to one digit — never a value of the derived gradient, nor a difference per
+    /// entry (with the claim's value, either would give the answer).
+    /// </summary>
+    public static string HiddenCounterexample(Counterexample c, string variable)
+    {
+        var sb = new StringBuilder();
+        sb.Append($"Counterexample (seed {c.Seed}; {string.Join(", ", c.Sizes.Select(p => $"{p.Key}={p.Value}"))}):");
+        void Matrix(string name, MathNet.Numerics.LinearAlgebra.Matrix<double> value)
+        {
+            if (value.RowCount > 6 || value.ColumnCount > 6) { sb.Append($"\n  {name} = ({value.RowCount}×{value.ColumnCount} matrix; see --format json)"); return; }
+            var text = MatrixText.Format(value, 4).Split('\n');
+            sb.Append($"\n  {name} = ").Append(text[0]);
+            foreach (var line in text.Skip(1)) sb.Append("\n  ").Append(new string(' ', name.Length + 3)).Append(line);
+        }
+        foreach (var (name, value) in c.Values.OrderBy(p => p.Key, StringComparer.Ordinal)) Matrix(name, value);
+        Matrix("claim", c.Claimed);
+        sb.Append($"\n  the claim differs from ∂f/∂{variable} in {c.Differing.Count} of {c.Claimed.RowCount * c.Claimed.ColumnCount} entries: {Positions(c)}");
+        sb.Append($"\n  relative error ‖claim − ∂f/∂{variable}‖ / max(‖∂f/∂{variable}‖, ‖claim‖) ≈ {Rough(c.RelativeError)} (the derived values stay hidden)");
+        return sb.ToString();
     }
 }

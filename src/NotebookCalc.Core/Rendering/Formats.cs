@@ -1,3 +1,4 @@
+using NotebookCalc.Text;
 using MathNet.Numerics.LinearAlgebra;
 using NotebookCalc.Calculus;
 using NotebookCalc.Notebook;
@@ -55,17 +56,17 @@ public static class Formats
             {
                 var d = Numerics.ChartData.Convergence(r.Function, r.Variable, r.Gradient, p.Seed);
                 var best = d.RelativeErrors.Select((e, i) => (e, h: d.Steps[i])).MinBy(x => x.e);
-                return $"central-difference error vs h for ∂f/∂{r.Variable.Name}: smallest {best.e:G2} at h = {best.h:G2}; the check uses h = {d.ChosenStep:G2}";
+                return $"central-difference error vs h for ∂f/∂{r.Variable.Name}: smallest {Numbers.Show(best.e, "G2")} at h = {Numbers.Show(best.h, "G2")}; the check uses h = {Numbers.Show(d.ChosenStep, "G2")}";
             }
             case "line":
             {
                 var d = Numerics.ChartData.Line(r.Function, r.Variable, r.Gradient, p.Seed);
-                return $"φ(t) = f(X + tH) on [{d.T[0]:G3}, {d.T[^1]:G3}]; tangent slope ⟨∇f, H⟩ = {d.Slope:G6}";
+                return $"φ(t) = f(X + tH) on [{Numbers.Show(d.T[0], "G3")}, {Numbers.Show(d.T[^1], "G3")}]; tangent slope ⟨∇f, H⟩ = {Numbers.Show(d.Slope, "G6")}";
             }
             default:
             {
                 var d = Numerics.ChartData.Heatmap(r.Function, r.Variable, r.Gradient, p.Seed);
-                return $"symbolic vs finite-difference ∂f/∂{r.Variable.Name}: largest entry difference {d.Difference.Enumerate().Max(Math.Abs):G2}";
+                return $"symbolic vs finite-difference ∂f/∂{r.Variable.Name}: largest entry difference {Numbers.Show(d.Difference.Enumerate().Max(Math.Abs), "G2")}";
             }
         }
     }

@@ -13,15 +13,20 @@ namespace NotebookCalc.Rendering;
 /// </summary>
 public static class Html
 {
+    // Derivations: three columns where the page is wide enough (each at least 20em), one below the other where it is not;
+    // an equation wraps at its operators (MathMlLayout.Equation), so nothing hides behind a scrollbar.
     private const string Style =
-        "<style>.matcalc{font-family:system-ui,sans-serif;line-height:1.45}.matcalc .mc-methods{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}" +
-        ".matcalc .mc-method{flex:1 1 24em;min-width:0;border:1px solid #ccc;border-radius:6px;padding:.5em .8em;overflow-x:auto}" +
+        "<style>.matcalc{font-family:system-ui,sans-serif;line-height:1.45}" +
+        ".matcalc .mc-methods{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,20em),1fr));gap:1em;align-items:start}" +
+        ".matcalc .mc-method{min-width:0;border:1px solid #ccc;border-radius:6px;padding:.5em .8em}" +
+        ".matcalc .mc-eq{display:block;padding-left:1.5em;text-indent:-1.5em}.matcalc .mc-eq-inline{display:inline}" +
+        ".matcalc .mc-values{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}.matcalc .mc-values>div{max-width:100%;overflow-wrap:anywhere}" +
         ".matcalc h4{margin:.2em 0 .5em}.matcalc ol{padding-left:1.4em;margin:0}.matcalc li{margin:.35em 0}" +
-        ".matcalc .mc-rule{display:block;font-size:.8em;color:#666;font-family:ui-monospace,monospace}" +
+        ".matcalc .mc-rule{display:block;font-size:.8em;color:#666}.matcalc .mc-rule code{font-family:ui-monospace,monospace}" +
         ".matcalc .mc-ok{color:#11772d;font-weight:600}.matcalc .mc-bad{color:#b00020;font-weight:600}" +
         ".matcalc table.mc-matrix{border-collapse:collapse;border-left:2px solid #333;border-right:2px solid #333;font-family:ui-monospace,monospace;font-size:.9em}" +
         ".matcalc table.mc-matrix td{padding:.1em .5em;text-align:right}.matcalc td.mc-diff{background:#ffd7d7}" +
-        ".matcalc .mc-label{font-size:.8em;color:#666}.matcalc pre.mc-diag{background:#fff4f4;padding:.5em;border-left:3px solid #b00020;white-space:pre-wrap;overflow-x:auto}</style>";
+        ".matcalc .mc-label{font-size:.8em;color:#666}.matcalc pre{white-space:pre-wrap;overflow-wrap:anywhere}.matcalc pre.mc-diag{background:#fff4f4;padding:.5em;border-left:3px solid #b00020}</style>";
 
     /// <summary>Escapes the five markup characters and leaves other Unicode readable.</summary>
     public static string Escape(string s) =>
@@ -37,12 +42,21 @@ public static class Html
                 $"<msup><mi>ℝ</mi><mrow><mi>{Escape(s.Shape.Rows.ToString()!)}</mi><mo>×</mo><mi>{Escape(s.Shape.Cols.ToString()!)}</mi></mrow></msup>") +
             "</mrow></math>"));
 
-    private static string Lhs(string text) => $"<mtext>{Escape(text.Replace("df/d", "∂f/∂"))}</mtext>";
+    /// <summary>A block equation that wraps at its operators.</summary>
+    private static string Eq(string? lhs, string rhs) => $"<span class=\"mc-eq\">{MathMlLayout.Equation(lhs, rhs)}</span>";
+
+    /// <summary>The same, in the running text.</summary>
+    private static string InlineEq(string? lhs, string rhs) => $"<span class=\"mc-eq-inline\">{MathMlLayout.Equation(lhs, rhs, displayStyle: false)}</span>";
+
+    private static string DisplayEq(string? lhs, string rhs) => $"<span class=\"mc-eq-inline\">{MathMlLayout.Equation(lhs, rhs)}</span>";
+
+    private static string Rules(DerivationStep s) =>
+        $"<span class=\"mc-rule\">{string.Join(", ", s.Rules.Select(r => $"<code>{Escape(r)}</code>"))}</span>";
 
     public static string Gradient(GradientResult r)
     {
         var sb = new StringBuilder();
-        sb.Append("<p><b>f</b> = ").Append(MathMlPrinter.Math(r.Function.Expr)).Append("<br><span class=\"mc-label\">")
+        sb.Append("<p>").Append(InlineEq("<mi>f</mi>", MathMlPrinter.Row(r.Function.Expr))).Append("<br><span class=\"mc-label\">")
           .Append(Shapes(r.Function.Symbols)).Append("</span></p>");
         sb.Append("<div class=\"mc-methods\">");
         foreach (var m in r.Methods)
@@ -55,17 +69,18 @@ public static class Html
                 sb.Append("<ol>");
                 foreach (var s in m.Steps)
                 {
-                    var line = s.RhsText is null ? MathMlPrinter.Equation(Lhs(s.LhsText), s.Expression)
-                        : s.RhsMathMl is { } rhs ? MathMlPrinter.Equation(Lhs(s.LhsText), $"<mrow>{rhs}</mrow>")
+                    var lhs = MathMlLayout.Lhs(s.LhsLatex, s.LhsText);
+                    var line = s.RhsText is null ? Eq(lhs, MathMlPrinter.Row(s.Expression))
+                        : s.RhsMathMl is { } rhs ? Eq(lhs, $"<mrow>{rhs}</mrow>")
                         : $"<code>{Escape(s.Text)}</code>";
-                    sb.Append($"<li>{line}<span class=\"mc-rule\">{Escape(s.Rule)}</span></li>");
+                    sb.Append($"<li>{line}{Rules(s)}</li>");
                 }
                 sb.Append("</ol>");
             }
             sb.Append("</section>");
         }
         sb.Append("</div>");
-        sb.Append($"<p><b>Result</b> ").Append(MathMlPrinter.Equation(Lhs($"df/d{r.Variable.Name}"), r.Gradient)).Append("</p>");
+        sb.Append("<p><b>Result</b> ").Append(DisplayEq(MathMlLayout.Partial(r.Variable.Name), MathMlPrinter.Row(r.Gradient))).Append("</p>");
         if (r.Convention is not null) sb.Append($"<p class=\"mc-note\">{Escape(r.Convention)}</p>");
         if (r.Methods.Count(m => m.Succeeded) > 1)
             sb.Append(r.Agree ? $"<p class=\"mc-ok\">✓ the methods agree ({Escape(r.AgreementBasis)})</p>" : $"<p class=\"mc-bad\">✗ the methods disagree ({Escape(r.AgreementBasis)})</p>");
@@ -80,31 +95,39 @@ public static class Html
     {
         var sb = new StringBuilder();
         sb.Append($"<p class=\"{(c.Right ? "mc-ok" : "mc-bad")}\">{(c.Right ? "✓" : "✗")} {Escape(c.Verdict)}</p>");
-        if (c.Basis is { Instances.Count: > 0 } basis) sb.Append($"<p class=\"mc-note\">basis: {Escape(basis.Summary)}</p>");
-        if (c.Claim is not null) sb.Append("<p>claim: ").Append(MathMlPrinter.Math(c.Claim)).Append("</p>");
-        if (showAnswer) sb.Append("<p>derived: ").Append(MathMlPrinter.Equation(Lhs($"df/d{variable}"), c.Gradient)).Append("</p>");
+        if (showAnswer && c.Basis is { Instances.Count: > 0 } basis) sb.Append($"<p class=\"mc-note\">basis: {Escape(basis.Summary)}</p>");
+        if (c.Claim is not null) sb.Append("<p>claim: ").Append(InlineEq(null, MathMlPrinter.Row(c.Claim))).Append("</p>");
+        if (showAnswer) sb.Append("<p>derived: ").Append(InlineEq(MathMlLayout.Partial(variable), MathMlPrinter.Row(c.Gradient))).Append("</p>");
         else sb.Append("<p class=\"mc-note\">derived formula hidden (--answer hidden)" +
             (c.Counterexample is not null ? ": the counterexample shows where the claim goes wrong" : "") + "</p>");
         // A shape diagnostic's hint lists products that fit — with the answer hidden it could give the answer away.
         foreach (var d in c.ClaimDiagnostics) sb.Append($"<pre class=\"mc-diag\">{Escape(d.Message + (d.Hint is null || !showAnswer ? "" : "\nhint: " + d.Hint))}</pre>");
         if (c.Counterexample is { } ce)
         {
-            sb.Append($"<p>Counterexample (seed {ce.Seed}; {Escape(string.Join(", ", ce.Sizes.Select(p => $"{p.Key}={p.Value}")))}):</p><div class=\"mc-methods\">");
+            sb.Append($"<p>Counterexample (seed {ce.Seed}; {Escape(string.Join(", ", ce.Sizes.Select(p => $"{p.Key}={p.Value}")))}):</p><div class=\"mc-values\">");
             foreach (var (name, value) in ce.Values.OrderBy(p => p.Key, StringComparer.Ordinal))
-                sb.Append($"<div>{Escape(name)} = {Matrix(value, inner: true)}</div>");
-            var diff = ce.Differences.Select(d => (d.Row, d.Col)).ToHashSet();
-            sb.Append($"<div>∂f/∂{Escape(variable)} = {Matrix(ce.Expected, inner: true, highlight: diff)}</div>");
-            sb.Append($"<div>claim = {Matrix(ce.Claimed, inner: true, highlight: diff)}</div></div>");
+                sb.Append($"<div>{Label(MathMlPrinter.Name(name))}{Matrix(value, inner: true)}</div>");
+            var diff = (showAnswer ? ce.Differences.Select(d => (d.Row, d.Col)) : ce.Differing).ToHashSet();
+            // With the answer hidden, the derived gradient's values are not shown: the claim's, with the entries that differ.
+            if (showAnswer) sb.Append($"<div>{Label(MathMlLayout.Partial(variable))}{Matrix(ce.Expected, inner: true, highlight: diff)}</div>");
+            sb.Append($"<div>{Label("<mtext>claim</mtext>")}{Matrix(ce.Claimed, inner: true, highlight: diff)}</div></div>");
+            if (!showAnswer)
+                sb.Append($"<p>The claim differs from ∂f/∂{Escape(variable)} in the highlighted entries ({ce.Differing.Count} of {ce.Claimed.RowCount * ce.Claimed.ColumnCount}: " +
+                          $"{Escape(DerivationFormat.Positions(ce))}); relative error ≈ {Escape(DerivationFormat.Rough(ce.RelativeError))}.</p>");
         }
         foreach (var h in c.Hints)
         {
             // A hint may carry a counterexample (the square case): its first line as text, the matrices as preformatted text.
-            var cut = h.IndexOf('\n');
+            var cut = showAnswer ? h.IndexOf('\n') : -1;
+            if (!showAnswer) { sb.Append($"<p>hint: {Escape(DerivationFormat.HiddenHint(h))}</p>"); continue; }
             sb.Append($"<p>hint: {Escape(cut < 0 ? h : h[..cut])}</p>");
             if (cut >= 0) sb.Append($"<pre class=\"mc-diag\">{Escape(h[(cut + 1)..])}</pre>");
         }
         return Wrap(sb.ToString());
     }
+
+    private static string Label(string mathMl) =>
+        $"<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mrow>{mathMl}<mo>=</mo></mrow></math>";
 
     /// <summary>Significant digits of matrix entries in HTML and LaTeX (configurable from a notebook).</summary>
     public static int MatrixDigits { get; set; } = 4;
@@ -164,9 +187,14 @@ public static class Html
         {
             var start = Math.Clamp(d.Span.Start, 0, source.Length);
             var end = Math.Clamp(d.Span.End, start, source.Length);
+            var marked = start == end && end < source.Length ? end + 1 : end;
+            // A long source is quoted around the span (an over-long expression must not be echoed whole).
+            const int around = DiagnosticFormatter.MaxQuote / 2;
+            var before = start > around ? "…" + source[(start - around)..start] : source[..start];
+            var mark = marked - start > DiagnosticFormatter.MaxQuote ? source[start..(start + DiagnosticFormatter.MaxQuote)] + "…" : source[start..marked];
+            var after = source.Length - marked > around ? source[marked..(marked + around)] + "…" : source[marked..];
             sb.Append($"<pre class=\"mc-diag\"><b>{Escape(d.Severity.ToString().ToLowerInvariant())} {Escape(d.Id)}</b>: {Escape(d.Message)}\n")
-              .Append(Escape(source[..start])).Append("<mark>").Append(Escape(source[start..end].Length == 0 && end < source.Length ? source[end..(end + 1)] : source[start..end]))
-              .Append("</mark>").Append(Escape(source[(start == end && end < source.Length ? end + 1 : end)..]))
+              .Append(Escape(before)).Append("<mark>").Append(Escape(mark)).Append("</mark>").Append(Escape(after))
               .Append(d.Hint is null ? "" : $"\nhint: {Escape(d.Hint)}").Append("</pre>");
         }
         return Wrap(sb.ToString());

@@ -89,7 +89,26 @@ public static class MathMlPrinter
     {
         Write(sb, l, l is Hadamard or HadamardDiv or Kron ? Prod + 1 : Prod);
         sb.Append(r is Number || (r is Scale { Factor: Number }) ? "<mo>·</mo>" : "<mo>&#x2062;</mo>");
+        // An operator name after a factor gets the thin space TeX puts before \operatorname (2 tr(A), not 2tr(A)).
+        if (StartsWithName(r, Prod + 1)) sb.Append(ThinSpace);
         Write(sb, r, Prod + 1, notFirst: true);
+    }
+
+    /// <summary>The space between an operator name and what stands before it (TeX's thin space, 3/18 em).</summary>
+    public const string ThinSpace = "<mspace width=\"0.1667em\"/>";
+
+    /// <summary>Whether <paramref name="e"/>, written at <paramref name="minLevel"/>, begins with an operator name (tr, det, ln, …).</summary>
+    private static bool StartsWithName(Expr e, int minLevel)
+    {
+        if (Level(e) < minLevel || (e is Broadcast)) return false;
+        return e switch
+        {
+            Trace or Det or LogDet or Softmax or SumAll or DiagMatrix or DiagVector or Vec or Unvec => true,
+            Elementwise { Fn: not (ElementwiseFn.Sqrt or ElementwiseFn.Abs) } => true,
+            MatMul m => StartsWithName(m.L, Prod),
+            Scale s => StartsWithName(s.Factor, Prod),
+            _ => false,
+        };
     }
 
     private static string NormSubscript(Norm n) => n.Kind == NormKind.One ? "<mn>1</mn>" : n.A.Shape.Cols.IsOne || n.A.Shape.Rows.IsOne ? "<mn>2</mn>" : "<mi>F</mi>";

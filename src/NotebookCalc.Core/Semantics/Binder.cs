@@ -83,8 +83,24 @@ internal sealed class Binder
     /// `F: n x m function of w` is a call, and with a space an undeclared name is juxtaposed as LANGUAGE.md allows
     /// (`c (X + Y)`, as the text printer writes products), taken to be a scalar with a note (MC1100).
     /// </summary>
+    /// <summary>Matrix functions users reach for whose entrywise look-alike (exp, log, sqrt) would be the wrong suggestion.</summary>
+    private static readonly Dictionary<string, (string What, string Entrywise)> MatrixFunctions = new(StringComparer.Ordinal)
+    {
+        ["expm"] = ("the matrix exponential", "exp"), ["logm"] = ("the matrix logarithm", "log"), ["sqrtm"] = ("the matrix square root", "sqrt"),
+        ["pinv"] = ("the pseudo-inverse", "inv"), ["inverse"] = ("the inverse", "inv"),
+    };
+
     private MatcalcException UnknownFunction(string name, TextSpan span, string? argument)
     {
+        if (MatrixFunctions.TryGetValue(name, out var matrixFunction) && !_scope.Declarations.Any(d => d.Name == name))
+        {
+            var (what, entrywise) = matrixFunction;
+            return Error(DiagnosticCatalog.UnknownFunction, span,
+                $"{name}(…) ({what}) is not a built-in function of NotebookCalc.",
+                entrywise == "inv"
+                    ? $"Write inv(…) (or A^-1) for the inverse of a square invertible matrix; {what} is not supported."
+                    : $"{entrywise}(…) is entrywise, not {what}; to carry {name} through a derivation, declare it as an opaque function (`{name}: n x n function of {argument ?? "X"}`).");
+        }
         var limit = name.Length >= 6 ? 2 : 1;
         // Built-in spellings, declared functions, and (names of three letters or more, as for MC1017) declared symbols.
         var candidates = BuiltinFunctions.Spellings.Select(f => (Name: f, Symbol: (Declaration?)null))

@@ -40,7 +40,7 @@ public static class BuiltinFunctions
 
     public static readonly BuiltinFunction Trace = F("tr", "tr(A)", "square n×n → scalar", "d_trace", @"\operatorname{tr}", aliases: ["trace", "Tr"]);
     public static readonly BuiltinFunction Det = F("det", "det(A)", "square n×n → scalar", "d_det", @"\det");
-    public static readonly BuiltinFunction LogDet = F("logdet", "logdet(A)", "square n×n → scalar", "d_logdet", @"\ln\det", "<mrow><mi>ln</mi><mo>&#x2061;</mo><mi>det</mi></mrow>");
+    public static readonly BuiltinFunction LogDet = F("logdet", "logdet(A)", "square n×n → scalar", "d_logdet", @"\ln\det", "<mrow><mi>ln</mi><mo>&#x2061;</mo><mspace width=\"0.1667em\"/><mi>det</mi></mrow>");
     public static readonly BuiltinFunction Log = F("log", "log(A)", "any A → the shape of A, entry by entry; log(det(A)) is logdet(A)", "d_elementwise", @"\log", aliases: ["ln"]);
     public static readonly BuiltinFunction Exp = Entrywise("exp", @"\exp");
     public static readonly BuiltinFunction Sqrt = Entrywise("sqrt", @"\sqrt");

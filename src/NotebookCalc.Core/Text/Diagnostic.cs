@@ -59,6 +59,7 @@ public static class DiagnosticFormatter
             var (lineText, lineStart) = LineAt(source, d.Span.Start);
             var start = Math.Clamp(d.Span.Start - lineStart, 0, lineText.Length);
             var length = Math.Clamp(d.Span.Length, 1, Math.Max(1, lineText.Length - start + 1));
+            (lineText, start, length) = Window(lineText, start, length);
             sb.AppendLine();
             sb.Append("  ").AppendLine(lineText);
             sb.Append("  ").Append(new string(' ', start)).Append(new string('^', length));
@@ -67,6 +68,29 @@ public static class DiagnosticFormatter
             sb.AppendLine().Append("  hint: ").Append(d.Hint);
         return sb.ToString();
     }
+
+    /// <summary>The longest stretch of a source line that a message quotes; a longer line is cut around the span with "…".</summary>
+    public const int MaxQuote = 120;
+
+    /// <summary>
+    /// The part of <paramref name="line"/> a message quotes: all of it when short, else <see cref="MaxQuote"/> characters
+    /// around the span with an ellipsis for what is left out; the span's start and length moved to match.
+    /// </summary>
+    public static (string Text, int Start, int Length) Window(string line, int start, int length)
+    {
+        if (line.Length <= MaxQuote) return (line, start, length);
+        var from = Math.Clamp(start - MaxQuote / 3, 0, line.Length - MaxQuote);
+        var to = from + MaxQuote;
+        var text = (from > 0 ? "…" : "") + line[from..to] + (to < line.Length ? "…" : "");
+        var shift = from > 0 ? 1 : 0;
+        var newStart = start - from + shift;
+        var newLength = Math.Clamp(length, 1, Math.Max(1, to - start));
+        return (text, newStart, newLength);
+    }
+
+    /// <summary>A quotation of user input in a message: the text itself when short, else its start and length with "…".</summary>
+    public static string Quote(string text, int max = MaxQuote) =>
+        text.Length <= max ? text : $"{text[..(max - 1)]}… ({text.Length:N0} characters)";
 
     public static (int Line, int Column) Position(string source, int offset)
     {

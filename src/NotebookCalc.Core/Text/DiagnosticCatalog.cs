@@ -78,7 +78,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ValueShape = E("MC3006", "Value of the wrong shape", "A given value whose shape contradicts the declaration or the other values.");
     public static readonly DiagnosticDescriptor ValuesUnreadable = E("MC3007", "Values file unreadable", "The VALUES.json file cannot be read.");
     public static readonly DiagnosticDescriptor NotFinite = E("MC3008", "Not finite", "The value of the expression overflows, underflows a power to 0, or is undefined at the values given.");
-    public static readonly DiagnosticDescriptor BadDims = E("MC3009", "Bad --dims", "A --dims entry that is not name=size with a size from 1 to 2000.");
+    public static readonly DiagnosticDescriptor BadDims = E("MC3009", "Bad --dims", "A --dims entry that is not name=size with a size from 1 to 2000, or names a dimension the function does not have.");
     public static readonly DiagnosticDescriptor GradientFailsCheck = E("MC3010", "Derived gradient fails its check", "The derived gradient disagrees with finite differences on an instance, so no verdict is given (a bug in NotebookCalc).");
     public static readonly DiagnosticDescriptor IllConditioned = E("MC3011", "Too ill-conditioned to judge", "Every instance that could be evaluated was too ill-conditioned to tell a claim equal from different, or only one size assignment could be evaluated.");
     public static readonly DiagnosticDescriptor ValueLacksProperty = E("MC3012", "Value lacks a declared property", "A value given with --at lacks a property its declaration states (symmetric, spd, diagonal, orthogonal, indicator, positive, invertible).");
@@ -98,6 +98,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor KeyUnreadable = E("MC5003", "Key unreadable", "The grading key cannot be read or is not {\"exercises\": [...]} with id, function and wrt.");
     public static readonly DiagnosticDescriptor BadKeyEntry = E("MC5004", "Broken key entry", "An exercise of the grading key whose function does not parse, is not scalar, or does not contain its variable; grading stops before any student.");
     public static readonly DiagnosticDescriptor NoSubmission = E("MC5005", "No such submission", "A submission path or pattern that matches no file.");
+    public static readonly DiagnosticDescriptor OutputIsAFile = E("MC5006", "Output is a file", "`render --out` names an existing file; the pages go into a folder.");
 
     // ── MC9999 ──
     public static readonly DiagnosticDescriptor Internal = E("MC9999", "Internal error", "A bug in NotebookCalc, reported as a diagnostic instead of a stack trace.");

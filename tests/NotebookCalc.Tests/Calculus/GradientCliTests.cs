@@ -42,11 +42,17 @@ public sealed class GradientCliTests : IDisposable
     {
         var values = Path.Combine(_dir, "v.json");
         File.WriteAllText(values, """{"W": [[1, 2], [3, 4]]}""");
-        var (code, output, _) = CliTests.Run("gradient", "tr(W W')", "--wrt", "W", "--at", values, "--format", "json", "--dims", "n=2,m=2");
+        var (code, output, _) = CliTests.Run("gradient", "tr(W W')", "--wrt", "W", "--at", values, "--format", "json");
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output);
         Assert.Equal(8, doc.RootElement.GetProperty("value")[1][1].GetDouble());
-        Assert.Equal(2, doc.RootElement.GetProperty("check").GetProperty("sizes").GetProperty("n").GetInt32());
+        // W takes its concrete 2×2 shape from the values: there is no symbolic dimension for --dims to size.
+        Assert.Empty(doc.RootElement.GetProperty("check").GetProperty("sizes").EnumerateObject());
+        Assert.Equal(2, CliTests.Run("gradient", "tr(W W')", "--wrt", "W", "--at", values, "--dims", "n=2,m=2").Code);
+        var (dcode, dims, _) = CliTests.Run("gradient", "tr(W W')", "--wrt", "W", "--where", "W: n x m", "--format", "json", "--dims", "n=2,m=3");
+        Assert.Equal(0, dcode);
+        using var sized = JsonDocument.Parse(dims);
+        Assert.Equal(3, sized.RootElement.GetProperty("check").GetProperty("sizes").GetProperty("m").GetInt32());
     }
 
     [Fact]

@@ -254,7 +254,7 @@ public sealed class GradeTests : IDisposable
         Assert.Contains(doc.RootElement.EnumerateArray(), g => g.GetProperty("student").GetString() == "Alice" && g.GetProperty("status").GetString() == "right");
         var (ccode, csv, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, "--key", key, "--format", "csv");
         Assert.Equal(0, ccode);
-        Assert.StartsWith("student,exercise,status,claim,feedback\n\"Alice\",\"e1\",\"right\",\"A'\"", csv.Replace("\r", ""));
+        Assert.StartsWith("student,exercise,status,claim,feedback,score,outOf\n\"Alice\",\"e1\",\"right\",\"A'\"", csv.Replace("\r", ""));
         Assert.Equal(2, NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, "--key", Path.Combine(_dir, "nokey.json")).Code);
     }
 }
