@@ -17,9 +17,22 @@ public static class Charts
         var curve = Chart.Line<double, double, string>(x: d.Steps, y: d.RelativeErrors, Name: "relative error", ShowMarkers: true);
         var chosenError = Interpolate(d.Steps, d.RelativeErrors, d.ChosenStep);
         var chosen = Chart.Point<double, double, string>(x: [d.ChosenStep], y: [chosenError], Name: $"chosen h = {d.ChosenStep:G2}");
-        return Chart.Combine([curve, chosen])
-            .WithXAxisStyle<double, double, string>(TitleText: "step h", AxisType: StyleParam.AxisType.Log)
-            .WithYAxisStyle<double, double, string>(TitleText: "relative error of the central difference", AxisType: StyleParam.AxisType.Log);
+        var combined = Chart.Combine([curve, chosen]);
+        combined = Plotly.NET.Chart.withXAxis(PowerOfTenAxis("step h"), null).Invoke(combined);
+        return Plotly.NET.Chart.withYAxis(PowerOfTenAxis("relative error of the central difference"), null).Invoke(combined);
+    }
+
+    /// <summary>A log axis whose ticks read 10⁻⁴ (plotly's "power" format), one per decade, never SI prefixes.</summary>
+    private static Plotly.NET.LayoutObjects.LinearAxis PowerOfTenAxis(string title)
+    {
+        var axis = new Plotly.NET.LayoutObjects.LinearAxis();
+        var text = new Plotly.NET.Title();
+        text.SetProperty("text", title);
+        axis.SetProperty("title", text);
+        axis.SetProperty("type", "log");
+        axis.SetProperty("exponentformat", "power");
+        axis.SetProperty("dtick", 1);
+        return axis;
     }
 
     /// <summary>φ(t) = f(X + tH) and its tangent at 0 with slope ⟨∇f, H⟩.</summary>
@@ -99,7 +112,17 @@ public static class Charts
     {
         var axis = new Dictionary<string, object>();
         if (title.Length > 0) axis["title"] = new Dictionary<string, object> { ["text"] = title };
-        if (log) axis["type"] = "log";
+        if (log)
+        {
+            axis["type"] = "log";
+            // Ticks as 10⁻⁴, never plotly's SI prefixes (100µ, 10n, 1p), which read as units to a mathematician.
+            axis["exponentformat"] = "power";
+            axis["dtick"] = 1;
+        }
+        else
+        {
+            axis["exponentformat"] = "power";
+        }
         if (reversed) axis["autorange"] = "reversed";
         return axis;
     }

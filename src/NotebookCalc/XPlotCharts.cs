@@ -17,8 +17,8 @@ public static class XPlotCharts
         });
         chart.WithLayout(new Layout.Layout
         {
-            xaxis = new Xaxis { type = "log", title = "step h" },
-            yaxis = new Yaxis { type = "log", title = "relative error of the central difference" },
+            xaxis = new Xaxis { type = "log", title = "step h", exponentformat = "power", dtick = 1 },
+            yaxis = new Yaxis { type = "log", title = "relative error of the central difference", exponentformat = "power", dtick = 1 },
         });
         return chart;
     }

@@ -35,6 +35,12 @@ public class ChartTests
         Assert.Equal(1, data[1].GetProperty("x").GetArrayLength());
         Assert.Equal("log", fig.GetProperty("layout").GetProperty("xaxis").GetProperty("type").GetString());
         Assert.Equal("log", fig.GetProperty("layout").GetProperty("yaxis").GetProperty("type").GetString());
+        // Ticks read 10⁻⁴, one per decade: no SI prefixes (100µ, 10n) on a mathematician's axis.
+        foreach (var axis in new[] { "xaxis", "yaxis" })
+        {
+            Assert.Equal("power", fig.GetProperty("layout").GetProperty(axis).GetProperty("exponentformat").GetString());
+            Assert.Equal(1, fig.GetProperty("layout").GetProperty(axis).GetProperty("dtick").GetInt32());
+        }
     }
 
     [Fact]
@@ -78,6 +84,8 @@ public class ChartTests
         Assert.DoesNotContain("src=\"http", first);
         var figure = System.Text.Json.JsonDocument.Parse(Assert.Single(Charts.Figures(p))).RootElement;
         Assert.Equal("log", figure.GetProperty("layout").GetProperty("xaxis").GetProperty("type").GetString());
+        Assert.Equal("power", figure.GetProperty("layout").GetProperty("xaxis").GetProperty("exponentformat").GetString());
+        Assert.Equal("power", figure.GetProperty("layout").GetProperty("yaxis").GetProperty("exponentformat").GetString());
         Assert.Contains(Assert.Single(Charts.Figures(p)), Charts.StaticHtml(p, "x"));
         Assert.Contains("central-difference error", Rendering.Formats.PlotSummary(p));
         Assert.IsType<DiagnosticsDisplay>(Assert.Single(s.Run("#!matcalc plot pie \"norm(X W Z - X)^2\" --wrt W")));
@@ -93,6 +101,7 @@ public class XPlotChartTests
         var r = MatrixCalculus.Gradient("ln det(W W' + s^2 I)", "W", "W: n x m; s: scalar", new GradientOptions { Method = "differential" });
         var js = XPlotCharts.Convergence(r).GetInlineJS();
         Assert.Contains("\"type\":\"log\"", js);
+        Assert.Contains("\"exponentformat\":\"power\"", js);
         Assert.Contains("relative error", js);
         Assert.Contains("tangent", XPlotCharts.Line(r).GetInlineJS());
         var maps = XPlotCharts.Heatmaps(r);
