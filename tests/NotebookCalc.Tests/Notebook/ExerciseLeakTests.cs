@@ -9,7 +9,8 @@ namespace NotebookCalc.Tests.Notebook;
 /// Exercises that teach (issue 17): no exercise's function is worked anywhere a student can read it — in a lesson, a
 /// worked notebook, or another unit's sheet (or solutions) — and no two exercises of the course are the same function
 /// for the same variable. Functions are compared as the library prints them after parsing with the exercise's
-/// declarations, so spacing, redundant parentheses and ' versus ᵀ do not hide a copy. A hint must not state the answer:
+/// declarations, so spacing, redundant parentheses and ' versus ᵀ do not hide a copy; nor is an exercise's (long) answer
+/// claimed in any of those cells. A hint must not state the answer:
 /// the solution's claim, printed the same way, does not occur in the sheet's text.
 /// </summary>
 public class ExerciseLeakTests
@@ -76,6 +77,44 @@ public class ExerciseLeakTests
                     foreach (var expr in Expressions(source))
                         if (Print(expr, e.Key.Where) == e.Printed)
                             leaks.Add($"{e.Key.Id} ({e.Key.Function}) is worked in {where}");
+        }
+        Assert.True(leaks.Count == 0, string.Join("\n", leaks.Distinct()));
+    }
+
+    /// <summary>The claims a cell's #!matcalc check lines make.</summary>
+    private static IEnumerable<string> Claims(string source)
+    {
+        foreach (var line in source.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("#!matcalc check", StringComparison.Ordinal)))
+        {
+            List<string> tokens;
+            try { tokens = MatCalcSession.Tokenize(line); } catch (Exception) { continue; }
+            var at = tokens.IndexOf("--claim");
+            if (at >= 0 && at + 1 < tokens.Count) yield return tokens[at + 1];
+        }
+    }
+
+    [Fact]
+    public void No_exercise_answer_is_claimed_in_a_lesson_a_notebook_or_another_sheet()
+    {
+        var readable = Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb")
+            .Concat(Directory.GetFiles(Path.Combine(Root, "curriculum"), "lesson.ipynb", SearchOption.AllDirectories)).ToList();
+        var leaks = new List<string>();
+        foreach (var dir in Directory.GetDirectories(Path.Combine(Root, "curriculum")).Where(d => File.Exists(Path.Combine(d, "key.json"))))
+        {
+            var key = Grader.ReadKey(File.ReadAllText(Path.Combine(dir, "key.json")));
+            var answers = Grader.GradeNotebook("solutions.ipynb", File.ReadAllText(Path.Combine(dir, "solutions.ipynb")), key)
+                .Where(g => g.Claim is not null).ToDictionary(g => g.Exercise, g => g.Claim!);
+            var others = Directory.GetDirectories(Path.Combine(Root, "curriculum")).Where(d => d != dir)
+                .SelectMany(d => new[] { "exercises.ipynb", "solutions.ipynb" }.Select(f => Path.Combine(d, f))).Where(File.Exists);
+            foreach (var k in key)
+            {
+                // A short answer (A', 2 X, a b') is the answer to many questions; a long one identifies its exercise.
+                if (!answers.TryGetValue(k.Id, out var answer) || Print(answer, k.Where) is not { Length: >= 12 } printed) continue;
+                foreach (var path in readable.Concat(others))
+                    foreach (var (where, source) in Cells(path))
+                        if (Claims(source).Any(c => Print(c, k.Where) == printed))
+                            leaks.Add($"{k.Id}: its answer {answer} is claimed in {where}");
+            }
         }
         Assert.True(leaks.Count == 0, string.Join("\n", leaks.Distinct()));
     }
