@@ -12,7 +12,15 @@ namespace NotebookCalc.Cli;
 public sealed record KeyExercise(string Id, string Function, string Wrt, string? Where, string? Start = null);
 
 /// <summary>The grade of one answer: right, wrong, missing, or invalid (with feedback).</summary>
-public sealed record Grade(string Student, string Exercise, string Status, string Feedback, string? Claim = null);
+/// <param name="Flags">What the instructor should look at besides the verdict (see <see cref="Grader.FlagNames"/>):
+/// <c>shown</c> (the answer cell no longer has <c>--answer hidden</c>), <c>derived</c> (another cell runs
+/// <c>gradient</c>, <c>show</c> or <c>derive</c> on the exercise's function), <c>edited</c> (the cell's function is not
+/// the key's). Empty when nothing is amiss.</param>
+public sealed record Grade(string Student, string Exercise, string Status, string Feedback, string? Claim = null, IReadOnlyList<string>? Flags = null)
+{
+    /// <summary>The flags joined with "+", or "" — the form the table, CSV and JSON show.</summary>
+    public string FlagText => Flags is { Count: > 0 } f ? string.Join("+", f) : "";
+}
 
 /// <summary>
 /// `matcalc grade`: finds, in each submitted notebook, the cells marked `// exercise: ID` holding a
@@ -113,11 +121,21 @@ public static class Grader
         return paths;
     }
 
+    /// <summary>The integrity flags `grade` can raise, with what each means (the README lists the same).</summary>
+    public static readonly IReadOnlyDictionary<string, string> FlagNames = new Dictionary<string, string>
+    {
+        ["shown"] = "the answer cell no longer has --answer hidden, so the derived formula was on the student's screen",
+        ["derived"] = "another cell of the notebook runs gradient, show or derive on the exercise's function",
+        ["edited"] = "the function in the answer cell is not the key's (the answer is still graded against the key's)",
+    };
+
     public static IReadOnlyList<Grade> GradeNotebook(string path, string json, IReadOnlyList<KeyExercise> key)
     {
         var student = Path.GetFileNameWithoutExtension(path);
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var functions = new Dictionary<string, string>(StringComparer.Ordinal);
+        var shown = new HashSet<string>(StringComparer.Ordinal);
+        var derivedFunctions = new List<string>();
         var notes = new List<Grade>();
         try
         {
@@ -132,6 +150,13 @@ public static class Grader
                     : "";
                 var lines = src.Split('\n').Select(l => l.Trim()).ToList();
                 var id = lines.FirstOrDefault(l => l.StartsWith("// exercise:", StringComparison.Ordinal))?["// exercise:".Length..].Trim();
+                // Any cell (an exercise cell included) that derives or shows a function: its function may be an exercise's.
+                foreach (var l in lines.Where(l => l.StartsWith("#!matcalc ", StringComparison.Ordinal)))
+                {
+                    List<string> t;
+                    try { t = MatCalcSession.Tokenize(l); } catch (Exception) { continue; }
+                    if (t.Count > 2 && t[1] is "gradient" or "show" or "derive") derivedFunctions.Add(t[2]);
+                }
                 if (id is null) continue;
                 var check = lines.FirstOrDefault(l => l.StartsWith("#!matcalc check", StringComparison.Ordinal));
                 var tokens = check is null ? [] : MatCalcSession.Tokenize(check);
@@ -140,6 +165,8 @@ public static class Grader
                 if (key.All(k => k.Id != id)) { notes.Add(new Grade(student, id, "invalid", "no such exercise in the key")); continue; }
                 answers[id] = tokens[claimAt + 1];
                 if (tokens.Count > 2) functions[id] = tokens[2];
+                var answerAt = tokens.IndexOf("--answer");
+                if (answerAt < 0 || answerAt + 1 >= tokens.Count || tokens[answerAt + 1] != "hidden") shown.Add(id);
             }
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
@@ -147,6 +174,14 @@ public static class Grader
             return [new Grade(student, "*", "invalid", $"{Path.GetFileName(path)} is not a readable notebook: {ex.Message}")];
         }
         var grades = new List<Grade>(notes);
+        List<string>? FlagsOf(KeyExercise k)
+        {
+            var flags = new List<string>();
+            if (shown.Contains(k.Id)) flags.Add("shown");
+            if (derivedFunctions.Any(f => SameExpression(f, k.Function, k.Where))) flags.Add("derived");
+            if (functions.TryGetValue(k.Id, out var f) && !SameFunction(f, k.Function)) flags.Add("edited");
+            return flags.Count > 0 ? flags : null;
+        }
         foreach (var k in key)
         {
             if (!answers.TryGetValue(k.Id, out var claim)) { grades.Add(new Grade(student, k.Id, "missing", "no answer cell")); continue; }
@@ -177,7 +212,15 @@ public static class Grader
                     OneLine($"{d.Id} in \"{ex.Source}\" at column {column}: {d.Message}" + (d.Hint is null ? "" : $" Hint: {d.Hint}")) + edited, claim));
             }
         }
-        return grades;
+        return grades.Select(g => key.FirstOrDefault(k => k.Id == g.Exercise) is { } k && g.Status != "missing" ? g with { Flags = FlagsOf(k) } : g).ToList();
+    }
+
+    /// <summary>Two spellings of one function: equal once parsed and printed (so spacing and redundant parentheses do not matter).</summary>
+    private static bool SameExpression(string a, string b, string? where)
+    {
+        if (SameFunction(a, b)) return true;
+        try { return MatCalc.Parse(a, where).ToString() == MatCalc.Parse(b, where).ToString(); }
+        catch (Exception) { return false; }
     }
 
     /// <summary>
@@ -212,14 +255,14 @@ public static class Grader
             case "json":
                 return new JsonArray(grades.Select(g => (JsonNode)new JsonObject
                 {
-                    ["student"] = g.Student, ["exercise"] = g.Exercise, ["status"] = g.Status, ["claim"] = g.Claim, ["feedback"] = g.Feedback,
+                    ["student"] = g.Student, ["exercise"] = g.Exercise, ["status"] = g.Status, ["claim"] = g.Claim, ["flags"] = new JsonArray((g.Flags ?? []).Select(f => (JsonNode)f).ToArray()), ["feedback"] = g.Feedback,
                     ["score"] = scores[g.Student], ["outOf"] = exercisesInKey,
                 }).ToArray()).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             case "csv":
             {
                 static string Q(string s) => "\"" + s.Replace("\"", "\"\"") + "\"";
-                var sb = new StringBuilder("student,exercise,status,claim,feedback,score,outOf\n");
-                foreach (var g in grades) sb.Append($"{Q(g.Student)},{Q(g.Exercise)},{Q(g.Status)},{Q(g.Claim ?? "")},{Q(g.Feedback)},{scores[g.Student]},{exercisesInKey}\n");
+                var sb = new StringBuilder("student,exercise,status,claim,flags,feedback,score,outOf\n");
+                foreach (var g in grades) sb.Append($"{Q(g.Student)},{Q(g.Exercise)},{Q(g.Status)},{Q(g.Claim ?? "")},{Q(g.FlagText)},{Q(g.Feedback)},{scores[g.Student]},{exercisesInKey}\n");
                 return sb.ToString().TrimEnd('\n');
             }
             default:
@@ -233,20 +276,22 @@ public static class Grader
                 string Score(string s) => $"{scores[s]}/{exercisesInKey}";
                 var sb = new StringBuilder("student".PadRight(width));
                 for (var k = 0; k < exercises.Count; k++) sb.Append("  ").Append(exercises[k].PadRight(widths[k]));
-                sb.Append("  score\n");
+                var scoreWidth = students.Select(s => Score(s).Length).Append("score".Length).Max();
+                sb.Append("  ").Append("score".PadRight(scoreWidth)).Append("  flags\n");
                 foreach (var s in students)
                 {
                     sb.Append(s.PadRight(width));
                     for (var k = 0; k < exercises.Count; k++) sb.Append("  ").Append(Status(s, exercises[k]).PadRight(widths[k]));
-                    sb.Append("  ").Append(Score(s)).Append('\n');
+                    var flagged = grades.Where(g => g.Student == s && g.FlagText.Length > 0).Select(g => $"{g.Exercise}: {g.FlagText}");
+                    sb.Append(($"  {Score(s).PadRight(scoreWidth)}  " + string.Join("; ", flagged)).TrimEnd()).Append('\n');
                 }
-                // The feedback section only when there is feedback to give.
-                var notRight = grades.Where(g => g.Status != "right").ToList();
-                if (notRight.Count > 0)
+                // The feedback section only when there is feedback to give (an answer not right, or a flagged one).
+                var notable = grades.Where(g => g.Status != "right" || g.FlagText.Length > 0).ToList();
+                if (notable.Count > 0)
                 {
                     sb.Append("\nfeedback:\n");
-                    foreach (var g in notRight)
-                        sb.Append($"  {g.Student} / {g.Exercise}: {g.Status}{(g.Claim is null ? "" : $" (claim: {g.Claim})")} — {g.Feedback}\n");
+                    foreach (var g in notable)
+                        sb.Append($"  {g.Student} / {g.Exercise}: {g.Status}{(g.FlagText.Length > 0 ? $" [flags: {g.FlagText}]" : "")}{(g.Claim is null ? "" : $" (claim: {g.Claim})")} — {g.Feedback}\n");
                 }
                 return sb.ToString().TrimEnd('\n');
             }

@@ -48,7 +48,7 @@ public class GradeOutputTests
     public void Csv_and_json_give_each_students_score()
     {
         var csv = Grader.Format(Grades, "csv", 2).Split('\n');
-        Assert.Equal("student,exercise,status,claim,feedback,score,outOf", csv[0]);
+        Assert.Equal("student,exercise,status,claim,flags,feedback,score,outOf", csv[0]);
         Assert.EndsWith(",2,2", csv[1]);
         Assert.EndsWith(",0,2", csv[3]);
         using var doc = JsonDocument.Parse(Grader.Format(Grades, "json", 2));

@@ -236,7 +236,9 @@ public sealed class GradeTests : IDisposable
         var (code, text, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, bob, dan, broken, "--key", key);
         Assert.Equal(0, code);
         Assert.Matches(@"Alice\s+right\s+right\s+2/2", text); // a score per student
-        Assert.Contains("bob / e1: wrong (claim: A)", text); // the claim is shown
+        Assert.Contains("bob / e1: wrong [flags: shown+edited] (claim: A)", text); // the claim is shown, and the flags
+        Assert.Matches(@"bob\s+wrong\s+missing\s+invalid\s+0/2\s+e1: shown\+edited", text); // the flags column
+        Assert.Contains("Dan / e2: wrong (claim:", text); // --answer hidden kept, function unchanged: no flag
         Assert.Contains("the cell's function was changed to \"tr(X A)\"; graded against the key's \"tr(A X)\"", text);
         Assert.DoesNotContain("wrong — wrong", text);
         Assert.Contains("bob / e1: wrong", text);
@@ -254,7 +256,7 @@ public sealed class GradeTests : IDisposable
         Assert.Contains(doc.RootElement.EnumerateArray(), g => g.GetProperty("student").GetString() == "Alice" && g.GetProperty("status").GetString() == "right");
         var (ccode, csv, _) = NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, "--key", key, "--format", "csv");
         Assert.Equal(0, ccode);
-        Assert.StartsWith("student,exercise,status,claim,feedback,score,outOf\n\"Alice\",\"e1\",\"right\",\"A'\"", csv.Replace("\r", ""));
+        Assert.StartsWith("student,exercise,status,claim,flags,feedback,score,outOf\n\"Alice\",\"e1\",\"right\",\"A'\",\"shown\"", csv.Replace("\r", ""));
         Assert.Equal(2, NotebookCalc.Tests.Cli.CliTests.Run("grade", alice, "--key", Path.Combine(_dir, "nokey.json")).Code);
     }
 }
