@@ -179,6 +179,21 @@ public static class StartupBench
             $"load average before / after: {load} / {PerformanceReport.Load()}. Target: under 10 s.");
         sb.AppendLine();
         sb.AppendLine("Exercises: " + string.Join(", ", answers.Select(a => a.Id)) + ".");
+
+        // render: the site's notebooks (as the Site target: the worked notebooks, every unit's lesson and exercise sheet).
+        var notebooks = Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal)
+            .Concat(Directory.GetDirectories(Path.Combine(root, "curriculum")).Order(StringComparer.Ordinal)
+                .SelectMany(d => new[] { Path.Combine(d, "lesson.ipynb"), Path.Combine(d, "exercises.ipynb") }).Where(File.Exists)).ToList();
+        var site = Path.Combine(work, "site");
+        var renderArgs = new[] { "render" }.Concat(notebooks).Concat(["--out", site]).ToArray();
+        var (rfile, rfull) = cli.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ("dotnet", new[] { cli }.Concat(renderArgs).ToArray()) : (cli, renderArgs);
+        var loadRender = PerformanceReport.Load();
+        var r = Time(rfile, rfull, 3, warmup: false);
+        Console.WriteLine($"  render {notebooks.Count} notebooks: median {r.Median / 1000:F1} s (min {r.Min / 1000:F1}, max {r.Max / 1000:F1}), exit {r.Exit}");
+        sb.AppendLine();
+        sb.AppendLine($"`matcalc render` ({label}) of the {notebooks.Count} notebooks of the site (notebooks/*.ipynb and every unit's lesson and exercise " +
+            $"sheet, every cell executed), one process, 3 runs: median {r.Median / 1000:F1} s, min {r.Min / 1000:F1} s, max {r.Max / 1000:F1} s (exit {r.Exit}); " +
+            $"load average before / after: {loadRender} / {PerformanceReport.Load()}. Target: under 10 s.");
         return sb.ToString();
     }
 
