@@ -52,6 +52,7 @@ public static class StartupBench
         File.WriteAllText(values, """{"A": [[1,2],[3,4]], "B": [[0,1],[1,0]]}""");
         var commands = new (string Name, string[] Args)[]
         {
+            ("--version (the floor: runtime start, no work)", ["--version"]),
             ("show", ["show", "tr(X)", "--where", "X: n x n"]),
             ("eval", ["eval", "tr(A B)", "--at", values]),
             ("gradient", ["gradient", Function, "--wrt", "W", "--where", Where]),
@@ -96,6 +97,14 @@ public static class StartupBench
         foreach (var t in timings)
             sb.AppendLine($"| {t.Tool} | {t.Command} | {t.MedianMs:F0} | {t.MinMs:F0} | {t.MaxMs:F0} | {t.Exit} | {(t.MedianMs < 120 ? "yes" : "no")} | " +
                 $"{(sympy is null || t == sympy ? "" : (sympy.MedianMs / t.MedianMs).ToString("F1", CultureInfo.InvariantCulture) + "×")} |");
+        sb.AppendLine();
+        sb.AppendLine("How matcalc starts: the build output and the tool package carry ReadyToRun images of matcalc, NotebookCalc.Core, " +
+            "System.CommandLine and MathNet.Numerics (the tool package stays portable: elsewhere the runtime ignores the native code); " +
+            "commands other than render load none of Roslyn, Markdig, Plotly.NET or FSharp.Core (StartupAssemblyTests). What remains " +
+            "above `--version` is mostly the JIT of generic instantiations over value types (LINQ and collections over double, tuples, " +
+            "KeyValuePair and the library's structs), which ReadyToRun cannot precompile outside the framework's version bubble " +
+            "(DOTNET_JitStdOutFile with DOTNET_JitDisasmSummary=1 lists them: about 500 methods for `gradient`), and for check and " +
+            "gradient the numerical check's MathNet.Numerics.");
         sb.AppendLine();
         sb.AppendLine("Tools: " + string.Join("; ", clis.Select(c => $"{c.Label} = `{Path.GetRelativePath(root, c.Path)}`")) + ".");
         sb.AppendLine();
