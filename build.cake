@@ -7,6 +7,22 @@ var artifacts = MakeAbsolute(Directory("./artifacts"));
 var packages = artifacts.Combine("packages");
 var testResults = artifacts.Combine("test-results");
 
+/// <summary>What tests/katex/node_modules must have been installed from: the lock file's hash and node's version; null without npm.</summary>
+string KatexStamp()
+{
+    if (!NpmAvailable()) return null;
+    using var sha = System.Security.Cryptography.SHA256.Create();
+    var hash = Convert.ToHexString(sha.ComputeHash(System.IO.File.ReadAllBytes("./tests/katex/package-lock.json")));
+    string node = "";
+    try
+    {
+        StartProcess("node", new ProcessSettings { Arguments = "--version", RedirectStandardOutput = true }, out var lines);
+        node = string.Join("", lines).Trim();
+    }
+    catch { }
+    return $"{hash} node {node}";
+}
+
 bool NpmAvailable()
 {
     try
@@ -49,11 +65,20 @@ Task("Restore")
 {
     DotNetRestore(solution);
     EnsureChromium();
-    // KaTeX renders every LaTeX string the tests produce, in strict mode.
-    if (NpmAvailable())
+    // KaTeX renders every LaTeX string the tests produce, in strict mode. `npm ci` (20–25 s) runs only when
+    // tests/katex/node_modules was not installed from the current package-lock.json: a stamp in node_modules holds the
+    // lock file's SHA-256 and the Node.js version it was installed with.
+    var stamp = File("./tests/katex/node_modules/.matcalc-lock.sha256").Path.FullPath;
+    var expected = KatexStamp();
+    if (expected is not null && System.IO.File.Exists(stamp) && System.IO.File.ReadAllText(stamp).Trim() == expected)
+    {
+        Information("tests/katex/node_modules matches package-lock.json: npm ci skipped.");
+    }
+    else if (expected is not null)
     {
         var exit = StartProcess(IsRunningOnWindows() ? "npm.cmd" : "npm", new ProcessSettings { Arguments = "ci --no-audit --no-fund --prefix tests/katex" });
         if (exit != 0) throw new Exception("npm ci --prefix tests/katex failed");
+        System.IO.File.WriteAllText(stamp, expected + "\n");
     }
     else
     {
@@ -78,7 +103,8 @@ Task("Test")
         NoBuild = true,
         NoRestore = true,
         ResultsDirectory = testResults,
-        Loggers = { "trx", "console;verbosity=minimal" },
+        // Normal verbosity names every test as it passes: the command shows progress instead of minutes of silence.
+        Loggers = { "trx", "console;verbosity=normal" },
     });
 });
 
@@ -206,6 +232,42 @@ Task("Fuzz")
         .Append("--out").AppendQuoted(artifacts.Combine("fuzz").CombineWithFilePath("failures.jsonl").FullPath),
         new DotNetRunSettings { Configuration = "Release" });
 });
+
+Task("Scaling")
+    .Does(() =>
+{
+    // BenchmarkDotNet series (size of f, power k, factors of a product, matrix size of the check), in-process,
+    // → the Scaling section of docs/performance.md with SVG charts in docs/images/perf-*.svg.
+    var args = new ProcessArgumentBuilder().Append("scaling").Append("--artifacts").AppendQuoted(artifacts.Combine("bench").FullPath);
+    if (HasArgument("filter")) args.Append("--filter").AppendQuoted(Argument<string>("filter"));
+    DotNetRun("./bench/NotebookCalc.Bench/NotebookCalc.Bench.csproj", args, new DotNetRunSettings { Configuration = "Release" });
+});
+
+Task("StartupBench")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // matcalc as whole processes (built matcalc.dll, and the packed tool installed into artifacts/tool when present —
+    // run `--target=Pack` first to include it), beside a cold python3 + SymPy process when SymPy is installed (Debian:
+    // python3-sympy), and `grade` on 200 generated submissions → the Start-up and Throughput sections of docs/performance.md.
+    var dll = MakeAbsolute(File($"./src/NotebookCalc.Cli/bin/{configuration}/net10.0/matcalc.dll")).FullPath;
+    var args = new ProcessArgumentBuilder().Append("startup").Append("--cli").AppendQuoted($"build output (dotnet matcalc.dll)={dll}")
+        .Append("--runs").Append(Argument("runs", "7")).Append("--students").Append(Argument("students", "200"));
+    var toolDir = artifacts.Combine("tool");
+    if (GetFiles($"{packages}/NotebookCalc.Cli.*.nupkg").Any())
+    {
+        if (DirectoryExists(toolDir)) DeleteDirectory(toolDir, new DeleteDirectorySettings { Recursive = true, Force = true });
+        var exit = StartProcess("dotnet", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append("tool").Append("install").Append("NotebookCalc.Cli")
+            .Append("--tool-path").AppendQuoted(toolDir.FullPath).Append("--add-source").AppendQuoted(packages.FullPath) });
+        if (exit == 0) args.Append("--cli").AppendQuoted($"installed tool (matcalc)={toolDir.CombineWithFilePath("matcalc").FullPath}");
+        else Warning("dotnet tool install from artifacts/packages failed: the installed tool is not measured.");
+    }
+    DotNetRun("./bench/NotebookCalc.Bench/NotebookCalc.Bench.csproj", args, new DotNetRunSettings { Configuration = "Release", NoRestore = true });
+});
+
+Task("Performance")
+    .IsDependentOn("StartupBench")
+    .IsDependentOn("Scaling");
 
 Task("Site")
     .IsDependentOn("Build")

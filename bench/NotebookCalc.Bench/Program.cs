@@ -6,8 +6,14 @@ using BenchmarkDotNet.Running;
 using NotebookCalc;
 using NotebookCalc.Calculus;
 
-// `peers`: NotebookCalc and SymPy side by side (Peers.cs); anything else goes to BenchmarkDotNet.
+// `peers`: NotebookCalc and SymPy side by side (Peers.cs); `startup`: whole-process timings (StartupBench.cs);
+// `scaling`: the Series* curves, then their section of docs/performance.md; `report`: that section from existing results;
+// `probe`: each Series* point once, untimed by BenchmarkDotNet (a quick look); anything else goes to BenchmarkDotNet.
 if (args is ["peers", ..]) return Peers.Run(args[1..]);
+if (args is ["startup", ..]) return StartupBench.Run(args[1..]);
+if (args is ["scaling", ..]) return ScalingRun.Run(args[1..]);
+if (args is ["report", ..]) return PerformanceReport.Scaling(PerformanceReport.RepoRoot(), ScalingRun.Results(args[1..]), "not measured now");
+if (args is ["probe", ..]) return ScalingRun.Probe();
 BenchmarkSwitcher.FromAssembly(typeof(SeedProblems).Assembly).Run(args,
     DefaultConfig.Instance.AddJob(Job.ShortRun.WithId("short")).WithOptions(ConfigOptions.DisableOptimizationsValidator));
 return 0;

@@ -424,18 +424,7 @@ public static class Cli
                     "The key is {\"exercises\": [{\"id\": \"u1-e1\", \"function\": \"tr(A X)\", \"wrt\": \"X\", \"where\": \"A: m x n; X: n x m\"}]}."));
             }
             Grader.CheckKey(key);
-            var grades = new List<Grade>();
-            foreach (var path in Grader.Submissions(r.GetValue(submissions)!))
-            {
-                string json;
-                try { json = File.ReadAllText(path); }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    grades.Add(new Grade(Path.GetFileNameWithoutExtension(path), "*", "invalid", $"cannot read {path}: {ex.Message}"));
-                    continue;
-                }
-                grades.AddRange(Grader.GradeNotebook(path, json, key));
-            }
+            var grades = GradeRun.GradeAll(Grader.Submissions(r.GetValue(submissions)!), key, stderr);
             stdout.WriteLine(Grader.Format(grades, r.GetValue(format)!, key.Count));
             return Ok;
         }));

@@ -195,7 +195,7 @@ public static class Grader
             }
             try
             {
-                var report = MatrixCalculus.Check(MatCalc.Parse(k.Function, k.Where), k.Wrt, claim);
+                var report = Verdict(k, claim);
                 // Feedback fits on a line: the counterexample's seed, sizes and the entries that differ (the matrices themselves
                 // are one `#!matcalc check … --seed N` away), and the first line of each hint.
                 var verdict = report.Verdict.StartsWith("wrong: ", StringComparison.Ordinal) ? report.Verdict["wrong: ".Length..] : report.Verdict;
@@ -235,6 +235,25 @@ public static class Grader
         var cut = hint.LastIndexOf(':', at);
         return cut > 0 ? hint[..cut] : hint;
     }
+
+    /// <summary>
+    /// The verdict on one claim for one exercise. It depends only on the key's function, declarations and variable and on the
+    /// claim's text, so a class's repeated answers (the same right formula, the same typical mistake) are judged once per
+    /// process: grading 200 submissions costs the distinct answers, not the answers. A diagnostic is remembered too.
+    /// </summary>
+    private static ClaimReport Verdict(KeyExercise k, string claim)
+    {
+        var lazy = Verdicts.GetOrAdd((k.Function, k.Where, k.Wrt, claim), key => new Lazy<(ClaimReport?, MatcalcException?)>(() =>
+        {
+            try { return (MatrixCalculus.Check(MatCalc.Parse(key.Function, key.Where), key.Wrt, key.Claim), null); }
+            catch (MatcalcException ex) { return (null, ex); }
+        }));
+        var (report, error) = lazy.Value;
+        return report ?? throw error!;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Function, string? Where, string Wrt, string Claim),
+        Lazy<(ClaimReport?, MatcalcException?)>> Verdicts = new();
 
     private static string OneLine(string s) => System.Text.RegularExpressions.Regex.Replace(s, @"\s*\n\s*", " ").Replace(".;", ";");
 
