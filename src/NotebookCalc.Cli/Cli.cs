@@ -115,41 +115,81 @@ public static class Cli
         return near.Count == 0 ? "" : $" (did you mean {string.Join(" or ", near.Select(n => $"'{n}'"))}?)";
     }
 
-    private static Option<string> WhereOption() => new("--where", "-w")
+    /// <summary>
+    /// A command of the one table of verbs (<see cref="Verbs.CommandLine"/>): its positional argument and options, with the
+    /// descriptions, required-ness, allowed values, defaults and types the table gives. Handlers read values by name.
+    /// </summary>
+    internal static Command FromTable(string name)
     {
-        Description = "Declarations, e.g. \"W: n x m; Omega: m x m symmetric; s: scalar\".",
-    };
-
-    private static Option<string> FormatOption(params string[] formats)
-    {
-        var o = new Option<string>("--format", "-f") { Description = $"Output format: {string.Join(", ", formats)}.", DefaultValueFactory = _ => formats[0] };
-        o.AcceptOnlyFromAmong(formats);
-        return o;
+        var verb = Verbs.CommandLine.Single(v => v.Name == name);
+        var command = new Command(verb.Name, verb.Description);
+        foreach (var p in verb.Parameters)
+        {
+            if (p.Implicit)
+            {
+                Argument argument = p.Many
+                    ? new Argument<string[]>(p.Name.ToUpperInvariant()) { Description = p.Description, Arity = ArgumentArity.OneOrMore }
+                    : new Argument<string>(p.Name.ToUpperInvariant()) { Description = p.Description };
+                command.Arguments.Add(argument);
+                continue;
+            }
+            var aliases = p.Alias is null ? Array.Empty<string>() : [p.Alias];
+            Option option;
+            if (p.Flag) option = new Option<bool>(p.Name, aliases) { Description = p.Description };
+            else if (p.Integer)
+            {
+                var fallback = int.Parse(p.Default ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+                option = new Option<int>(p.Name, aliases) { Description = p.Description, Required = p.Required, DefaultValueFactory = _ => fallback };
+            }
+            else
+            {
+                var text = new Option<string>(p.Name, aliases) { Description = p.Description, Required = p.Required };
+                var fallback = p.Default ?? p.Values?[0];
+                if (fallback is not null) text.DefaultValueFactory = _ => fallback;
+                if (p.Values is not null) text.AcceptOnlyFromAmong([.. p.Values]);
+                option = text;
+            }
+            command.Options.Add(option);
+        }
+        return command;
     }
+
+    /// <summary>The value of the argument or option <paramref name="name"/> (as the table names it: "expr", "--wrt").</summary>
+    private static T Value<T>(ParseResult r, string name) => r.GetValue<T>(name.StartsWith('-') ? name : name.ToUpperInvariant())!;
+
+    private static string? Text(ParseResult r, string name) => r.GetValue<string>(name.StartsWith('-') ? name : name.ToUpperInvariant());
 
     internal static RootCommand BuildCommand(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("matcalc — derive, check and render gradients of scalar functions of matrices.");
 
-        var showExpr = new Argument<string>("EXPR") { Description = "A matcalc expression, e.g. \"tr(W Omega^-1 W')\"." };
-        var showWhere = WhereOption();
-        var showFormat = FormatOption("text", "latex", "json");
-        var show = new Command("show", "Parse an expression, infer the shapes, and print it as text, LaTeX or JSON.") { showExpr, showWhere, showFormat };
-        show.SetAction(r => Guard(r.GetValue(showFormat)!, stdout, stderr, () => Show(r.GetValue(showExpr)!, r.GetValue(showWhere), r.GetValue(showFormat)!, stdout)));
-        root.Subcommands.Add(show);
-
-        var evalExpr = new Argument<string>("EXPR") { Description = "A matcalc expression." };
-        var evalAt = new Option<string>("--at") { Description = "VALUES.json binding symbols to numbers: {\"W\": [[1,2],[3,4]], \"s\": 0.5, \"y\": [1,2]}.", Required = true };
-        var evalWhere = WhereOption();
-        var evalFormat = FormatOption("text", "json");
-        var eval = new Command("eval", "Evaluate an expression at given values.") { evalExpr, evalAt, evalWhere, evalFormat };
-        eval.SetAction(r => Guard(r.GetValue(evalFormat)!, stdout, stderr, () => Eval(r.GetValue(evalExpr)!, r.GetValue(evalAt)!, r.GetValue(evalWhere), r.GetValue(evalFormat)!, stdout)));
-        root.Subcommands.Add(eval);
-        root.Subcommands.Add(GradientCommand(stdout, stderr));
-        root.Subcommands.Add(CheckCommand(stdout, stderr));
-        root.Subcommands.Add(RenderCommand(stdout, stderr));
-        root.Subcommands.Add(GradeCommand(stdout, stderr));
+        // The commands in the table's order; a verb of the table without an action here is a bug caught by the tests.
+        foreach (var verb in Verbs.CommandLine)
+            root.Subcommands.Add(verb.Name switch
+            {
+                "show" => ShowCommand(stdout, stderr),
+                "eval" => EvalCommand(stdout, stderr),
+                "gradient" => GradientCommand(stdout, stderr),
+                "check" => CheckCommand(stdout, stderr),
+                "render" => RenderCommand(stdout, stderr),
+                "grade" => GradeCommand(stdout, stderr),
+                _ => throw new InvalidOperationException($"the verb table has '{verb.Name}' for the command line but matcalc has no action for it"),
+            });
         return root;
+    }
+
+    private static Command ShowCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var show = FromTable("show");
+        show.SetAction(r => Guard(Text(r, "--format")!, stdout, stderr, () => Show(Text(r, "expr")!, Text(r, "--where"), Text(r, "--format")!, stdout)));
+        return show;
+    }
+
+    private static Command EvalCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var eval = FromTable("eval");
+        eval.SetAction(r => Guard(Text(r, "--format")!, stdout, stderr, () => Eval(Text(r, "expr")!, Text(r, "--at")!, Text(r, "--where"), Text(r, "--format")!, stdout)));
+        return eval;
     }
 
     /// <summary>Runs a command body, turning diagnostics into the documented output and exit code 2.</summary>
@@ -264,42 +304,24 @@ public static class Cli
         scope.With(values.Where(v => !scope.TryGet(v.Key, out _)).Select(v =>
             new Declaration(v.Key, new Shape(Dim.Of(v.Value.RowCount), Dim.Of(v.Value.ColumnCount)), SymbolProps.None, default)));
 
-    private static Option<string> WrtOption() => new("--wrt") { Description = "The variable to differentiate with respect to.", Required = true };
-
-    private static Option<int> SeedOption() => new("--seed") { Description = "Seed of the random instance used by checks.", DefaultValueFactory = _ => 1 };
-
-    private static Option<string> DimsOption() => new("--dims") { Description = "Concrete sizes for checks, e.g. n=3,m=4." };
-
     private static Command GradientCommand(TextWriter stdout, TextWriter stderr)
     {
-        var expr = new Argument<string>("EXPR") { Description = "A scalar function, e.g. \"tr(W W')\"." };
-        var wrt = WrtOption();
-        var where = WhereOption();
-        var method = new Option<string>("--method") { Description = "all, differential, gateaux or index.", DefaultValueFactory = _ => "all" };
-        method.AcceptOnlyFromAmong("all", "differential", "gateaux", "index");
-        var format = FormatOption("text", "latex", "json", "html");
-        var seed = SeedOption();
-        var dims = DimsOption();
-        var at = new Option<string>("--at") { Description = "VALUES.json: also evaluate the gradient there." };
-        var check = new Option<string>("--check") { Description = "on (default) or off: the numerical check on a random instance.", DefaultValueFactory = _ => "on" };
-        check.AcceptOnlyFromAmong("on", "off");
-        var cmd = new Command("gradient", "Derive the gradient of a scalar function, step by step, and check it numerically.")
-            { expr, wrt, where, method, format, seed, dims, at, check };
-        cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
+        var cmd = FromTable("gradient");
+        cmd.SetAction(r => Guard(Text(r, "--format")!, stdout, stderr, () =>
         {
             var options = new GradientOptions
             {
-                Method = r.GetValue(method)!, Check = r.GetValue(check) == "on", Seed = r.GetValue(seed), Dims = ParseDims(r.GetValue(dims)),
+                Method = Text(r, "--method")!, Check = Text(r, "--check") == "on", Seed = Value<int>(r, "--seed"), Dims = ParseDims(Text(r, "--dims")),
             };
-            var scope = Scope.Parse(r.GetValue(where));
-            var values = r.GetValue(at) is { } path ? ReadValues(path) : null;
+            var scope = Scope.Parse(Text(r, "--where"));
+            var values = Text(r, "--at") is { } path ? ReadValues(path) : null;
             if (values is not null) scope = WithValueShapes(scope, values);
-            var f = MatCalc.Parse(r.GetValue(expr)!, scope);
+            var f = MatCalc.Parse(Text(r, "expr")!, scope);
             // The check runs at the sizes of the given values (and their declared properties are verified first).
             if (values is not null) options = options with { Dims = MatrixCalculus.SizesOf(f, values, options.Dims) };
-            var result = MatrixCalculus.Gradient(f, r.GetValue(wrt)!, options);
+            var result = MatrixCalculus.Gradient(f, Text(r, "--wrt")!, options);
             var value = values is null ? null : MatrixCalculus.EvaluateAt(result, values);
-            switch (r.GetValue(format))
+            switch (Text(r, "--format"))
             {
                 case "json": stdout.WriteLine(ToJson(GradientJson(result, value))); break;
                 case "latex": stdout.WriteLine(DerivationFormat.Latex(result)); break;
@@ -316,31 +338,22 @@ public static class Cli
 
     private static Command CheckCommand(TextWriter stdout, TextWriter stderr)
     {
-        var expr = new Argument<string>("EXPR") { Description = "A scalar function." };
-        var wrt = WrtOption();
-        var claim = new Option<string>("--claim") { Description = "The claimed gradient, in matcalc syntax.", Required = true };
-        var where = WhereOption();
-        var format = FormatOption("text", "json", "html");
-        var seed = SeedOption();
-        var dims = DimsOption();
-        var answer = new Option<string>("--answer") { Description = "shown or hidden: hidden leaves the derived gradient out (exercise sheets).", DefaultValueFactory = _ => "shown" };
-        answer.AcceptOnlyFromAmong("shown", "hidden");
-        var cmd = new Command("check", "Say whether a claimed gradient is right; when it is not, show a counterexample.")
-            { expr, wrt, claim, where, format, seed, dims, answer };
-        cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
+        var cmd = FromTable("check");
+        cmd.SetAction(r => Guard(Text(r, "--format")!, stdout, stderr, () =>
         {
-            var options = new GradientOptions { Seed = r.GetValue(seed), Dims = ParseDims(r.GetValue(dims)) };
-            var f = MatCalc.Parse(r.GetValue(expr)!, Scope.Parse(r.GetValue(where)));
-            var report = MatrixCalculus.Check(f, r.GetValue(wrt)!, r.GetValue(claim)!, options);
-            var show = r.GetValue(answer) != "hidden";
-            if (r.GetValue(format) == "json")
+            var options = new GradientOptions { Seed = Value<int>(r, "--seed"), Dims = ParseDims(Text(r, "--dims")) };
+            var f = MatCalc.Parse(Text(r, "expr")!, Scope.Parse(Text(r, "--where")));
+            var wrt = Text(r, "--wrt")!;
+            var report = MatrixCalculus.Check(f, wrt, Text(r, "--claim")!, options);
+            var show = Text(r, "--answer") != "hidden";
+            if (Text(r, "--format") == "json")
             {
-                var json = ClaimJson(report, r.GetValue(wrt)!);
+                var json = ClaimJson(report, wrt);
                 if (!show) HideAnswer(json, report);
                 stdout.WriteLine(ToJson(json));
             }
-            else if (r.GetValue(format) == "html") stdout.WriteLine(Formats.Of(new ClaimResult(report, r.GetValue(wrt)!, show))[Formats.Html]);
-            else stdout.WriteLine(DerivationFormat.Text(report, r.GetValue(wrt)!, show));
+            else if (Text(r, "--format") == "html") stdout.WriteLine(Formats.Of(new ClaimResult(report, wrt, show))[Formats.Html]);
+            else stdout.WriteLine(DerivationFormat.Text(report, wrt, show));
             return report.Right ? Ok : Failed;
         }));
         return cmd;
@@ -348,15 +361,12 @@ public static class Cli
 
     private static Command RenderCommand(TextWriter stdout, TextWriter stderr)
     {
-        var notebooks = new Argument<string[]>("NOTEBOOK") { Description = "Polyglot/Jupyter notebooks (.ipynb).", Arity = ArgumentArity.OneOrMore };
-        var outDir = new Option<string>("--out") { Description = "Directory for the HTML pages.", Required = true };
-        var inPlace = new Option<bool>("--in-place") { Description = "Also write the executed outputs back into each .ipynb (so viewers that do not run code show them)." };
-        var cmd = new Command("render", "Execute the #!matcalc cells of notebooks and write static HTML pages.") { notebooks, outDir, inPlace };
+        var cmd = FromTable("render");
         cmd.SetAction(r =>
         {
             var failed = 0;
             NotebookRenderer.FailedCells = 0;
-            var dir = r.GetValue(outDir)!;
+            var dir = Text(r, "--out")!;
             if (File.Exists(dir))
             {
                 stderr.WriteLine(DiagnosticFormatter.Format("", DiagnosticCatalog.OutputIsAFile.At(default,
@@ -364,7 +374,7 @@ public static class Cli
                 return BadInput;
             }
             Directory.CreateDirectory(dir);
-            var paths = r.GetValue(notebooks)!;
+            var paths = Value<string[]>(r, "NOTEBOOK");
             var pages = NotebookRenderer.Pages(paths);
             File.WriteAllText(Path.Combine(dir, "index.html"), NotebookRenderer.Index(pages));
             var charts = false;
@@ -388,7 +398,7 @@ public static class Cli
                     var target = Path.Combine(dir, pages[position].File);
                     File.WriteAllText(target, executed.Page);
                     stdout.WriteLine($"{path} → {target}");
-                    if (r.GetValue(inPlace))
+                    if (Value<bool>(r, "--in-place"))
                     {
                         File.WriteAllText(path, NotebookRenderer.WithOutputs(json, executed));
                         stdout.WriteLine($"{path}: outputs written back");
@@ -408,24 +418,21 @@ public static class Cli
 
     private static Command GradeCommand(TextWriter stdout, TextWriter stderr)
     {
-        var submissions = new Argument<string[]>("SUBMISSION") { Description = "Student notebooks (.ipynb).", Arity = ArgumentArity.OneOrMore };
-        var keyPath = new Option<string>("--key") { Description = "KEY.json: {\"exercises\": [{\"id\", \"function\", \"wrt\", \"where\"}]}.", Required = true };
-        var format = FormatOption("text", "json", "csv");
-        var cmd = new Command("grade", "Grade the exercise answers in student notebooks against a key.") { submissions, keyPath, format };
-        cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
+        var cmd = FromTable("grade");
+        cmd.SetAction(r => Guard(Text(r, "--format")!, stdout, stderr, () =>
         {
             IReadOnlyList<KeyExercise> key;
-            var keyText = ReadFile(r.GetValue(keyPath)!, "MC5003", "the grading key",
+            var keyText = ReadFile(Text(r, "--key")!, "MC5003", "the grading key",
                 "The key is {\"exercises\": [{\"id\": \"u1-e1\", \"function\": \"tr(A X)\", \"wrt\": \"X\", \"where\": \"A: m x n; X: n x m\"}]}.");
             try { key = Grader.ReadKey(keyText); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException)
             {
-                throw new MatcalcException("", Diagnostic.Error("MC5003", default, $"Cannot read the key '{r.GetValue(keyPath)}': {ex.Message}",
+                throw new MatcalcException("", Diagnostic.Error("MC5003", default, $"Cannot read the key '{Text(r, "--key")}': {ex.Message}",
                     "The key is {\"exercises\": [{\"id\": \"u1-e1\", \"function\": \"tr(A X)\", \"wrt\": \"X\", \"where\": \"A: m x n; X: n x m\"}]}."));
             }
             Grader.CheckKey(key);
-            var grades = GradeRun.GradeAll(Grader.Submissions(r.GetValue(submissions)!), key, stderr);
-            stdout.WriteLine(Grader.Format(grades, r.GetValue(format)!, key.Count));
+            var grades = GradeRun.GradeAll(Grader.Submissions(Value<string[]>(r, "SUBMISSION")), key, stderr);
+            stdout.WriteLine(Grader.Format(grades, Text(r, "--format")!, key.Count));
             return Ok;
         }));
         return cmd;

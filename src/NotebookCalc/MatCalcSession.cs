@@ -9,11 +9,6 @@ using NotebookCalc.Text;
 
 namespace NotebookCalc.Notebook;
 
-/// <summary>A parameter of a #!matcalc subcommand (mirrors the host's KernelDirectiveParameter).</summary>
-public sealed record ParameterInfo(string Name, string Description, bool Implicit = false, bool Required = false, IReadOnlyList<string>? Values = null);
-
-public sealed record SubcommandInfo(string Name, string Description, IReadOnlyList<ParameterInfo> Parameters);
-
 /// <summary>
 /// The state and behaviour behind the #!matcalc magic commands: it keeps the notebook's `let` declarations and runs a
 /// subcommand, returning display values (never throwing for user errors). The extension.dib shim only forwards here;
@@ -30,39 +25,11 @@ public sealed class MatCalcSession
 
     public Scope Scope { get; private set; } = Scope.Empty;
 
-    /// <summary>The chart kinds of plot (declared before the table, which reads it).</summary>
-    public static readonly IReadOnlyList<string> PlotKinds = ["check", "line", "heatmap"];
+    /// <summary>The chart kinds of plot.</summary>
+    public static IReadOnlyList<string> PlotKinds => Verbs.PlotKinds;
 
-    private static readonly ParameterInfo Expr = new("expr", "A matcalc expression in double quotes.", Implicit: true, Required: true);
-    private static readonly ParameterInfo Wrt = new("--wrt", "The variable to differentiate with respect to.", Required: true);
-    private static readonly ParameterInfo Seed = new("--seed", "Seed of the random instance used by checks (default 1).");
-    private static readonly ParameterInfo Dims = new("--dims", "Concrete sizes for checks, e.g. n=3,m=4.");
-    private static readonly ParameterInfo Where = new("--where", "Declarations for this cell only, e.g. \"W: n x m; s: scalar\" (added to those made with let).");
-    private static readonly ParameterInfo Claim = new("--claim", "The claimed gradient.", Required: true);
-    private static readonly ParameterInfo Method = new("--method", "all, gateaux, index or differential.", Values: ["all", .. MatrixCalculus.MethodNames]);
-    private static readonly ParameterInfo At = new("--at", "VALUES.json path or JSON text.", Required: true);
-    private static readonly ParameterInfo Answer = new("--answer", "shown (default) or hidden: hidden keeps the derived gradient off the output, for exercise sheets.", Values: ["shown", "hidden"]);
-
-    /// <summary>
-    /// The one table of verbs and parameters: the magic command's subcommands (and their command types in the kernel),
-    /// <see cref="Run"/>'s tokenizer and help, and the options the matcalc CLI shares with them are all read from here.
-    /// A subcommand has at most one implicit (positional) parameter, as the host requires.
-    /// </summary>
-    public static IReadOnlyList<SubcommandInfo> Subcommands { get; } =
-    [
-        new("let", "Declare symbols for the rest of the notebook, e.g. \"W: n x m; Omega: m x m symmetric\".",
-            [new("expr", "Declarations.", Implicit: true, Required: true)]),
-        new("gradient", "Derive ∂f/∂X three ways side by side and check it numerically.",
-            [Expr, Wrt, Where, Method, new("--check", "on or off.", Values: ["on", "off"]), Seed, Dims]),
-        new("check", "Is a claimed gradient right? A counterexample when it is not.",
-            [Expr, Wrt, Claim, Where, Seed, Dims, Answer]),
-        new("show", "Parse an expression and show it with its shape.", [Expr, Where]),
-        new("eval", "Evaluate an expression at values: --at a JSON file, or JSON text passed with @csharp:name.",
-            [Expr, At, Where]),
-        new("plot", "Chart a gradient check: #!matcalc plot check|line|heatmap \"f\" --wrt X. check: error vs step h; line: f along a direction with its tangent; heatmap: symbolic vs finite-difference gradient.",
-            [new("kind", "check, line or heatmap.", Implicit: true, Required: true, Values: PlotKinds), new("--expr", "The function to chart (also accepted as the word after the kind).", Required: true), Wrt, Where, Seed, Dims]),
-        new("help", "What #!matcalc can do.", []),
-    ];
+    /// <summary>The subcommands of #!matcalc with their notebook parameters, from the one table of verbs (<see cref="Verbs"/>).</summary>
+    public static IReadOnlyList<SubcommandInfo> Subcommands => Verbs.Notebook;
 
     /// <summary>Completions for --wrt: the symbols declared so far.</summary>
     public IEnumerable<string> DeclaredSymbols() => Scope.Declarations.Where(d => !d.IsFunction).Select(d => d.Name);
@@ -272,8 +239,8 @@ public sealed class MatCalcSession
             foreach (var p in s.Parameters) sb.Append(p.Implicit ? " \"…\"" : p.Required ? $" {p.Name} …" : $" [{p.Name} …]");
             sb.Append($"\n      {s.Description}");
         }
-        sb.Append("\n\nGradients follow the denominator layout: ∂f/∂X has the shape of X and ∂f/∂X_ij treats all entries as independent;\n" +
-                  "declared properties (e.g. symmetric) may simplify how a result is written, never this convention.");
+        sb.Append("\n\nGradients follow the denominator layout: ∂f/∂X has the shape of X (∂f/∂X_ij, all entries independent). For a variable\n" +
+                  "declared symmetric (diagonal) the result is the gradient within those matrices: the symmetric (diagonal) part, as stated.");
         return sb.ToString();
     }
 }

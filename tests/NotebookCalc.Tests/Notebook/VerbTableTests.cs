@@ -51,3 +51,52 @@ public class VerbTableTests
         Assert.Contains("NotebookCalc.Interactive.MatcalcExtension.Load(", dib);
     }
 }
+
+/// <summary>The matcalc command line is built from the same table of verbs as #!matcalc, so the two cannot drift.</summary>
+public class CommandLineVerbTableTests
+{
+    private static readonly System.CommandLine.RootCommand Root = NotebookCalc.Cli.Cli.BuildCommand(TextWriter.Null, TextWriter.Null);
+
+    [Fact]
+    public void The_commands_are_the_tables_command_line_verbs_in_order()
+    {
+        Assert.Equal(Verbs.CommandLine.Select(v => v.Name), Root.Subcommands.Select(c => c.Name));
+        // The verbs both front ends have are the same verbs with the same descriptions.
+        foreach (var verb in Verbs.All.Where(v => v.Surface == Surface.Both))
+        {
+            Assert.Contains(MatCalcSession.Subcommands, s => s.Name == verb.Name);
+            Assert.Equal(verb.Description, Root.Subcommands.Single(c => c.Name == verb.Name).Description);
+        }
+    }
+
+    [Fact]
+    public void Every_option_is_the_tables_parameter_with_its_description_requiredness_and_values()
+    {
+        foreach (var verb in Verbs.CommandLine)
+        {
+            var command = Root.Subcommands.Single(c => c.Name == verb.Name);
+            Assert.Equal(verb.Parameters.Where(p => !p.Implicit).Select(p => p.Name), command.Options.Select(o => o.Name));
+            Assert.Equal(verb.Parameters.Where(p => p.Implicit).Select(p => p.Name.ToUpperInvariant()), command.Arguments.Select(a => a.Name));
+            foreach (var p in verb.Parameters.Where(p => !p.Implicit))
+            {
+                var option = command.Options.Single(o => o.Name == p.Name);
+                Assert.Equal(p.Description, option.Description);
+                Assert.Equal(p.Required, option.Required);
+            }
+        }
+        // A parameter both front ends share is one entry: e.g. check's --answer accepts the same values in both.
+        var cliAnswer = Verbs.CommandLine.Single(v => v.Name == "check").Parameters.Single(p => p.Name == "--answer");
+        Assert.Same(cliAnswer, MatCalcSession.Subcommands.Single(s => s.Name == "check").Parameters.Single(p => p.Name == "--answer"));
+    }
+
+    [Fact]
+    public void Allowed_values_and_defaults_from_the_table_hold_on_the_command_line()
+    {
+        var (code, _, err) = NotebookCalc.Tests.Cli.CliTests.Run("check", "tr(X)", "--wrt", "X", "--where", "X: n x n", "--claim", "I", "--answer", "maybe");
+        Assert.Equal(2, code);
+        Assert.Contains("maybe", err);
+        var (ok, text, _) = NotebookCalc.Tests.Cli.CliTests.Run("gradient", "tr(X)", "--wrt", "X", "-w", "X: n x n");
+        Assert.Equal(0, ok);
+        Assert.Contains("∂f/∂X", text);
+    }
+}
