@@ -387,7 +387,7 @@ public static class Cli
                 if (interactive) stderr.Write($"\r[{new string('#', (index + 1) * 20 / paths.Length).PadRight(20)}] {index + 1}/{paths.Length} {Path.GetFileName(path)}".PadRight(70));
                 var code = Guard("text", stdout, stderr, () =>
                 {
-                    var json = ReadFile(path, "MC5002", "a notebook", "Pass .ipynb notebook files.");
+                    var json = NotebookFiles.ReadAsIpynb(path, ReadFile(path, "MC5002", "a notebook", "Pass .ipynb or .dib notebook files."));
                     NotebookRenderer.Executed executed;
                     try { executed = NotebookRenderer.Execute(json, pages[position].Title, NotebookRenderer.Navigation(pages, position)); }
                     catch (JsonException ex)
@@ -398,7 +398,9 @@ public static class Cli
                     var target = Path.Combine(dir, pages[position].File);
                     File.WriteAllText(target, executed.Page);
                     stdout.WriteLine($"{path} → {target}");
-                    if (Value<bool>(r, "--in-place"))
+                    if (Value<bool>(r, "--in-place") && NotebookFiles.IsDib(path))
+                        stdout.WriteLine($"{path}: a .dib file holds no outputs; not written back (the page has them)");
+                    else if (Value<bool>(r, "--in-place"))
                     {
                         File.WriteAllText(path, NotebookRenderer.WithOutputs(json, executed));
                         stdout.WriteLine($"{path}: outputs written back");

@@ -16,8 +16,8 @@ public static class GradeRun
         {
             var path = paths[i];
             string json;
-            try { json = File.ReadAllText(path); }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            try { json = NotebookFiles.ReadAsIpynb(path, File.ReadAllText(path)); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
             {
                 results[i] = [new Grade(Path.GetFileNameWithoutExtension(path), "*", "invalid", $"cannot read {path}: {ex.Message}")];
                 Progress();

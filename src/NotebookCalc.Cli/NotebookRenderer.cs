@@ -59,8 +59,8 @@ public static class NotebookRenderer
 
         static string ReadOrEmpty(string p)
         {
-            try { return File.ReadAllText(p); }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return ""; }
+            try { return NotebookFiles.ReadAsIpynb(p, File.ReadAllText(p)); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException) { return ""; }
         }
     }
 
