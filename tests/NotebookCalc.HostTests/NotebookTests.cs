@@ -104,6 +104,9 @@ public sealed class NotebookTests(HostFixture host, ITestOutputHelper output)
                 continue;
             }
             var result = kernel.Submit(source);
+            if (result.Elapsed > TimeSpan.FromSeconds(10))
+                lock (typeof(NotebookTests)) File.AppendAllText(Path.Combine(host.RepoRoot, "artifacts", "host-tests.log"),
+                    $"{DateTime.UtcNow:HH:mm:ss}   slow cell: {where} took {result.Elapsed.TotalSeconds:F0} s in the kernel\n");
             if (!result.Succeeded) { failures.Add($"{where}: {result.Describe()}"); continue; }
             var expected = rendered.Outputs[position];
             var directive = lines.FirstOrDefault(l => l.StartsWith("#!matcalc", StringComparison.Ordinal));
@@ -149,5 +152,22 @@ public sealed class NotebookTests(HostFixture host, ITestOutputHelper output)
         return (load, watch.Elapsed);
     }
 
-    private static List<string> Figures(string html) => Regex.Matches(html, @"var f=(.*?);if\(!window\.Plotly").Select(m => m.Groups[1].Value).ToList();
+    /// <summary>
+    /// The figure JSON of each chart script (`(function(){var f=FIGURE;if(!window.Plotly)…`). Found by plain string search:
+    /// a lazy regex over a page that embeds plotly.js (3.5 MB, many `var f=`) is quadratic and took minutes per chart.
+    /// </summary>
+    private static List<string> Figures(string html)
+    {
+        const string Start = "<script>(function(){var f=", End = ";if(!window.Plotly)";
+        var figures = new List<string>();
+        for (var at = html.IndexOf(Start, StringComparison.Ordinal); at >= 0; at = html.IndexOf(Start, at, StringComparison.Ordinal))
+        {
+            at += Start.Length;
+            var end = html.IndexOf(End, at, StringComparison.Ordinal);
+            if (end < 0) break;
+            figures.Add(html[at..end]);
+            at = end;
+        }
+        return figures;
+    }
 }
