@@ -75,7 +75,7 @@ public static class Peers
         return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 
-    private static string? FindPython(string? given)
+    internal static string? FindPython(string? given)
     {
         // The one given, else Debian's python3-sympy first, then whatever python3 is on the PATH.
         foreach (var candidate in given is not null ? [given] : new[] { "/usr/bin/python3", "python3" })

@@ -70,7 +70,7 @@ public static class StartupBench
                 timings.Add(new Timing(label, name, "matcalc " + string.Join(" ", cargs.Select(Quote)).Replace(work.FullName, "…"), t.Median, t.Min, t.Max, t.Exit, runs));
                 Console.WriteLine($"  {label} {name}: median {t.Median:F0} ms (min {t.Min:F0}, max {t.Max:F0}), exit {t.Exit}");
             }
-        var python = FindSympy(Opt("--python"));
+        var python = Peers.FindPython(Opt("--python"));
         string? sympyVersion = null;
         if (python is not null)
         {
@@ -251,20 +251,5 @@ public static class StartupBench
         var o = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         return o;
-    }
-
-    private static string? FindSympy(string? given)
-    {
-        foreach (var candidate in given is not null ? [given] : new[] { "/usr/bin/python3", "python3" })
-        {
-            try
-            {
-                using var p = Process.Start(new ProcessStartInfo(candidate, ["-c", "import sympy"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-                p.WaitForExit(60_000);
-                if (p.ExitCode == 0) return candidate;
-            }
-            catch (System.ComponentModel.Win32Exception) { }
-        }
-        return null;
     }
 }

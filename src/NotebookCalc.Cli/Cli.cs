@@ -98,18 +98,8 @@ public static class Cli
     /// <summary>"; did you mean X?" for the candidates within two edits (or sharing a prefix), else nothing.</summary>
     private static string Closest(string word, IReadOnlyList<string> candidates)
     {
-        static int Distance(string a, string b)
-        {
-            var d = new int[a.Length + 1, b.Length + 1];
-            for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-            for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-            for (var i = 1; i <= a.Length; i++)
-                for (var j = 1; j <= b.Length; j++)
-                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            return d[a.Length, b.Length];
-        }
         if (word.Length > 60) return "";
-        var near = candidates.Select(c => (c, d: Distance(word.ToLowerInvariant(), c)))
+        var near = candidates.Select(c => (c, d: EditDistance.Between(word.ToLowerInvariant(), c)))
             .Where(x => x.d <= 2 || (word.Length >= 3 && x.c.StartsWith(word, StringComparison.OrdinalIgnoreCase)))
             .OrderBy(x => x.d).ThenBy(x => x.c, StringComparer.Ordinal).Select(x => x.c).Take(2).ToList();
         return near.Count == 0 ? "" : $" (did you mean {string.Join(" or ", near.Select(n => $"'{n}'"))}?)";

@@ -16,7 +16,7 @@ public static class Charts
         var d = ChartData.Convergence(r.Function, r.Variable, r.Gradient, seed);
         var curve = Chart.Line<double, double, string>(x: d.Steps, y: d.RelativeErrors, Name: "relative error", ShowMarkers: true);
         var chosenError = Interpolate(d.Steps, d.RelativeErrors, d.ChosenStep);
-        var chosen = Chart.Point<double, double, string>(x: [d.ChosenStep], y: [chosenError], Name: $"chosen h = {d.ChosenStep:G2}");
+        var chosen = Chart.Point<double, double, string>(x: [d.ChosenStep], y: [chosenError], Name: $"chosen h = {NotebookCalc.Text.Numbers.Show(d.ChosenStep, "G2")}");
         var combined = Chart.Combine([curve, chosen]);
         combined = Plotly.NET.Chart.withXAxis(PowerOfTenAxis("step h"), null).Invoke(combined);
         return Plotly.NET.Chart.withYAxis(PowerOfTenAxis("relative error of the central difference"), null).Invoke(combined);
@@ -80,7 +80,7 @@ public static class Charts
                 var chosenError = Interpolate(d.Steps, d.RelativeErrors, d.ChosenStep);
                 return [Figure(
                     [Trace("scatter", ("x", d.Steps), ("y", d.RelativeErrors), ("mode", "lines+markers"), ("name", "relative error")),
-                     Trace("scatter", ("x", new[] { d.ChosenStep }), ("y", new[] { chosenError }), ("mode", "markers"), ("name", $"chosen h = {d.ChosenStep:G2}"))],
+                     Trace("scatter", ("x", new[] { d.ChosenStep }), ("y", new[] { chosenError }), ("mode", "markers"), ("name", $"chosen h = {NotebookCalc.Text.Numbers.Show(d.ChosenStep, "G2")}"))],
                     Axis("step h", log: true), Axis("relative error of the central difference", log: true))];
             }
             case "line":

@@ -13,7 +13,7 @@ public static class XPlotCharts
         var chart = Chart.Plot(new[]
         {
             new Scatter { x = d.Steps, y = d.RelativeErrors, mode = "lines+markers", name = "relative error" },
-            new Scatter { x = new[] { d.ChosenStep }, y = new[] { Nearest(d, d.ChosenStep) }, mode = "markers", name = $"chosen h = {d.ChosenStep:G2}" },
+            new Scatter { x = new[] { d.ChosenStep }, y = new[] { Nearest(d, d.ChosenStep) }, mode = "markers", name = $"chosen h = {NotebookCalc.Text.Numbers.Show(d.ChosenStep, "G2")}" },
         });
         chart.WithLayout(new Layout.Layout
         {
