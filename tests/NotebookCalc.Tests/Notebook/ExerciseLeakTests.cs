@@ -81,6 +81,48 @@ public class ExerciseLeakTests
         Assert.True(leaks.Count == 0, string.Join("\n", leaks.Distinct()));
     }
 
+    /// <summary>
+    /// The printed-form comparison above misses a function rewritten by algebra — tr(XᵀAXB) is tr(AXBXᵀ) rotated, and
+    /// ‖(Bᵀ ⊗ A) vec X − vec C‖² is ‖AXB − C‖². So every expression of a readable cell (and of another unit's sheet) that
+    /// parses with an exercise's declarations, is scalar and uses exactly the exercise's symbols is also compared with the
+    /// exercise's function by value, on two random instances.
+    /// </summary>
+    [Fact]
+    public void No_exercise_function_is_worked_in_another_form()
+    {
+        var readable = Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb")
+            .Concat(Directory.GetFiles(Path.Combine(Root, "curriculum"), "lesson.ipynb", SearchOption.AllDirectories))
+            .Order(StringComparer.Ordinal).ToList();
+        var leaks = new List<string>();
+        foreach (var e in Exercises())
+        {
+            var f = MatCalc.Parse(e.Key.Function, e.Key.Where);
+            var names = f.Symbols.Select(s => s.Name).ToHashSet();
+            var instances = new List<(NotebookCalc.Numerics.Bindings At, double Value)>();
+            foreach (var seed in new[] { 1, 2 })
+                try { var at = f.Sample(seed); instances.Add((at, f.EvaluateScalar(at))); } catch (Exception) { }
+            if (instances.Count == 0) continue;
+            var own = Path.Combine(Root, "curriculum", e.Unit);
+            var others = Directory.GetDirectories(Path.Combine(Root, "curriculum")).Where(d => d != own)
+                .SelectMany(d => new[] { "exercises.ipynb", "solutions.ipynb" }.Select(n => Path.Combine(d, n))).Where(File.Exists);
+            foreach (var path in readable.Concat(others))
+                foreach (var (where, source) in Cells(path))
+                    foreach (var expr in Expressions(source))
+                    {
+                        Expression g;
+                        try { g = MatCalc.Parse(expr, e.Key.Where); } catch (Exception) { continue; }
+                        if (!g.Shape.IsScalar || !g.Symbols.Select(s => s.Name).ToHashSet().SetEquals(names)) continue;
+                        var same = instances.All(i =>
+                        {
+                            try { var v = g.EvaluateScalar(i.At); return Math.Abs(v - i.Value) <= 1e-9 * Math.Max(1, Math.Abs(i.Value)); }
+                            catch (Exception) { return false; }
+                        });
+                        if (same) leaks.Add($"{e.Key.Id} ({e.Key.Function}) equals {expr}, worked in {where}");
+                    }
+        }
+        Assert.True(leaks.Count == 0, string.Join("\n", leaks.Distinct()));
+    }
+
     /// <summary>The claims a cell's #!matcalc check lines make.</summary>
     private static IEnumerable<string> Claims(string source)
     {
