@@ -146,6 +146,7 @@ public static class Cli
         eval.SetAction(r => Guard(r.GetValue(evalFormat)!, stdout, stderr, () => Eval(r.GetValue(evalExpr)!, r.GetValue(evalAt)!, r.GetValue(evalWhere), r.GetValue(evalFormat)!, stdout)));
         root.Subcommands.Add(eval);
         root.Subcommands.Add(GradientCommand(stdout, stderr));
+        root.Subcommands.Add(HessianCommand(stdout, stderr));
         root.Subcommands.Add(CheckCommand(stdout, stderr));
         root.Subcommands.Add(RenderCommand(stdout, stderr));
         root.Subcommands.Add(GradeCommand(stdout, stderr));
@@ -314,6 +315,104 @@ public static class Cli
         return cmd;
     }
 
+    private static Command HessianCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var expr = new Argument<string>("EXPR") { Description = "A scalar function, e.g. \"tr(X' A X)\"." };
+        var wrt = WrtOption();
+        var where = WhereOption();
+        var method = new Option<string>("--method") { Description = "all, differential or gateaux.", DefaultValueFactory = _ => "all" };
+        method.AcceptOnlyFromAmong("all", "differential", "gateaux");
+        var format = FormatOption("text", "latex", "json", "html");
+        var seed = SeedOption();
+        var dims = DimsOption();
+        var at = new Option<string>("--at") { Description = "VALUES.json: also evaluate the vec Hessian there ((entries of vec X) × (entries of vec X), column-major)." };
+        var check = new Option<string>("--check") { Description = "on (default) or off: the numerical check on a random instance.", DefaultValueFactory = _ => "on" };
+        check.AcceptOnlyFromAmong("on", "off");
+        var cmd = new Command("hessian", "Derive the Hessian of a scalar function as a linear map H ↦ ∇²f[H] and its vec (Kronecker) matrix, step by step, and check it numerically.")
+            { expr, wrt, where, method, format, seed, dims, at, check };
+        cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
+        {
+            var options = new GradientOptions
+            {
+                Method = r.GetValue(method)!, Check = r.GetValue(check) == "on", Seed = r.GetValue(seed), Dims = ParseDims(r.GetValue(dims)),
+            };
+            var scope = Scope.Parse(r.GetValue(where));
+            var values = r.GetValue(at) is { } path ? ReadValues(path) : null;
+            if (values is not null) scope = WithValueShapes(scope, values);
+            var f = MatCalc.Parse(r.GetValue(expr)!, scope);
+            if (values is not null) options = options with { Dims = MatrixCalculus.SizesOf(f, values, options.Dims) };
+            var result = MatrixCalculus.Hessian(f, r.GetValue(wrt)!, options);
+            var value = values is null ? null : MatrixCalculus.HessianAt(result, values);
+            switch (r.GetValue(format))
+            {
+                case "json": stdout.WriteLine(ToJson(HessianJson(result, value))); break;
+                case "latex": stdout.WriteLine(DerivationFormat.Latex(result)); break;
+                case "html": stdout.WriteLine(Formats.Of(result)[Formats.Html]); break;
+                default:
+                    stdout.WriteLine(DerivationFormat.Text(result));
+                    if (value is not null) stdout.WriteLine("vec Hessian at the given point (column-major vec):\n" + MatrixText.Format(value));
+                    break;
+            }
+            return result.Check is { Passed: false, Skipped: false } ? Failed : Ok;
+        }));
+        return cmd;
+    }
+
+    internal static JsonObject HessianJson(HessianResult r, Matrix<double>? value)
+    {
+        var o = new JsonObject
+        {
+            ["expr"] = ExprJson(r.Function.Expr),
+            ["wrt"] = r.Variable.Name,
+            ["direction"] = r.Direction.Name,
+            ["gradient"] = ExprJson(r.Gradient),
+            ["hessian"] = new JsonObject
+            {
+                ["map"] = ExprJson(r.Map),
+                ["vec"] = r.VecForm is null ? null : ExprJson(r.VecForm),
+                ["vecUnsupported"] = r.VecUnsupported,
+                ["layout"] = HessianResult.Layout,
+            },
+            ["methods"] = new JsonArray(r.Methods.Select(m => (JsonNode)new JsonObject
+            {
+                ["name"] = m.Method,
+                ["map"] = m.Gradient is null ? null : ExprJson(m.Gradient),
+                ["steps"] = StepsJson(m),
+                ["unsupported"] = m.Unsupported,
+            }).ToArray()),
+            ["agree"] = r.Agree,
+            ["agreement"] = r.AgreementBasis,
+            ["convention"] = r.Convention,
+            ["check"] = r.Check is null ? null : new JsonObject
+            {
+                ["relativeError"] = double.IsFinite(r.Check.RelativeError) ? r.Check.RelativeError : null,
+                ["symmetryError"] = double.IsFinite(r.Check.SymmetryError) ? r.Check.SymmetryError : null,
+                ["quadraticError"] = double.IsFinite(r.Check.QuadraticError) ? r.Check.QuadraticError : null,
+                ["passed"] = r.Check.Passed,
+                ["skipped"] = r.Check.Skipped,
+                ["seed"] = r.Check.Seed,
+                ["tolerance"] = r.Check.Tolerance,
+                ["columns"] = r.Check.Columns,
+                ["sizes"] = new JsonObject(r.Check.Sizes.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                ["summary"] = r.Check.Summary,
+                ["toleranceReason"] = HessianCheckReport.ToleranceReason,
+            },
+        };
+        if (value is not null) o["value"] = MatrixJson(value);
+        return o;
+    }
+
+    private static JsonArray StepsJson(Derivation m) =>
+        new(m.Steps.Select(s => (JsonNode)new JsonObject
+        {
+            ["latex"] = s.Latex, ["text"] = s.Text, ["rule"] = s.Rule,
+            ["rules"] = new JsonArray(s.Rules.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray()),
+            ["statements"] = new JsonArray(s.Rules.Where(Rules.Exists).Select(x => (JsonNode)new JsonObject
+            {
+                ["rule"] = x, ["latex"] = Rules.Get(x).Latex, ["assumption"] = Rules.Get(x).Assumption,
+            }).ToArray()),
+        }).ToArray());
+
     private static Command CheckCommand(TextWriter stdout, TextWriter stderr)
     {
         var expr = new Argument<string>("EXPR") { Description = "A scalar function." };
@@ -325,13 +424,17 @@ public static class Cli
         var dims = DimsOption();
         var answer = new Option<string>("--answer") { Description = "shown or hidden: hidden leaves the derived gradient out (exercise sheets).", DefaultValueFactory = _ => "shown" };
         answer.AcceptOnlyFromAmong("shown", "hidden");
-        var cmd = new Command("check", "Say whether a claimed gradient is right; when it is not, show a counterexample.")
-            { expr, wrt, claim, where, format, seed, dims, answer };
+        var derivative = new Option<string>("--derivative") { Description = "gradient (default) or hessian: a Hessian claim is the map applied to the direction H, e.g. \"2 A' A H\".", DefaultValueFactory = _ => "gradient" };
+        derivative.AcceptOnlyFromAmong("gradient", "hessian");
+        var cmd = new Command("check", "Say whether a claimed gradient (or Hessian) is right; when it is not, show a counterexample.")
+            { expr, wrt, claim, where, format, seed, dims, answer, derivative };
         cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
         {
             var options = new GradientOptions { Seed = r.GetValue(seed), Dims = ParseDims(r.GetValue(dims)) };
             var f = MatCalc.Parse(r.GetValue(expr)!, Scope.Parse(r.GetValue(where)));
-            var report = MatrixCalculus.Check(f, r.GetValue(wrt)!, r.GetValue(claim)!, options);
+            var report = r.GetValue(derivative) == "hessian"
+                ? MatrixCalculus.CheckHessian(f, r.GetValue(wrt)!, r.GetValue(claim)!, options)
+                : MatrixCalculus.Check(f, r.GetValue(wrt)!, r.GetValue(claim)!, options);
             var show = r.GetValue(answer) != "hidden";
             if (r.GetValue(format) == "json")
             {
@@ -509,6 +612,7 @@ public static class Cli
     internal static void HideAnswer(JsonObject json, ClaimReport c)
     {
         json.Remove("gradient");
+        json.Remove("hessian");
         if (json["counterexample"] is JsonObject ce && c.Counterexample is { } counter)
         {
             ce.Remove("expected");
@@ -526,14 +630,26 @@ public static class Cli
         }
     }
 
-    internal static JsonObject ClaimJson(ClaimReport c, string wrt) => new()
+    internal static JsonObject ClaimJson(ClaimReport c, string wrt)
+    {
+        var json = ClaimJsonCore(c, wrt);
+        // A Hessian claim says so (a gradient claim's JSON is unchanged): the derived map is "hessian", written in "direction".
+        if (c.Derivative == "hessian")
+        {
+            json.Insert(1, "derivative", c.Derivative);
+            json.Insert(2, "direction", c.Direction);
+        }
+        return json;
+    }
+
+    private static JsonObject ClaimJsonCore(ClaimReport c, string wrt) => new()
     {
         ["wrt"] = wrt,
         ["right"] = c.Right,
         ["verdict"] = c.Verdict,
         ["how"] = c.How,
         ["claim"] = c.Claim is null ? null : ExprJson(c.Claim),
-        ["gradient"] = ExprJson(c.Gradient),
+        [c.Derivative == "hessian" ? "hessian" : "gradient"] = ExprJson(c.Gradient),
         ["counterexample"] = c.Counterexample is null ? null : new JsonObject
         {
             ["seed"] = c.Counterexample.Seed,

@@ -41,6 +41,7 @@ public sealed class MatCalcSession
     private static readonly ParameterInfo Claim = new("--claim", "The claimed gradient.", Required: true);
     private static readonly ParameterInfo Method = new("--method", "all, gateaux, index or differential.", Values: ["all", .. MatrixCalculus.MethodNames]);
     private static readonly ParameterInfo At = new("--at", "VALUES.json path or JSON text.", Required: true);
+    private static readonly ParameterInfo Derivative = new("--derivative", "gradient (default) or hessian: a Hessian claim is the map applied to the direction H, e.g. \"2 A' A H\".", Values: ["gradient", "hessian"]);
     private static readonly ParameterInfo Answer = new("--answer", "shown (default) or hidden: hidden keeps the derived gradient off the output, for exercise sheets.", Values: ["shown", "hidden"]);
 
     /// <summary>
@@ -54,8 +55,10 @@ public sealed class MatCalcSession
             [new("expr", "Declarations.", Implicit: true, Required: true)]),
         new("gradient", "Derive ∂f/∂X three ways side by side and check it numerically.",
             [Expr, Wrt, Where, Method, new("--check", "on or off.", Values: ["on", "off"]), Seed, Dims]),
-        new("check", "Is a claimed gradient right? A counterexample when it is not.",
-            [Expr, Wrt, Claim, Where, Seed, Dims, Answer]),
+        new("hessian", "Derive the Hessian as a linear map H ↦ ∇²f[H] (differential and Gâteaux), its vec (Kronecker) matrix, and check it numerically.",
+            [Expr, Wrt, Where, new("--method", "all, gateaux or differential.", Values: ["all", .. HessianMethods.Names]), new("--check", "on or off.", Values: ["on", "off"]), Seed, Dims]),
+        new("check", "Is a claimed gradient (or, with --derivative hessian, a claimed Hessian map of H) right? A counterexample when it is not.",
+            [Expr, Wrt, Claim, Where, Seed, Dims, Answer, Derivative]),
         new("show", "Parse an expression and show it with its shape.", [Expr, Where]),
         new("eval", "Evaluate an expression at values: --at a JSON file, or JSON text passed with @csharp:name.",
             [Expr, At, Where]),
@@ -91,6 +94,10 @@ public sealed class MatCalcSession
             {
                 "let" => Let(Arg("expr")),
                 "gradient" => [MatrixCalculus.Gradient(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
+                "hessian" => [MatrixCalculus.Hessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
+                "check" when Arg("--derivative") == "hessian" =>
+                    [new ClaimResult(MatrixCalculus.CheckHessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
+                        ShowAnswer: !(args.TryGetValue("--answer", out var hiddenHessian) && hiddenHessian == "hidden"))],
                 "check" => [new ClaimResult(MatrixCalculus.Check(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
                     ShowAnswer: !(args.TryGetValue("--answer", out var answer) && answer == "hidden"))],
                 "show" => [MatCalc.Parse(Arg("expr"), scope)],

@@ -97,7 +97,7 @@ public static class Html
         sb.Append($"<p class=\"{(c.Right ? "mc-ok" : "mc-bad")}\">{(c.Right ? "✓" : "✗")} {Escape(c.Verdict)}</p>");
         if (showAnswer && c.Basis is { Instances.Count: > 0 } basis) sb.Append($"<p class=\"mc-note\">basis: {Escape(basis.Summary)}</p>");
         if (c.Claim is not null) sb.Append("<p>claim: ").Append(InlineEq(null, MathMlPrinter.Row(c.Claim))).Append("</p>");
-        if (showAnswer) sb.Append("<p>derived: ").Append(InlineEq(MathMlLayout.Partial(variable), MathMlPrinter.Row(c.Gradient))).Append("</p>");
+        if (showAnswer) sb.Append("<p>derived: ").Append(InlineEq(DerivedLabel(c, variable), MathMlPrinter.Row(c.Gradient))).Append("</p>");
         else sb.Append("<p class=\"mc-note\">derived formula hidden (--answer hidden)" +
             (c.Counterexample is not null ? ": the counterexample shows where the claim goes wrong" : "") + "</p>");
         // A shape diagnostic's hint lists products that fit — with the answer hidden it could give the answer away.
@@ -109,10 +109,10 @@ public static class Html
                 sb.Append($"<div>{Label(MathMlPrinter.Name(name))}{Matrix(value, inner: true)}</div>");
             var diff = (showAnswer ? ce.Differences.Select(d => (d.Row, d.Col)) : ce.Differing).ToHashSet();
             // With the answer hidden, the derived gradient's values are not shown: the claim's, with the entries that differ.
-            if (showAnswer) sb.Append($"<div>{Label(MathMlLayout.Partial(variable))}{Matrix(ce.Expected, inner: true, highlight: diff)}</div>");
+            if (showAnswer) sb.Append($"<div>{Label(DerivedLabel(c, variable))}{Matrix(ce.Expected, inner: true, highlight: diff)}</div>");
             sb.Append($"<div>{Label("<mtext>claim</mtext>")}{Matrix(ce.Claimed, inner: true, highlight: diff)}</div></div>");
             if (!showAnswer)
-                sb.Append($"<p>The claim differs from ∂f/∂{Escape(variable)} in the highlighted entries ({ce.Differing.Count} of {ce.Claimed.RowCount * ce.Claimed.ColumnCount}: " +
+                sb.Append($"<p>The claim differs from {Escape(c.Label(variable))} in the highlighted entries ({ce.Differing.Count} of {ce.Claimed.RowCount * ce.Claimed.ColumnCount}: " +
                           $"{Escape(DerivationFormat.Positions(ce))}); relative error ≈ {Escape(DerivationFormat.Rough(ce.RelativeError))}.</p>");
         }
         foreach (var h in c.Hints)
@@ -123,6 +123,48 @@ public static class Html
             sb.Append($"<p>hint: {Escape(cut < 0 ? h : h[..cut])}</p>");
             if (cut >= 0) sb.Append($"<pre class=\"mc-diag\">{Escape(h[(cut + 1)..])}</pre>");
         }
+        return Wrap(sb.ToString());
+    }
+
+    /// <summary>∂f/∂X for a gradient claim, ∇²f[H] for a Hessian claim.</summary>
+    private static string DerivedLabel(ClaimReport c, string variable) =>
+        c.Derivative == "hessian" ? HessianLabel(c.Direction ?? "H") : MathMlLayout.Partial(variable);
+
+    private static string HessianLabel(string direction) =>
+        $"<mrow><msup><mo>∇</mo><mn>2</mn></msup><mi>f</mi><mo>[</mo>{MathMlPrinter.Name(direction)}<mo>]</mo></mrow>";
+
+    public static string Hessian(HessianResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append("<p>").Append(InlineEq("<mi>f</mi>", MathMlPrinter.Row(r.Function.Expr))).Append("<br><span class=\"mc-label\">")
+          .Append(Shapes(r.Function.Symbols)).Append("</span></p>");
+        sb.Append("<div class=\"mc-methods\">");
+        foreach (var m in r.Methods)
+        {
+            sb.Append($"<section class=\"mc-method\"><h4>{Escape(DerivationFormat.HessianMethodTitle(m.Method))}</h4>");
+            if (!m.Succeeded)
+                sb.Append($"<p class=\"mc-bad\">not applicable</p><p>{Escape(m.Unsupported ?? "")}</p>");
+            else
+            {
+                sb.Append("<ol>");
+                foreach (var s in m.Steps)
+                    sb.Append($"<li>{Eq(MathMlLayout.Lhs(s.LhsLatex, s.LhsText), MathMlPrinter.Row(s.Expression))}{Rules(s)}</li>");
+                sb.Append("</ol>");
+            }
+            sb.Append("</section>");
+        }
+        sb.Append("</div>");
+        sb.Append("<p><b>Hessian</b> ").Append(DisplayEq(HessianLabel(r.Direction.Name), MathMlPrinter.Row(r.Map))).Append("</p>");
+        if (r.VecForm is not null)
+            sb.Append("<p><b>vec Hessian</b> ").Append(DisplayEq("<mi>𝓗</mi>", MathMlPrinter.Row(r.VecForm))).Append("</p>");
+        else
+            sb.Append($"<p class=\"mc-label\">no Kronecker form: {Escape(r.VecUnsupported ?? "")}</p>");
+        sb.Append($"<p class=\"mc-label\">layout: {Escape(HessianResult.Layout)}</p>");
+        if (r.Convention is not null) sb.Append($"<p class=\"mc-note\">{Escape(r.Convention)}</p>");
+        if (r.Methods.Count(m => m.Succeeded) > 1)
+            sb.Append(r.Agree ? $"<p class=\"mc-ok\">✓ the methods agree ({Escape(r.AgreementBasis)})</p>" : $"<p class=\"mc-bad\">✗ the methods disagree ({Escape(r.AgreementBasis)})</p>");
+        if (r.Check is not null)
+            sb.Append($"<p class=\"{(r.Check.Passed ? "mc-ok" : r.Check.Skipped ? "mc-label" : "mc-bad")}\">check: {Escape(r.Check.Summary)}</p>");
         return Wrap(sb.ToString());
     }
 
