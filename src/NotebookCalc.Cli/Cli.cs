@@ -147,6 +147,7 @@ public static class Cli
         root.Subcommands.Add(eval);
         root.Subcommands.Add(GradientCommand(stdout, stderr));
         root.Subcommands.Add(HessianCommand(stdout, stderr));
+        root.Subcommands.Add(JacobianCommand(stdout, stderr));
         root.Subcommands.Add(CheckCommand(stdout, stderr));
         root.Subcommands.Add(RenderCommand(stdout, stderr));
         root.Subcommands.Add(GradeCommand(stdout, stderr));
@@ -356,6 +357,90 @@ public static class Cli
             return result.Check is { Passed: false, Skipped: false } ? Failed : Ok;
         }));
         return cmd;
+    }
+
+    private static Command JacobianCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var expr = new Argument<string>("EXPR") { Description = "A matrix-, vector- or scalar-valued function, e.g. \"softmax(z)\" or \"A X B\"." };
+        var wrt = WrtOption();
+        var where = WhereOption();
+        var method = new Option<string>("--method") { Description = "all, differential or gateaux.", DefaultValueFactory = _ => "all" };
+        method.AcceptOnlyFromAmong("all", "differential", "gateaux");
+        var format = FormatOption("text", "latex", "json", "html");
+        var seed = SeedOption();
+        var dims = DimsOption();
+        var at = new Option<string>("--at") { Description = "VALUES.json: also evaluate the vec Jacobian there ((entries of vec F) × (entries of vec X), column-major)." };
+        var check = new Option<string>("--check") { Description = "on (default) or off: the numerical check on a random instance.", DefaultValueFactory = _ => "on" };
+        check.AcceptOnlyFromAmong("on", "off");
+        var cmd = new Command("jacobian", "Derive the Jacobian of a matrix- or vector-valued function as a linear map H ↦ DF(X)[H] and its vec (Kronecker) matrix, and check it numerically.")
+            { expr, wrt, where, method, format, seed, dims, at, check };
+        cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
+        {
+            var options = new GradientOptions
+            {
+                Method = r.GetValue(method)!, Check = r.GetValue(check) == "on", Seed = r.GetValue(seed), Dims = ParseDims(r.GetValue(dims)),
+            };
+            var scope = Scope.Parse(r.GetValue(where));
+            var values = r.GetValue(at) is { } path ? ReadValues(path) : null;
+            if (values is not null) scope = WithValueShapes(scope, values);
+            var f = MatCalc.Parse(r.GetValue(expr)!, scope);
+            if (values is not null) options = options with { Dims = MatrixCalculus.SizesOf(f, values, options.Dims) };
+            var result = MatrixCalculus.Jacobian(f, r.GetValue(wrt)!, options);
+            var value = values is null ? null : MatrixCalculus.JacobianAt(result, values);
+            switch (r.GetValue(format))
+            {
+                case "json": stdout.WriteLine(ToJson(JacobianJson(result, value))); break;
+                case "latex": stdout.WriteLine(DerivationFormat.Latex(result)); break;
+                case "html": stdout.WriteLine(Formats.Of(result)[Formats.Html]); break;
+                default:
+                    stdout.WriteLine(DerivationFormat.Text(result));
+                    if (value is not null) stdout.WriteLine("vec Jacobian at the given point (column-major vec):\n" + MatrixText.Format(value));
+                    break;
+            }
+            return result.Check is { Passed: false, Skipped: false } ? Failed : Ok;
+        }));
+        return cmd;
+    }
+
+    internal static JsonObject JacobianJson(JacobianResult r, Matrix<double>? value)
+    {
+        var o = new JsonObject
+        {
+            ["expr"] = ExprJson(r.Function.Expr),
+            ["shape"] = ShapeJson(r.Function.Shape),
+            ["wrt"] = r.Variable.Name,
+            ["direction"] = r.Direction.Name,
+            ["jacobian"] = new JsonObject
+            {
+                ["map"] = ExprJson(r.Map),
+                ["vec"] = r.VecForm is null ? null : ExprJson(r.VecForm),
+                ["vecUnsupported"] = r.VecUnsupported,
+                ["layout"] = JacobianResult.Layout,
+            },
+            ["methods"] = new JsonArray(r.Methods.Select(m => (JsonNode)new JsonObject
+            {
+                ["name"] = m.Method,
+                ["map"] = m.Gradient is null ? null : ExprJson(m.Gradient),
+                ["steps"] = StepsJson(m),
+                ["unsupported"] = m.Unsupported,
+            }).ToArray()),
+            ["agree"] = r.Agree,
+            ["agreement"] = r.AgreementBasis,
+            ["check"] = r.Check is null ? null : new JsonObject
+            {
+                ["relativeError"] = double.IsFinite(r.Check.RelativeError) ? r.Check.RelativeError : null,
+                ["passed"] = r.Check.Passed,
+                ["skipped"] = r.Check.Skipped,
+                ["seed"] = r.Check.Seed,
+                ["tolerance"] = r.Check.Tolerance,
+                ["columns"] = r.Check.Columns,
+                ["sizes"] = new JsonObject(r.Check.Sizes.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                ["summary"] = r.Check.Summary,
+                ["toleranceReason"] = JacobianCheckReport.ToleranceReason,
+            },
+        };
+        if (value is not null) o["value"] = MatrixJson(value);
+        return o;
     }
 
     internal static JsonObject HessianJson(HessianResult r, Matrix<double>? value)

@@ -57,6 +57,8 @@ public sealed class MatCalcSession
             [Expr, Wrt, Where, Method, new("--check", "on or off.", Values: ["on", "off"]), Seed, Dims]),
         new("hessian", "Derive the Hessian as a linear map H ↦ ∇²f[H] (differential and Gâteaux), its vec (Kronecker) matrix, and check it numerically.",
             [Expr, Wrt, Where, new("--method", "all, gateaux or differential.", Values: ["all", .. HessianMethods.Names]), new("--check", "on or off.", Values: ["on", "off"]), Seed, Dims]),
+        new("jacobian", "Derive the Jacobian of a matrix- or vector-valued F as a linear map H ↦ DF(X)[H] (differential and Gâteaux), its vec (Kronecker) matrix, and check it numerically.",
+            [Expr, Wrt, Where, new("--method", "all, gateaux or differential.", Values: ["all", .. JacobianMethods.Names]), new("--check", "on or off.", Values: ["on", "off"]), Seed, Dims]),
         new("check", "Is a claimed gradient (or, with --derivative hessian, a claimed Hessian map of H) right? A counterexample when it is not.",
             [Expr, Wrt, Claim, Where, Seed, Dims, Answer, Derivative]),
         new("show", "Parse an expression and show it with its shape.", [Expr, Where]),
@@ -94,6 +96,7 @@ public sealed class MatCalcSession
             {
                 "let" => Let(Arg("expr")),
                 "gradient" => [MatrixCalculus.Gradient(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
+                "jacobian" => [MatrixCalculus.Jacobian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
                 "hessian" => [MatrixCalculus.Hessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
                 "check" when Arg("--derivative") == "hessian" =>
                     [new ClaimResult(MatrixCalculus.CheckHessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),

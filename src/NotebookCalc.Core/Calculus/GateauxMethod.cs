@@ -59,7 +59,9 @@ public sealed class GateauxMethod
         var coefficients = Enumerable.Range(0, 2).Select(k => Simplifier.Simplify(series.At(k, g.Shape))).ToList();
         // Exact when g is affine in X (no term of order ε² or higher to drop).
         var exact = !series.Truncated && series.C.Count <= 2;
-        steps.Add(new DerivationStep(shifted, shiftedText, m.Polynomial(coefficients, 0, exact ? 0 : 2), m._used.OrderBy(r => r, StringComparer.Ordinal).ToList()));
+        // A map that is linear already (F = Xᵀ) expands with no rule of its own: it is the expansion of a transpose.
+        var used = m._used.Count > 0 ? m._used.OrderBy(r => r, StringComparer.Ordinal).ToList() : [Rules.GateauxExpand.Name];
+        steps.Add(new DerivationStep(shifted, shiftedText, m.Polynomial(coefficients, 0, exact ? 0 : 2), used));
         steps.Add(new DerivationStep($@"\frac{{{shifted} - {gLatex}({xl})}}{{\varepsilon}}", $"({shiftedText} - {gText}({x.Name}))/ε",
             m.Polynomial(coefficients, 1, exact ? 0 : 1), [Rules.GateauxDifferenceQuotient.Name]));
         return (steps, series.At(1, g.Shape));

@@ -68,7 +68,7 @@ public static class HessianCheck
         }).ToList());
     }
 
-    private static Matrix<double> RandomDirection(Random random, int rows, int cols, VariableStructure structure)
+    internal static Matrix<double> RandomDirection(Random random, int rows, int cols, VariableStructure structure)
     {
         var v = Structure.Project(structure, Matrix<double>.Build.Dense(rows, cols, (_, _) => Sampler.Normal(random)));
         return v / v.FrobeniusNorm();
@@ -96,17 +96,18 @@ public static class HessianCheck
             "The difference quotient of the gradient overflows at this instance.", "Choose other values, or a function that does not overflow."));
 
     /// <summary>The relative error of ∇²f[V] against central differences of ∇f along V (best of three steps).</summary>
-    internal static double DirectionError(Expression f, Symbol x, Symbol h, Expr gradient, Expr map, Bindings b, Matrix<double> v)
+    internal static double DirectionError(Expression f, Symbol x, Symbol h, Expr gradient, Expr map, Bindings b, Matrix<double> v, bool projectOutput = true)
     {
         var x0 = b[x.Name];
         var t = 1e-5 * Math.Max(1, x0.FrobeniusNorm());
         var g0 = Evaluator.Evaluate(gradient, b, f.Source);
-        var an = Structure.Project(Structure.Of(x), Apply(map, h, b, v, f.Source));
+        var an = Apply(map, h, b, v, f.Source);
+        if (projectOutput) an = Structure.Project(Structure.Of(x), an);
         var best = double.PositiveInfinity;
         foreach (var step in new[] { t, t / 10, t / 100 })
         {
             var fd = (GradientAt(gradient, x, b, x0 + step * v, f.Source) - GradientAt(gradient, x, b, x0 - step * v, f.Source)) / (2 * step);
-            fd = Structure.Project(Structure.Of(x), fd);
+            if (projectOutput) fd = Structure.Project(Structure.Of(x), fd);
             if (!fd.Enumerate().All(double.IsFinite) || !an.Enumerate().All(double.IsFinite)) throw Overflow(f.Source);
             var floor = 1e3 * 2.2e-16 * (1 + g0.FrobeniusNorm()) / step / Tolerance;
             best = Math.Min(best, (fd - an).FrobeniusNorm() / Math.Max(Math.Max(fd.FrobeniusNorm(), an.FrobeniusNorm()), floor));
@@ -126,29 +127,7 @@ public static class HessianCheck
             worst = Math.Max(worst, DirectionError(f, x, h, gradient, map, b, RandomDirection(random, x0.RowCount, x0.ColumnCount, structure)));
 
         var columns = x0.RowCount * x0.ColumnCount <= MaxColumns;
-        if (columns)
-        {
-            var t = 1e-5 * Math.Max(1, x0.FrobeniusNorm());
-            var an = VecMatrix(map, x, h, b, f.Source);
-            var g0 = Evaluator.Evaluate(gradient, b, f.Source);
-            var bestColumns = double.PositiveInfinity;
-            foreach (var step in new[] { t, t / 10, t / 100 })
-            {
-                var fd = Matrix<double>.Build.Dense(an.RowCount, an.ColumnCount);
-                for (var c = 0; c < an.ColumnCount; c++)
-                {
-                    var e = Basis(x0.RowCount, x0.ColumnCount, c, structure);
-                    var col = Structure.Project(structure,
-                        (GradientAt(gradient, x, b, x0 + step * e, f.Source) - GradientAt(gradient, x, b, x0 - step * e, f.Source)) / (2 * step));
-                    fd.SetColumn(c, col.ToColumnMajorArray());
-                }
-                if (!fd.Enumerate().All(double.IsFinite)) throw Overflow(f.Source);
-                var floor = 1e3 * 2.2e-16 * (1 + g0.FrobeniusNorm()) / step / Tolerance * Math.Sqrt(an.ColumnCount);
-                bestColumns = Math.Min(bestColumns, (fd - an).FrobeniusNorm() / Math.Max(Math.Max(fd.FrobeniusNorm(), an.FrobeniusNorm()), floor));
-                if (bestColumns <= Tolerance) break;
-            }
-            worst = Math.Max(worst, bestColumns);
-        }
+        if (columns) worst = Math.Max(worst, ColumnsError(f, x, h, gradient, map, b, structure));
 
         // Symmetry: ⟨V₁, ∇²f[V₂]⟩ = ⟨V₂, ∇²f[V₁]⟩.
         var v1 = RandomDirection(random, x0.RowCount, x0.ColumnCount, structure);
@@ -170,6 +149,35 @@ public static class HessianCheck
                       $"on a random instance (seed {seed}{(sizeText.Length > 0 ? ", " + sizeText : "")}), {directions} directions{(columns ? " and every column of the vec Hessian" : "")}; " +
                       $"symmetry ⟨V₁, ∇²f[V₂]⟩ − ⟨V₂, ∇²f[V₁]⟩: {F(symmetry)} relative; quadratic form vs second differences of f: {F(quadratic)} relative";
         return new HessianCheckReport(passed, worst, Tolerance, symmetry, quadratic, seed, sizes, directions, columns, summary);
+    }
+
+    /// <summary>
+    /// The relative error of the whole vec matrix of the map (column c = vec map(E_c)) against central differences of
+    /// <paramref name="of"/> (the gradient for a Hessian, F for a Jacobian) along every basis direction.
+    /// </summary>
+    internal static double ColumnsError(Expression f, Symbol x, Symbol h, Expr of, Expr map, Bindings b, VariableStructure structure, bool projectOutput = true)
+    {
+        var x0 = b[x.Name];
+        var t = 1e-5 * Math.Max(1, x0.FrobeniusNorm());
+        var an = VecMatrix(map, x, h, b, f.Source, projectOutput);
+        var g0 = Evaluator.Evaluate(of, b, f.Source);
+        var best = double.PositiveInfinity;
+        foreach (var step in new[] { t, t / 10, t / 100 })
+        {
+            var fd = Matrix<double>.Build.Dense(an.RowCount, an.ColumnCount);
+            for (var c = 0; c < an.ColumnCount; c++)
+            {
+                var e = Basis(x0.RowCount, x0.ColumnCount, c, structure);
+                var col = (GradientAt(of, x, b, x0 + step * e, f.Source) - GradientAt(of, x, b, x0 - step * e, f.Source)) / (2 * step);
+                if (projectOutput) col = Structure.Project(structure, col);
+                fd.SetColumn(c, col.ToColumnMajorArray());
+            }
+            if (!fd.Enumerate().All(double.IsFinite)) throw Overflow(f.Source);
+            var floor = 1e3 * 2.2e-16 * (1 + g0.FrobeniusNorm()) / step / Tolerance * Math.Sqrt(an.ColumnCount);
+            best = Math.Min(best, (fd - an).FrobeniusNorm() / Math.Max(Math.Max(fd.FrobeniusNorm(), an.FrobeniusNorm()), floor));
+            if (best <= Tolerance) break;
+        }
+        return best;
     }
 
     private static double QuadraticError(Expression f, Symbol x, Expr map, Symbol h, Bindings b, Matrix<double> v, double q)
@@ -209,18 +217,20 @@ public static class HessianCheck
     /// The vec Hessian at an instance: column c is vec(∇²f[E_c]) for the c-th basis direction in column-major order (for a
     /// structured variable, the map of the projected direction, projected).
     /// </summary>
-    public static Matrix<double> VecMatrix(Expr map, Symbol x, Symbol h, Bindings b, string source)
+    public static Matrix<double> VecMatrix(Expr map, Symbol x, Symbol h, Bindings b, string source, bool projectOutput = true)
     {
         var x0 = b[x.Name];
         var n = x0.RowCount * x0.ColumnCount;
         var structure = Structure.Of(x);
-        var result = Matrix<double>.Build.Dense(n, n);
+        Matrix<double>? result = null;
         for (var c = 0; c < n; c++)
         {
-            var col = Structure.Project(structure, Apply(map, h, b, Basis(x0.RowCount, x0.ColumnCount, c, structure), source));
-            result.SetColumn(c, col.ToColumnMajorArray());
+            var value = Apply(map, h, b, Basis(x0.RowCount, x0.ColumnCount, c, structure), source);
+            if (projectOutput) value = Structure.Project(structure, value);
+            result ??= Matrix<double>.Build.Dense(value.RowCount * value.ColumnCount, n);
+            result.SetColumn(c, value.ToColumnMajorArray());
         }
-        return result;
+        return result ?? Matrix<double>.Build.Dense(0, 0);
     }
 
     /// <summary>

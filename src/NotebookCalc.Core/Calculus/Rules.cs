@@ -190,6 +190,10 @@ public static class Rules
     public static readonly Rule IdentifyVecHessian = Second("identify_vec_hessian",
         @"\operatorname{vec}(\nabla^2 f[H]) = \mathcal{H} \operatorname{vec}(H) \iff \frac{\partial^2 f}{\partial \operatorname{vec} X\, \partial (\operatorname{vec} X)^\top} = \mathcal{H}", "tr(X' Y X)", "X", Mats);
 
+    // ── Jacobians of matrix-valued functions ──
+    public static readonly Rule IdentifyJacobian = ByName["identify_jacobian"] = new Rule("identify_jacobian",
+        @"dF = L(dX) \iff DF(X)[H] = L(H)", "A X B", "X", Mats) { Derivative = "jacobian" };
+
     public static IReadOnlyCollection<Rule> All => ByName.Values;
 
     public static Rule Get(string name) => ByName[name];

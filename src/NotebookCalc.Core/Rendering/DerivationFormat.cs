@@ -48,12 +48,49 @@ public static class DerivationFormat
         return sb.ToString().TrimEnd('\n', '\r');
     }
 
-    public static string Latex(HessianResult r)
+    public static string JacobianMethodTitle(string method) => method switch
+    {
+        "differential" => "Differential dF",
+        "gateaux" => "Gâteaux (directional) derivative of F",
+        _ => method,
+    };
+
+    public static string Text(JacobianResult r)
     {
         var sb = new StringBuilder();
-        foreach (var m in r.Methods.Where(m => m.Succeeded))
+        sb.Append("F = ").Append(r.Function.Text).Append("  (").Append(r.Function.Shape.ToString()).AppendLine(")");
+        foreach (var s in r.Function.Symbols) sb.Append("  ").Append(s.Name).Append(": ").AppendLine(s.Shape.ToString());
+        sb.Append("direction: ").Append(r.Direction.Name).Append(": ").AppendLine(r.Direction.Shape.ToString());
+        foreach (var m in r.Methods)
         {
-            sb.Append("% ").AppendLine(HessianMethodTitle(m.Method));
+            sb.AppendLine().Append(JacobianMethodTitle(m.Method)).AppendLine(":");
+            if (!m.Succeeded)
+            {
+                sb.Append("  not applicable: ").AppendLine(m.Unsupported);
+                continue;
+            }
+            foreach (var step in m.Steps) sb.Append("  ").Append(step.Text).Append("    [").Append(step.Rule).AppendLine("]");
+        }
+        sb.AppendLine().Append($"DF({r.Variable.Name})[{r.Direction.Name}] = ").AppendLine(TextPrinter.Print(r.Map));
+        if (r.VecForm is not null) sb.Append($"vec Jacobian dvec(F)/dvec({r.Variable.Name})' = ").AppendLine(TextPrinter.Print(r.VecForm));
+        else sb.Append("vec Jacobian: no Kronecker form (").Append(r.VecUnsupported).AppendLine("); its value is given with --at");
+        sb.Append("layout: ").AppendLine(JacobianResult.Layout);
+        if (r.Methods.Count(m => m.Succeeded) > 1)
+            sb.Append("methods agree: ").AppendLine(r.Agree ? $"yes ({r.AgreementBasis})" : "NO");
+        if (r.Check is not null) sb.Append("check: ").AppendLine(r.Check.Summary);
+        return sb.ToString().TrimEnd('\n', '\r');
+    }
+
+    public static string Latex(HessianResult r) => Latex(r.Methods, HessianMethodTitle);
+
+    public static string Latex(JacobianResult r) => Latex(r.Methods, JacobianMethodTitle);
+
+    private static string Latex(IReadOnlyList<Derivation> methods, Func<string, string> title)
+    {
+        var sb = new StringBuilder();
+        foreach (var m in methods.Where(m => m.Succeeded))
+        {
+            sb.Append("% ").AppendLine(title(m.Method));
             sb.AppendLine("\\begin{align*}");
             for (var i = 0; i < m.Steps.Count; i++)
             {

@@ -133,15 +133,26 @@ public static class Html
     private static string HessianLabel(string direction) =>
         $"<mrow><msup><mo>∇</mo><mn>2</mn></msup><mi>f</mi><mo>[</mo>{MathMlPrinter.Name(direction)}<mo>]</mo></mrow>";
 
-    public static string Hessian(HessianResult r)
+    public static string Hessian(HessianResult r) => Derived(r.Function, r.Methods, DerivationFormat.HessianMethodTitle, "Hessian",
+        HessianLabel(r.Direction.Name), r.Map, "vec Hessian", r.VecForm, r.VecUnsupported, HessianResult.Layout, r.Convention, r.Agree, r.AgreementBasis,
+        r.Check is null ? null : (r.Check.Passed, r.Check.Skipped, r.Check.Summary));
+
+    public static string Jacobian(JacobianResult r) => Derived(r.Function, r.Methods, DerivationFormat.JacobianMethodTitle, "Jacobian",
+        $"<mrow><mi>D</mi><mi>F</mi><mo>(</mo>{MathMlPrinter.Name(r.Variable.Name)}<mo>)</mo><mo>[</mo>{MathMlPrinter.Name(r.Direction.Name)}<mo>]</mo></mrow>",
+        r.Map, "vec Jacobian", r.VecForm, r.VecUnsupported, JacobianResult.Layout, null, r.Agree, r.AgreementBasis,
+        r.Check is null ? null : (r.Check.Passed, r.Check.Skipped, r.Check.Summary));
+
+    /// <summary>A second-order or Jacobian result: the derivations side by side, the map, its vec matrix, agreement and check.</summary>
+    private static string Derived(Expression f, IReadOnlyList<Derivation> methods, Func<string, string> title, string what, string mapLabel, Expr map,
+        string vecWhat, Expr? vec, string? vecUnsupported, string layout, string? convention, bool agree, string basis, (bool Passed, bool Skipped, string Summary)? check)
     {
         var sb = new StringBuilder();
-        sb.Append("<p>").Append(InlineEq("<mi>f</mi>", MathMlPrinter.Row(r.Function.Expr))).Append("<br><span class=\"mc-label\">")
-          .Append(Shapes(r.Function.Symbols)).Append("</span></p>");
+        sb.Append("<p>").Append(InlineEq("<mi>f</mi>", MathMlPrinter.Row(f.Expr))).Append("<br><span class=\"mc-label\">")
+          .Append(Shapes(f.Symbols)).Append("</span></p>");
         sb.Append("<div class=\"mc-methods\">");
-        foreach (var m in r.Methods)
+        foreach (var m in methods)
         {
-            sb.Append($"<section class=\"mc-method\"><h4>{Escape(DerivationFormat.HessianMethodTitle(m.Method))}</h4>");
+            sb.Append($"<section class=\"mc-method\"><h4>{Escape(title(m.Method))}</h4>");
             if (!m.Succeeded)
                 sb.Append($"<p class=\"mc-bad\">not applicable</p><p>{Escape(m.Unsupported ?? "")}</p>");
             else
@@ -154,17 +165,17 @@ public static class Html
             sb.Append("</section>");
         }
         sb.Append("</div>");
-        sb.Append("<p><b>Hessian</b> ").Append(DisplayEq(HessianLabel(r.Direction.Name), MathMlPrinter.Row(r.Map))).Append("</p>");
-        if (r.VecForm is not null)
-            sb.Append("<p><b>vec Hessian</b> ").Append(DisplayEq("<mi>𝓗</mi>", MathMlPrinter.Row(r.VecForm))).Append("</p>");
+        sb.Append($"<p><b>{Escape(what)}</b> ").Append(DisplayEq(mapLabel, MathMlPrinter.Row(map))).Append("</p>");
+        if (vec is not null)
+            sb.Append($"<p><b>{Escape(vecWhat)}</b> ").Append(DisplayEq(null, MathMlPrinter.Row(vec))).Append("</p>");
         else
-            sb.Append($"<p class=\"mc-label\">no Kronecker form: {Escape(r.VecUnsupported ?? "")}</p>");
-        sb.Append($"<p class=\"mc-label\">layout: {Escape(HessianResult.Layout)}</p>");
-        if (r.Convention is not null) sb.Append($"<p class=\"mc-note\">{Escape(r.Convention)}</p>");
-        if (r.Methods.Count(m => m.Succeeded) > 1)
-            sb.Append(r.Agree ? $"<p class=\"mc-ok\">✓ the methods agree ({Escape(r.AgreementBasis)})</p>" : $"<p class=\"mc-bad\">✗ the methods disagree ({Escape(r.AgreementBasis)})</p>");
-        if (r.Check is not null)
-            sb.Append($"<p class=\"{(r.Check.Passed ? "mc-ok" : r.Check.Skipped ? "mc-label" : "mc-bad")}\">check: {Escape(r.Check.Summary)}</p>");
+            sb.Append($"<p class=\"mc-label\">no Kronecker form: {Escape(vecUnsupported ?? "")}</p>");
+        sb.Append($"<p class=\"mc-label\">layout: {Escape(layout)}</p>");
+        if (convention is not null) sb.Append($"<p class=\"mc-note\">{Escape(convention)}</p>");
+        if (methods.Count(m => m.Succeeded) > 1)
+            sb.Append(agree ? $"<p class=\"mc-ok\">✓ the methods agree ({Escape(basis)})</p>" : $"<p class=\"mc-bad\">✗ the methods disagree ({Escape(basis)})</p>");
+        if (check is { } c)
+            sb.Append($"<p class=\"{(c.Passed ? "mc-ok" : c.Skipped ? "mc-label" : "mc-bad")}\">check: {Escape(c.Summary)}</p>");
         return Wrap(sb.ToString());
     }
 

@@ -33,6 +33,17 @@ public sealed class MatcalcHessian : KernelDirectiveCommand
     public string? Dims { get; set; }
 }
 
+public sealed class MatcalcJacobian : KernelDirectiveCommand
+{
+    public string? Expr { get; set; }
+    public string? Wrt { get; set; }
+    public string? Where { get; set; }
+    public string? Method { get; set; }
+    public string? Check { get; set; }
+    public string? Seed { get; set; }
+    public string? Dims { get; set; }
+}
+
 public sealed class MatcalcCheck : KernelDirectiveCommand
 {
     public string? Expr { get; set; }

@@ -22,6 +22,13 @@ public class RuleCatalogueTests
             Assert.True(hr.Check!.Passed, hr.Check.Summary);
             return;
         }
+        if (rule.Derivative == "jacobian")
+        {
+            var jr = MatrixCalculus.Jacobian(rule.Example, rule.Wrt, rule.Where, new GradientOptions { Seed = 3 });
+            Assert.Contains(name, jr.Methods.SelectMany(m => m.Steps).SelectMany(s => s.Rules).ToHashSet());
+            Assert.True(jr.Check!.Passed, jr.Check.Summary);
+            return;
+        }
         var r = MatrixCalculus.Gradient(rule.Example, rule.Wrt, rule.Where, new GradientOptions { Seed = 3 });
         var used = r.Methods.SelectMany(m => m.Steps).SelectMany(s => s.Rules).ToHashSet();
         Assert.Contains(name, used);

@@ -136,7 +136,7 @@ public class CommandLineMessageTests
         var errors = stderr.Split('\n').Where(l => l.StartsWith("error", StringComparison.Ordinal)).ToList();
         Assert.Single(errors);
         Assert.Contains("unknown command 'laplacian'", errors[0]);
-        Assert.Contains("show, eval, gradient, hessian, check, render, grade", errors[0]);
+        Assert.Contains("show, eval, gradient, hessian, jacobian, check, render, grade", errors[0]);
         Assert.Contains("did you mean 'gradient'?", CliTests.Run("gradiant", "tr(X)").Err);
     }
 
