@@ -95,6 +95,23 @@ public static class HessianCheck
         new(source, Diagnostic.Error("MC3008", new TextSpan(0, source.Length),
             "The difference quotient of the gradient overflows at this instance.", "Choose other values, or a function that does not overflow."));
 
+    /// <summary>
+    /// How much rounding error the evaluation of <paramref name="e"/> carries here (Frobenius norm): 100·ε per unit of the
+    /// movement when every intermediate result is perturbed by a relative 1e-10 (twice); infinite when that fails.
+    /// A difference quotient with step t cannot resolve less than about 10·noise/t.
+    /// </summary>
+    internal static double NoiseOf(Expr e, Bindings b, string source)
+    {
+        var value = Evaluator.Evaluate(e, b, source);
+        var amplification = 0.0;
+        for (var k = 0; k < 2; k++)
+        {
+            try { amplification = Math.Max(amplification, (Evaluator.EvaluatePerturbed(e, b, 1e-10, 13 + k, source) - value).FrobeniusNorm() / 1e-10); }
+            catch (MatcalcException) { return double.PositiveInfinity; }
+        }
+        return double.IsFinite(amplification) ? 100 * 2.2e-16 * amplification + 2.2e-16 * value.FrobeniusNorm() : double.PositiveInfinity;
+    }
+
     /// <summary>The relative error of ∇²f[V] against central differences of ∇f along V (best of three steps).</summary>
     internal static double DirectionError(Expression f, Symbol x, Symbol h, Expr gradient, Expr map, Bindings b, Matrix<double> v, bool projectOutput = true)
     {
@@ -103,6 +120,8 @@ public static class HessianCheck
         var g0 = Evaluator.Evaluate(gradient, b, f.Source);
         var an = Apply(map, h, b, v, f.Source);
         if (projectOutput) an = Structure.Project(Structure.Of(x), an);
+        var noise = NoiseOf(gradient, b, f.Source);
+        if (!double.IsFinite(noise)) noise = 0;
         var best = double.PositiveInfinity;
         foreach (var step in new[] { t, t / 10, t / 100 })
         {
@@ -110,7 +129,11 @@ public static class HessianCheck
             if (projectOutput) fd = Structure.Project(Structure.Of(x), fd);
             if (!fd.Enumerate().All(double.IsFinite) || !an.Enumerate().All(double.IsFinite)) throw Overflow(f.Source);
             var floor = 1e3 * 2.2e-16 * (1 + g0.FrobeniusNorm()) / step / Tolerance;
-            best = Math.Min(best, (fd - an).FrobeniusNorm() / Math.Max(Math.Max(fd.FrobeniusNorm(), an.FrobeniusNorm()), floor));
+            // What the difference quotient cannot resolve (the rounding error of the gradient's own evaluation) is not an error.
+            var resolvable = 10 * noise / step;
+            var denominator = Math.Max(Math.Max(fd.FrobeniusNorm(), an.FrobeniusNorm()), floor);
+            var raw = (fd - an).FrobeniusNorm() / denominator;
+            best = Math.Min(best, raw <= Tolerance ? raw : Math.Max(0, (fd - an).FrobeniusNorm() - resolvable) / denominator);
             if (best <= Tolerance) break;
         }
         return best;
@@ -161,6 +184,8 @@ public static class HessianCheck
         var t = 1e-5 * Math.Max(1, x0.FrobeniusNorm());
         var an = VecMatrix(map, x, h, b, f.Source, projectOutput);
         var g0 = Evaluator.Evaluate(of, b, f.Source);
+        var noise = NoiseOf(of, b, f.Source);
+        if (!double.IsFinite(noise)) noise = 0;
         var best = double.PositiveInfinity;
         foreach (var step in new[] { t, t / 10, t / 100 })
         {
@@ -174,7 +199,10 @@ public static class HessianCheck
             }
             if (!fd.Enumerate().All(double.IsFinite)) throw Overflow(f.Source);
             var floor = 1e3 * 2.2e-16 * (1 + g0.FrobeniusNorm()) / step / Tolerance * Math.Sqrt(an.ColumnCount);
-            best = Math.Min(best, (fd - an).FrobeniusNorm() / Math.Max(Math.Max(fd.FrobeniusNorm(), an.FrobeniusNorm()), floor));
+            var resolvable = 10 * noise / step * Math.Sqrt(an.ColumnCount);
+            var denominator = Math.Max(Math.Max(fd.FrobeniusNorm(), an.FrobeniusNorm()), floor);
+            var raw = (fd - an).FrobeniusNorm() / denominator;
+            best = Math.Min(best, raw <= Tolerance ? raw : Math.Max(0, (fd - an).FrobeniusNorm() - resolvable) / denominator);
             if (best <= Tolerance) break;
         }
         return best;
@@ -191,15 +219,20 @@ public static class HessianCheck
             return Evaluator.EvaluateScalar(f.Expr, copy, f.Source);
         }
         var f0 = F(x0);
+        var noise = GradientCheck.NoiseOf(f, b);
+        if (!double.IsFinite(noise)) noise = 0;
         var best = double.PositiveInfinity;
-        foreach (var step in new[] { 1e-3 * scale, 1e-4 * scale, 1e-2 * scale })
+        foreach (var step in new[] { 1e-3 * scale, 1e-4 * scale, 1e-2 * scale, 1e-5 * scale })
         {
             double second;
             try { second = (F(x0 + step * v) - 2 * f0 + F(x0 - step * v)) / (step * step); }
             catch (MatcalcException) { continue; } // a step leaves the domain (ln det near singular): try another
             if (!double.IsFinite(second)) continue;
             var floor = 1e3 * 2.2e-16 * (1 + Math.Abs(f0)) / (step * step) / QuadraticTolerance;
-            best = Math.Min(best, Math.Abs(second - q) / Math.Max(Math.Max(Math.Abs(second), Math.Abs(q)), floor));
+            var denominator = Math.Max(Math.Max(Math.Abs(second), Math.Abs(q)), floor);
+            var raw = Math.Abs(second - q) / denominator;
+            // A second difference cannot resolve less than about 4·10·noise/s² (f's own rounding error).
+            best = Math.Min(best, raw <= QuadraticTolerance ? raw : Math.Max(0, Math.Abs(second - q) - 40 * noise / (step * step)) / denominator);
             if (best <= QuadraticTolerance) break;
         }
         return double.IsPositiveInfinity(best) ? double.NaN : best;

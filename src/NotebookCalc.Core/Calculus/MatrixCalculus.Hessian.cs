@@ -51,6 +51,10 @@ public static partial class MatrixCalculus
     public static HessianResult Hessian(Expression f, string wrt, GradientOptions? options = null)
     {
         options ??= new GradientOptions();
+        if (!f.Shape.IsScalar)
+            throw new MatcalcException(f.Source, DiagnosticCatalog.NotScalar.At(new TextSpan(0, f.Source.Length),
+                $"The function is {f.Shape}, not a scalar; Hessians are defined for scalar functions.",
+                "For a matrix- or vector-valued function use `matcalc jacobian` (#!matcalc jacobian); or take a scalar of it, e.g. tr(…), sum(…), norm(…)^2."));
         if (options.Method != "all" && !HessianMethods.Names.Contains(options.Method))
             throw new MatcalcException(options.Method, Diagnostic.Error("MC2004", new TextSpan(0, options.Method.Length),
                 $"The {options.Method} method is not available for Hessians.", $"Use --method {string.Join(", ", HessianMethods.Names)} or all."));

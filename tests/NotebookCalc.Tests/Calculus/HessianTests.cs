@@ -104,6 +104,27 @@ public class HessianTests
         Assert.Equal(a, b);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_strongly_curved_right_hessian_is_not_failed_by_rounding(int seed)
+    {
+        // tr(X^100): the gradient 100 (X^99)ᵀ amplifies rounding; the check allows for what differences cannot resolve.
+        var r = MatrixCalculus.Hessian("tr(X^100)", "X", "X: n x n", new GradientOptions { Seed = seed });
+        Assert.True(r.Check!.Passed, r.Check.Summary);
+        Assert.Null(r.VecForm); // a power sum has no Kronecker form here
+        Assert.Contains("PowerSum", r.VecUnsupported);
+    }
+
+    [Fact]
+    public void A_hessian_of_a_matrix_valued_function_points_to_jacobian()
+    {
+        var ex = Assert.Throws<MatcalcException>(() => MatrixCalculus.Hessian("A X", "X", "A: n x n; X: n x m"));
+        Assert.Equal("MC2001", ex.Diagnostics[0].Id);
+        Assert.Contains("jacobian", ex.Diagnostics[0].Hint);
+    }
+
     // ───────────── claims ─────────────
 
     [Theory]
