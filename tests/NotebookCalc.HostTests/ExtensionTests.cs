@@ -48,6 +48,7 @@ public sealed class ExtensionTests(HostFixture host, ITestOutputHelper output)
         var hessian = Single(kernel.Submit("#!matcalc hessian \"norm(A X - B)^2\" --wrt X --where \"A: p x n; X: n x m; B: p x m\""));
         Assert.Contains("∇²f[H] = 2 A' A H", hessian.Values["text/plain"]);
         Assert.Contains("<math", hessian.Values["text/html"]);
+        Assert.Contains("DF(z)[H]", Single(kernel.Submit("#!matcalc jacobian \"softmax(z)\" --wrt z --where \"z: n\"")).Values["text/plain"]);
         Assert.Contains("verdict: right", Single(kernel.Submit("#!matcalc check \"norm(A X - B)^2\" --wrt X --where \"A: p x n; X: n x m; B: p x m\" --derivative hessian --claim \"2 A' A H\"")).Values["text/plain"]);
 
         // 5. Bundles, unknown subcommands, --where, missing values.
