@@ -509,17 +509,20 @@ public static class Cli
         var dims = DimsOption();
         var answer = new Option<string>("--answer") { Description = "shown or hidden: hidden leaves the derived gradient out (exercise sheets).", DefaultValueFactory = _ => "shown" };
         answer.AcceptOnlyFromAmong("shown", "hidden");
-        var derivative = new Option<string>("--derivative") { Description = "gradient (default) or hessian: a Hessian claim is the map applied to the direction H, e.g. \"2 A' A H\".", DefaultValueFactory = _ => "gradient" };
-        derivative.AcceptOnlyFromAmong("gradient", "hessian");
+        var derivative = new Option<string>("--derivative") { Description = "gradient (default), hessian or jacobian: a Hessian or Jacobian claim is the map applied to the direction H, e.g. \"2 A' A H\".", DefaultValueFactory = _ => "gradient" };
+        derivative.AcceptOnlyFromAmong("gradient", "hessian", "jacobian");
         var cmd = new Command("check", "Say whether a claimed gradient (or Hessian) is right; when it is not, show a counterexample.")
             { expr, wrt, claim, where, format, seed, dims, answer, derivative };
         cmd.SetAction(r => Guard(r.GetValue(format)!, stdout, stderr, () =>
         {
             var options = new GradientOptions { Seed = r.GetValue(seed), Dims = ParseDims(r.GetValue(dims)) };
             var f = MatCalc.Parse(r.GetValue(expr)!, Scope.Parse(r.GetValue(where)));
-            var report = r.GetValue(derivative) == "hessian"
-                ? MatrixCalculus.CheckHessian(f, r.GetValue(wrt)!, r.GetValue(claim)!, options)
-                : MatrixCalculus.Check(f, r.GetValue(wrt)!, r.GetValue(claim)!, options);
+            var report = r.GetValue(derivative) switch
+            {
+                "hessian" => MatrixCalculus.CheckHessian(f, r.GetValue(wrt)!, r.GetValue(claim)!, options),
+                "jacobian" => MatrixCalculus.CheckJacobian(f, r.GetValue(wrt)!, r.GetValue(claim)!, options),
+                _ => MatrixCalculus.Check(f, r.GetValue(wrt)!, r.GetValue(claim)!, options),
+            };
             var show = r.GetValue(answer) != "hidden";
             if (r.GetValue(format) == "json")
             {
@@ -698,6 +701,7 @@ public static class Cli
     {
         json.Remove("gradient");
         json.Remove("hessian");
+        json.Remove("jacobian");
         if (json["counterexample"] is JsonObject ce && c.Counterexample is { } counter)
         {
             ce.Remove("expected");
@@ -719,7 +723,7 @@ public static class Cli
     {
         var json = ClaimJsonCore(c, wrt);
         // A Hessian claim says so (a gradient claim's JSON is unchanged): the derived map is "hessian", written in "direction".
-        if (c.Derivative == "hessian")
+        if (c.Derivative is "hessian" or "jacobian")
         {
             json.Insert(1, "derivative", c.Derivative);
             json.Insert(2, "direction", c.Direction);
@@ -734,7 +738,7 @@ public static class Cli
         ["verdict"] = c.Verdict,
         ["how"] = c.How,
         ["claim"] = c.Claim is null ? null : ExprJson(c.Claim),
-        [c.Derivative == "hessian" ? "hessian" : "gradient"] = ExprJson(c.Gradient),
+        [c.Derivative is "hessian" or "jacobian" ? c.Derivative : "gradient"] = ExprJson(c.Gradient),
         ["counterexample"] = c.Counterexample is null ? null : new JsonObject
         {
             ["seed"] = c.Counterexample.Seed,

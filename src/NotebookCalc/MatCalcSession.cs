@@ -41,7 +41,7 @@ public sealed class MatCalcSession
     private static readonly ParameterInfo Claim = new("--claim", "The claimed gradient.", Required: true);
     private static readonly ParameterInfo Method = new("--method", "all, gateaux, index or differential.", Values: ["all", .. MatrixCalculus.MethodNames]);
     private static readonly ParameterInfo At = new("--at", "VALUES.json path or JSON text.", Required: true);
-    private static readonly ParameterInfo Derivative = new("--derivative", "gradient (default) or hessian: a Hessian claim is the map applied to the direction H, e.g. \"2 A' A H\".", Values: ["gradient", "hessian"]);
+    private static readonly ParameterInfo Derivative = new("--derivative", "gradient (default), hessian or jacobian: a Hessian or Jacobian claim is the map applied to the direction H, e.g. \"2 A' A H\".", Values: ["gradient", "hessian", "jacobian"]);
     private static readonly ParameterInfo Answer = new("--answer", "shown (default) or hidden: hidden keeps the derived gradient off the output, for exercise sheets.", Values: ["shown", "hidden"]);
 
     /// <summary>
@@ -98,6 +98,9 @@ public sealed class MatCalcSession
                 "gradient" => [MatrixCalculus.Gradient(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
                 "jacobian" => [MatrixCalculus.Jacobian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
                 "hessian" => [MatrixCalculus.Hessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
+                "check" when Arg("--derivative") == "jacobian" =>
+                    [new ClaimResult(MatrixCalculus.CheckJacobian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
+                        ShowAnswer: !(args.TryGetValue("--answer", out var hiddenJacobian) && hiddenJacobian == "hidden"))],
                 "check" when Arg("--derivative") == "hessian" =>
                     [new ClaimResult(MatrixCalculus.CheckHessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
                         ShowAnswer: !(args.TryGetValue("--answer", out var hiddenHessian) && hiddenHessian == "hidden"))],

@@ -270,16 +270,16 @@ public static class HessianCheck
     /// A guard for Hessian verdicts: on the instance a verdict compares on (its direction H included), the derived map must
     /// match central differences of the derived gradient along H; else the engine is wrong and no verdict is given (MC3015).
     /// </summary>
-    public static void RequireAgreement(Expression f, Symbol x, Symbol h, Expr gradient, Expr map, Bindings b)
+    public static void RequireAgreement(Expression f, Symbol x, Symbol h, Expr gradient, Expr map, Bindings b, string what = "Hessian")
     {
         var v = b[h.Name];
         var norm = v.FrobeniusNorm();
         if (norm == 0) return;
-        var error = DirectionError(f, x, h, gradient, map, b, v / norm);
+        var error = DirectionError(f, x, h, gradient, map, b, v / norm, projectOutput: what == "Hessian");
         if (!double.IsFinite(error)) return;
         if (error > 1e-4)
             throw new MatcalcException(f.Source, DiagnosticCatalog.HessianFailsCheck.At(new TextSpan(0, f.Source.Length),
-                $"The derived Hessian fails its own finite-difference check on an instance (relative error {error.ToString("0.0e+0", CultureInfo.InvariantCulture)}), so no verdict is given.",
+                $"The derived {what} fails its own finite-difference check on an instance (relative error {error.ToString("0.0e+0", CultureInfo.InvariantCulture)}), so no verdict is given.",
                 "This is a bug in NotebookCalc: please report the function and the declarations."));
     }
 }

@@ -229,3 +229,58 @@ public static partial class MatrixCalculus
         return m;
     }
 }
+
+public static partial class MatrixCalculus
+{
+    public static ClaimReport CheckJacobian(string expr, string wrt, string claim, string? where = null, GradientOptions? options = null) =>
+        CheckJacobian(MatCalc.Parse(expr, where), wrt, claim, options);
+
+    /// <summary>
+    /// Judges a claimed Jacobian written as the map applied to the direction (H), e.g. `A H B` for A X B: numerically, on
+    /// random instances and directions, under the verdict rules of gradient claims.
+    /// </summary>
+    public static ClaimReport CheckJacobian(Expression f, string wrt, string claimText, GradientOptions? options = null)
+    {
+        options ??= new GradientOptions();
+        var result = Jacobian(f, wrt, options with { Check = false });
+        var x = result.Variable;
+        var h = result.Direction;
+        var truth = result.Map;
+        var label = $"DF({x.Name})[{h.Name}]";
+        ClaimReport Report(ClaimReport r) => r with { Derivative = "jacobian", Direction = h.Name };
+        var scope = f.Scope.With(f.Symbols.Where(s => !f.Scope.TryGet(s.Name, out _))
+            .Select(s => new Declaration(s.Name, s.Shape, s.Props, default)))
+            .With([new Declaration(h.Name, h.Shape, h.Props, default)]);
+        Expression claim;
+        try { claim = ParseClaim(claimText, scope, f.Shape); }
+        catch (MatcalcException ex) when (ex.Diagnostics.Any(d => d.Id.StartsWith("MC1", StringComparison.Ordinal)))
+        {
+            return Report(new ClaimReport(false, $"wrong: the claim is not even well-shaped — {ex.Diagnostics[0].Message}", truth, null, "shape check", null, [], ex.Diagnostics));
+        }
+        var directionHint = claim.Symbols.Any(s => s.Name == h.Name) ? [] : new List<string>
+        {
+            $"A Jacobian claim is the map applied to the direction {h.Name}: {label} (for A X B, A {h.Name} B). This claim does not contain {h.Name}.",
+        };
+        if (claim.Shape != f.Shape)
+            return Report(new ClaimReport(false, $"wrong: the claim is {claim.Shape} but {label} has the shape of F ({f.Shape})",
+                truth, claim.Expr, "shape check", null, [$"The Jacobian map takes a direction {h.Name} of the shape of {x.Name} to a matrix of the shape of F.", .. directionHint], []));
+        var symbolic = Simplifier.Simplify(claim.Expr) == truth;
+        var symbols = HessianCheck.SymbolsOf(f, h, claim.Expr, truth).Append(h).ToList();
+        if (truth.DescendantsAndSelf().Any(e => e is JacobianAdjoint or JacobianApply) || claim.Expr.DescendantsAndSelf().Any(e => e is OpaqueCall))
+            return Report(symbolic
+                ? new ClaimReport(true, "right (equal to the derived Jacobian symbolically; the opaque function cannot be evaluated numerically)", truth, claim.Expr, "symbolic", null, [], [])
+                : new ClaimReport(false, "undecided: the claim differs symbolically and the opaque function cannot be evaluated", truth, claim.Expr,
+                    "symbolic", null, ["Replace the opaque function by a concrete one to compare numerically."], []));
+        var outcome = Verdicts.Compare(symbols, truth, claim.Expr, f.Source, options.Seed, options.Dims, symbolic,
+            b => HessianCheck.RequireAgreement(f, x, h, f.Expr, truth, b, "Jacobian"));
+        var basis = outcome.Basis;
+        if (outcome.Counter is null)
+        {
+            if (!outcome.Equal) throw CannotJudge(f, outcome);
+            return Report(new ClaimReport(true,
+                $"right (equal to the derived Jacobian on {basis.Instances.Count} instances with random directions {h.Name} over {basis.SizeAssignments} size assignment{(basis.SizeAssignments == 1 ? "" : "s")})",
+                truth, claim.Expr, symbolic ? "numeric (also equal symbolically)" : "numeric", null, [], [], basis));
+        }
+        return Report(new ClaimReport(false, "wrong: it differs from the derived Jacobian on a random instance", truth, claim.Expr, "numeric", outcome.Counter, directionHint, [], basis));
+    }
+}

@@ -47,7 +47,12 @@ public sealed record ClaimReport(
     public string? Direction { get; init; }
 
     /// <summary>What the claim is compared with, as text: ∂f/∂X, or ∇²f[H].</summary>
-    public string Label(string variable) => Derivative == "hessian" ? $"∇²f[{Direction ?? "H"}]" : $"∂f/∂{variable}";
+    public string Label(string variable) => Derivative switch
+    {
+        "hessian" => $"∇²f[{Direction ?? "H"}]",
+        "jacobian" => $"DF({variable})[{Direction ?? "H"}]",
+        _ => $"∂f/∂{variable}",
+    };
 }
 
 /// <summary>An instance on which a claim and the true gradient differ, with the entries that differ most.</summary>

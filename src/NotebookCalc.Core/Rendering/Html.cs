@@ -127,8 +127,12 @@ public static class Html
     }
 
     /// <summary>∂f/∂X for a gradient claim, ∇²f[H] for a Hessian claim.</summary>
-    private static string DerivedLabel(ClaimReport c, string variable) =>
-        c.Derivative == "hessian" ? HessianLabel(c.Direction ?? "H") : MathMlLayout.Partial(variable);
+    private static string DerivedLabel(ClaimReport c, string variable) => c.Derivative switch
+    {
+        "hessian" => HessianLabel(c.Direction ?? "H"),
+        "jacobian" => $"<mrow><mi>D</mi><mi>F</mi><mo>(</mo>{MathMlPrinter.Name(variable)}<mo>)</mo><mo>[</mo>{MathMlPrinter.Name(c.Direction ?? "H")}<mo>]</mo></mrow>",
+        _ => MathMlLayout.Partial(variable),
+    };
 
     private static string HessianLabel(string direction) =>
         $"<mrow><msup><mo>∇</mo><mn>2</mn></msup><mi>f</mi><mo>[</mo>{MathMlPrinter.Name(direction)}<mo>]</mo></mrow>";

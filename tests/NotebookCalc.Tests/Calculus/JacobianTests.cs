@@ -72,6 +72,44 @@ public class JacobianTests
         finally { File.Delete(path); }
     }
 
+    [Theory]
+    [InlineData("A X B", "X", "A: p x n; X: n x m; B: m x q", "A H B", true)]
+    [InlineData("inv(X)", "X", "X: n x n", "-inv(X) H inv(X)", true)]
+    [InlineData("inv(X)", "X", "X: n x n", "-inv(X) H' inv(X)", false)]
+    [InlineData("inv(X)", "X", "X: n x n", "-inv(X)' H inv(X)'", false)]
+    [InlineData("softmax(z)", "z", "z: n", "diag(softmax(z)) H - softmax(z) softmax(z)' H", true)]
+    [InlineData("softmax(z)", "z", "z: n", "diag(softmax(z)) H", false)]
+    [InlineData("X'", "X", "X: n x m", "H'", true)]
+    [InlineData("exp(X)", "X", "X: n x m", "exp(X) .* H", true)]
+    [InlineData("exp(X)", "X", "X: n x n", "exp(X) H", false)]
+    public void Jacobian_claims_are_judged(string expr, string wrt, string where, string claim, bool right)
+    {
+        var report = MatrixCalculus.CheckJacobian(expr, wrt, claim, where);
+        Assert.Equal("jacobian", report.Derivative);
+        Assert.True(report.Right == right, report.Verdict);
+        if (!right)
+        {
+            var ce = Assert.IsType<Counterexample>(report.Counterexample);
+            Assert.Contains("H", ce.Values.Keys);
+            Assert.Contains($"DF({wrt})[H]", DerivationFormat.Text(report, wrt));
+        }
+    }
+
+    [Fact]
+    public void Check_derivative_jacobian_on_the_command_line()
+    {
+        var right = CliTests.Run("check", "A X B", "--wrt", "X", "--where", "A: p x n; X: n x m; B: m x q", "--derivative", "jacobian", "--claim", "A H B", "--format", "json");
+        Assert.True(right.Code == 0, right.Out + right.Err);
+        using var doc = JsonDocument.Parse(right.Out);
+        Assert.Equal("jacobian", doc.RootElement.GetProperty("derivative").GetString());
+        Assert.Equal("A H B", doc.RootElement.GetProperty("jacobian").GetProperty("text").GetString());
+        var wrong = CliTests.Run("check", "A X B", "--wrt", "X", "--where", "A: n x n; X: n x n; B: n x n", "--derivative", "jacobian", "--claim", "A H' B");
+        Assert.Equal(1, wrong.Code);
+        var s = new MatCalcSession();
+        var claim = Assert.IsType<ClaimResult>(Assert.Single(s.Run("#!matcalc check \"inv(X)\" --wrt X --where \"X: n x n\" --derivative jacobian --claim \"-inv(X) H inv(X)\"")));
+        Assert.True(claim.Report.Right, claim.Report.Verdict);
+    }
+
     [Fact]
     public void Jacobian_cli_text_and_notebook()
     {
