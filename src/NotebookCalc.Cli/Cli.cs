@@ -160,6 +160,8 @@ public static class Cli
                 "show" => ShowCommand(stdout, stderr),
                 "eval" => EvalCommand(stdout, stderr),
                 "gradient" => GradientCommand(stdout, stderr),
+                "hessian" => HessianCommand(stdout, stderr),
+                "jacobian" => JacobianCommand(stdout, stderr),
                 "check" => CheckCommand(stdout, stderr),
                 "render" => RenderCommand(stdout, stderr),
                 "grade" => GradeCommand(stdout, stderr),
@@ -326,6 +328,164 @@ public static class Cli
         return cmd;
     }
 
+    private static Command HessianCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var cmd = FromTable("hessian");
+        cmd.SetAction(r => Guard(Text(r, "--format")!, stdout, stderr, () =>
+        {
+            var options = new GradientOptions
+            {
+                Method = Text(r, "--method")!, Check = Text(r, "--check") == "on", Seed = Value<int>(r, "--seed"), Dims = ParseDims(Text(r, "--dims")),
+            };
+            var scope = Scope.Parse(Text(r, "--where"));
+            var values = Text(r, "--at") is { } path ? ReadValues(path) : null;
+            if (values is not null) scope = WithValueShapes(scope, values);
+            var f = MatCalc.Parse(Text(r, "expr")!, scope);
+            if (values is not null) options = options with { Dims = MatrixCalculus.SizesOf(f, values, options.Dims) };
+            var result = MatrixCalculus.Hessian(f, Text(r, "--wrt")!, options);
+            var value = values is null ? null : MatrixCalculus.HessianAt(result, values);
+            switch (Text(r, "--format"))
+            {
+                case "json": stdout.WriteLine(ToJson(HessianJson(result, value))); break;
+                case "latex": stdout.WriteLine(DerivationFormat.Latex(result)); break;
+                case "html": stdout.WriteLine(Formats.Of(result)[Formats.Html]); break;
+                default:
+                    stdout.WriteLine(DerivationFormat.Text(result));
+                    if (value is not null) stdout.WriteLine("vec Hessian at the given point (column-major vec):\n" + MatrixText.Format(value));
+                    break;
+            }
+            return result.Check is { Passed: false, Skipped: false } ? Failed : Ok;
+        }));
+        return cmd;
+    }
+
+    private static Command JacobianCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var cmd = FromTable("jacobian");
+        cmd.SetAction(r => Guard(Text(r, "--format")!, stdout, stderr, () =>
+        {
+            var options = new GradientOptions
+            {
+                Method = Text(r, "--method")!, Check = Text(r, "--check") == "on", Seed = Value<int>(r, "--seed"), Dims = ParseDims(Text(r, "--dims")),
+            };
+            var scope = Scope.Parse(Text(r, "--where"));
+            var values = Text(r, "--at") is { } path ? ReadValues(path) : null;
+            if (values is not null) scope = WithValueShapes(scope, values);
+            var f = MatCalc.Parse(Text(r, "expr")!, scope);
+            if (values is not null) options = options with { Dims = MatrixCalculus.SizesOf(f, values, options.Dims) };
+            var result = MatrixCalculus.Jacobian(f, Text(r, "--wrt")!, options);
+            var value = values is null ? null : MatrixCalculus.JacobianAt(result, values);
+            switch (Text(r, "--format"))
+            {
+                case "json": stdout.WriteLine(ToJson(JacobianJson(result, value))); break;
+                case "latex": stdout.WriteLine(DerivationFormat.Latex(result)); break;
+                case "html": stdout.WriteLine(Formats.Of(result)[Formats.Html]); break;
+                default:
+                    stdout.WriteLine(DerivationFormat.Text(result));
+                    if (value is not null) stdout.WriteLine("vec Jacobian at the given point (column-major vec):\n" + MatrixText.Format(value));
+                    break;
+            }
+            return result.Check is { Passed: false, Skipped: false } ? Failed : Ok;
+        }));
+        return cmd;
+    }
+
+    internal static JsonObject JacobianJson(JacobianResult r, Matrix<double>? value)
+    {
+        var o = new JsonObject
+        {
+            ["expr"] = ExprJson(r.Function.Expr),
+            ["shape"] = ShapeJson(r.Function.Shape),
+            ["wrt"] = r.Variable.Name,
+            ["direction"] = r.Direction.Name,
+            ["jacobian"] = new JsonObject
+            {
+                ["map"] = ExprJson(r.Map),
+                ["vec"] = r.VecForm is null ? null : ExprJson(r.VecForm),
+                ["vecUnsupported"] = r.VecUnsupported,
+                ["layout"] = JacobianResult.Layout,
+            },
+            ["methods"] = new JsonArray(r.Methods.Select(m => (JsonNode)new JsonObject
+            {
+                ["name"] = m.Method,
+                ["map"] = m.Gradient is null ? null : ExprJson(m.Gradient),
+                ["steps"] = StepsJson(m),
+                ["unsupported"] = m.Unsupported,
+            }).ToArray()),
+            ["agree"] = r.Agree,
+            ["agreement"] = r.AgreementBasis,
+            ["check"] = r.Check is null ? null : new JsonObject
+            {
+                ["relativeError"] = double.IsFinite(r.Check.RelativeError) ? r.Check.RelativeError : null,
+                ["passed"] = r.Check.Passed,
+                ["skipped"] = r.Check.Skipped,
+                ["seed"] = r.Check.Seed,
+                ["tolerance"] = r.Check.Tolerance,
+                ["columns"] = r.Check.Columns,
+                ["sizes"] = new JsonObject(r.Check.Sizes.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                ["summary"] = r.Check.Summary,
+                ["toleranceReason"] = JacobianCheckReport.ToleranceReason,
+            },
+        };
+        if (value is not null) o["value"] = MatrixJson(value);
+        return o;
+    }
+
+    internal static JsonObject HessianJson(HessianResult r, Matrix<double>? value)
+    {
+        var o = new JsonObject
+        {
+            ["expr"] = ExprJson(r.Function.Expr),
+            ["wrt"] = r.Variable.Name,
+            ["direction"] = r.Direction.Name,
+            ["gradient"] = ExprJson(r.Gradient),
+            ["hessian"] = new JsonObject
+            {
+                ["map"] = ExprJson(r.Map),
+                ["vec"] = r.VecForm is null ? null : ExprJson(r.VecForm),
+                ["vecUnsupported"] = r.VecUnsupported,
+                ["layout"] = HessianResult.Layout,
+            },
+            ["methods"] = new JsonArray(r.Methods.Select(m => (JsonNode)new JsonObject
+            {
+                ["name"] = m.Method,
+                ["map"] = m.Gradient is null ? null : ExprJson(m.Gradient),
+                ["steps"] = StepsJson(m),
+                ["unsupported"] = m.Unsupported,
+            }).ToArray()),
+            ["agree"] = r.Agree,
+            ["agreement"] = r.AgreementBasis,
+            ["convention"] = r.Convention,
+            ["check"] = r.Check is null ? null : new JsonObject
+            {
+                ["relativeError"] = double.IsFinite(r.Check.RelativeError) ? r.Check.RelativeError : null,
+                ["symmetryError"] = double.IsFinite(r.Check.SymmetryError) ? r.Check.SymmetryError : null,
+                ["quadraticError"] = double.IsFinite(r.Check.QuadraticError) ? r.Check.QuadraticError : null,
+                ["passed"] = r.Check.Passed,
+                ["skipped"] = r.Check.Skipped,
+                ["seed"] = r.Check.Seed,
+                ["tolerance"] = r.Check.Tolerance,
+                ["columns"] = r.Check.Columns,
+                ["sizes"] = new JsonObject(r.Check.Sizes.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                ["summary"] = r.Check.Summary,
+                ["toleranceReason"] = HessianCheckReport.ToleranceReason,
+            },
+        };
+        if (value is not null) o["value"] = MatrixJson(value);
+        return o;
+    }
+
+    private static JsonArray StepsJson(Derivation m) =>
+        new(m.Steps.Select(s => (JsonNode)new JsonObject
+        {
+            ["latex"] = s.Latex, ["text"] = s.Text, ["rule"] = s.Rule,
+            ["rules"] = new JsonArray(s.Rules.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray()),
+            ["statements"] = new JsonArray(s.Rules.Where(Rules.Exists).Select(x => (JsonNode)new JsonObject
+            {
+                ["rule"] = x, ["latex"] = Rules.Get(x).Latex, ["assumption"] = Rules.Get(x).Assumption,
+            }).ToArray()),
+        }).ToArray());
+
     private static Command CheckCommand(TextWriter stdout, TextWriter stderr)
     {
         var cmd = FromTable("check");
@@ -334,7 +494,12 @@ public static class Cli
             var options = new GradientOptions { Seed = Value<int>(r, "--seed"), Dims = ParseDims(Text(r, "--dims")) };
             var f = MatCalc.Parse(Text(r, "expr")!, Scope.Parse(Text(r, "--where")));
             var wrt = Text(r, "--wrt")!;
-            var report = MatrixCalculus.Check(f, wrt, Text(r, "--claim")!, options);
+            var report = Text(r, "--derivative") switch
+            {
+                "hessian" => MatrixCalculus.CheckHessian(f, wrt, Text(r, "--claim")!, options),
+                "jacobian" => MatrixCalculus.CheckJacobian(f, wrt, Text(r, "--claim")!, options),
+                _ => MatrixCalculus.Check(f, wrt, Text(r, "--claim")!, options),
+            };
             var show = Text(r, "--answer") != "hidden";
             if (Text(r, "--format") == "json")
             {
@@ -508,6 +673,8 @@ public static class Cli
     internal static void HideAnswer(JsonObject json, ClaimReport c)
     {
         json.Remove("gradient");
+        json.Remove("hessian");
+        json.Remove("jacobian");
         if (json["counterexample"] is JsonObject ce && c.Counterexample is { } counter)
         {
             ce.Remove("expected");
@@ -525,14 +692,26 @@ public static class Cli
         }
     }
 
-    internal static JsonObject ClaimJson(ClaimReport c, string wrt) => new()
+    internal static JsonObject ClaimJson(ClaimReport c, string wrt)
+    {
+        var json = ClaimJsonCore(c, wrt);
+        // A Hessian claim says so (a gradient claim's JSON is unchanged): the derived map is "hessian", written in "direction".
+        if (c.Derivative is "hessian" or "jacobian")
+        {
+            json.Insert(1, "derivative", c.Derivative);
+            json.Insert(2, "direction", c.Direction);
+        }
+        return json;
+    }
+
+    private static JsonObject ClaimJsonCore(ClaimReport c, string wrt) => new()
     {
         ["wrt"] = wrt,
         ["right"] = c.Right,
         ["verdict"] = c.Verdict,
         ["how"] = c.How,
         ["claim"] = c.Claim is null ? null : ExprJson(c.Claim),
-        ["gradient"] = ExprJson(c.Gradient),
+        [c.Derivative is "hessian" or "jacobian" ? c.Derivative : "gradient"] = ExprJson(c.Gradient),
         ["counterexample"] = c.Counterexample is null ? null : new JsonObject
         {
             ["seed"] = c.Counterexample.Seed,

@@ -58,6 +58,14 @@ public sealed class MatCalcSession
             {
                 "let" => Let(Arg("expr")),
                 "gradient" => [MatrixCalculus.Gradient(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
+                "jacobian" => [MatrixCalculus.Jacobian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
+                "hessian" => [MatrixCalculus.Hessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
+                "check" when Arg("--derivative") == "jacobian" =>
+                    [new ClaimResult(MatrixCalculus.CheckJacobian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
+                        ShowAnswer: !(args.TryGetValue("--answer", out var hiddenJacobian) && hiddenJacobian == "hidden"))],
+                "check" when Arg("--derivative") == "hessian" =>
+                    [new ClaimResult(MatrixCalculus.CheckHessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
+                        ShowAnswer: !(args.TryGetValue("--answer", out var hiddenHessian) && hiddenHessian == "hidden"))],
                 "check" => [new ClaimResult(MatrixCalculus.Check(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
                     ShowAnswer: !(args.TryGetValue("--answer", out var answer) && answer == "hidden"))],
                 "show" => [MatCalc.Parse(Arg("expr"), scope)],

@@ -11,7 +11,7 @@ public static class NotebookCalcFormatters
 {
     /// <summary>The types that get formatters.</summary>
     public static readonly IReadOnlyList<Type> Types =
-        [typeof(GradientResult), typeof(ClaimResult), typeof(Expression), typeof(DiagnosticsDisplay), typeof(MatrixValue), typeof(Matrix<double>), typeof(Vector<double>), typeof(Message), typeof(PlotRequest)];
+        [typeof(GradientResult), typeof(HessianResult), typeof(JacobianResult), typeof(ClaimResult), typeof(Expression), typeof(DiagnosticsDisplay), typeof(MatrixValue), typeof(Matrix<double>), typeof(Vector<double>), typeof(Message), typeof(PlotRequest)];
 
     private static bool _registered;
 

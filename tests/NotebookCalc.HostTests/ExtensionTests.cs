@@ -45,6 +45,11 @@ public sealed class ExtensionTests(HostFixture host, ITestOutputHelper output)
         Assert.Contains("∂f/∂W = 2 inv(W W' + s^2 I_n) W", gradient.Values["text/plain"]);
         Assert.Contains("verdict: wrong", Single(kernel.Submit("#!matcalc check \"tr(W W')\" --wrt W --claim \"W\"")).Values["text/plain"]);
         Assert.Contains("verdict: right", Single(kernel.Submit("#!matcalc check \"tr(W W')\" --wrt W --claim \"2 W\"")).Values["text/plain"]);
+        var hessian = Single(kernel.Submit("#!matcalc hessian \"norm(A X - B)^2\" --wrt X --where \"A: p x n; X: n x m; B: p x m\""));
+        Assert.Contains("∇²f[H] = 2 A' A H", hessian.Values["text/plain"]);
+        Assert.Contains("<math", hessian.Values["text/html"]);
+        Assert.Contains("DF(z)[H]", Single(kernel.Submit("#!matcalc jacobian \"softmax(z)\" --wrt z --where \"z: n\"")).Values["text/plain"]);
+        Assert.Contains("verdict: right", Single(kernel.Submit("#!matcalc check \"norm(A X - B)^2\" --wrt X --where \"A: p x n; X: n x m; B: p x m\" --derivative hessian --claim \"2 A' A H\"")).Values["text/plain"]);
 
         // 5. Bundles, unknown subcommands, --where, missing values.
         Assert.Contains("<math", gradient.Values["text/html"]);

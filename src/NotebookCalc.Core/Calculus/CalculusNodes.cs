@@ -59,3 +59,12 @@ public sealed record PowerSum(Expr Base, Expr Inner, int K) : BinaryExpr(Base, I
     public override Shape Shape { get; } = Inner.Shape;
     public override Expr WithArgs(Expr left, Expr right) => new PowerSum(left, right, K);
 }
+
+/// <summary>
+/// The commutation matrix K_{m,n} (mn × mn): K vec(A) = vec(Aᵀ) for every m×n matrix A (column-major vec). It carries
+/// the Kronecker (vec) form of a linear map with a transposed direction, A Hᵀ B ↦ (Bᵀ ⊗ A) K.
+/// </summary>
+public sealed record Commutation(Dim M, Dim N) : LeafExpr
+{
+    public override Shape Shape { get; } = new(Dim.Product(M, N), Dim.Product(M, N));
+}

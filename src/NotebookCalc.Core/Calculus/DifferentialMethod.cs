@@ -58,6 +58,25 @@ public sealed class DifferentialMethod
         return new Derivation(Name, steps, simplified);
     }
 
+    /// <summary>
+    /// d(e) of any expression (a gradient, for the Hessian), taken one layer per step with the differential rules until only
+    /// dX remains: each layer with the rules it used.
+    /// </summary>
+    internal static IReadOnlyList<(Expr Expr, IReadOnlyList<string> Rules)> Layers(Expr e, Symbol x)
+    {
+        var m = new DifferentialMethod(x);
+        var layers = new List<(Expr, IReadOnlyList<string>)>();
+        Expr d = new Differential(e);
+        for (var guard = 0; guard < 10_000 && HasPending(d, x); guard++)
+        {
+            Budget.Tick();
+            m._used.Clear();
+            d = Budget.CheckSize(m.StepOnce(d), "the differential");
+            layers.Add((d, m._used.OrderBy(RuleOrder).ToList()));
+        }
+        return layers;
+    }
+
     private static int RuleOrder(string name) => name == Rules.DConst.Name ? 1 : 0;
 
     private static bool HasPending(Expr e, Symbol x) =>

@@ -39,6 +39,34 @@ public sealed class GateauxMethod
         return m.Run(f);
     }
 
+    /// <summary>
+    /// The Gâteaux derivative of a matrix-valued g (a gradient, for the Hessian) along <paramref name="h"/>: g(X + εH)
+    /// expanded to first order with the same named rules, the difference quotient, and its limit Dg(X)[H] (unsimplified).
+    /// </summary>
+    internal static (IReadOnlyList<DerivationStep> Steps, Expr Directional) Directional(Expr g, Symbol x, Symbol h, string gLatex, string gText)
+    {
+        var m = new GateauxMethod(x, h);
+        var xl = LatexPrinter.Name(x.Name);
+        var hl = LatexPrinter.Name(h.Name);
+        var shifted = $"{gLatex}({xl} + \\varepsilon {hl})";
+        var shiftedText = $"{gText}({x.Name} + ε {h.Name})";
+        var steps = new List<DerivationStep>
+        {
+            new($"{gLatex}({xl})", $"{gText}({x.Name})", g, ["definition"]),
+            new(shifted, shiftedText, m.Substitute(g), [Rules.GateauxSubstitute.Name]),
+        };
+        var series = m.Expand(g);
+        var coefficients = Enumerable.Range(0, 2).Select(k => Simplifier.Simplify(series.At(k, g.Shape))).ToList();
+        // Exact when g is affine in X (no term of order ε² or higher to drop).
+        var exact = !series.Truncated && series.C.Count <= 2;
+        // A map that is linear already (F = Xᵀ) expands with no rule of its own: it is the expansion of a transpose.
+        var used = m._used.Count > 0 ? m._used.OrderBy(r => r, StringComparer.Ordinal).ToList() : [Rules.GateauxExpand.Name];
+        steps.Add(new DerivationStep(shifted, shiftedText, m.Polynomial(coefficients, 0, exact ? 0 : 2), used));
+        steps.Add(new DerivationStep($@"\frac{{{shifted} - {gLatex}({xl})}}{{\varepsilon}}", $"({shiftedText} - {gText}({x.Name}))/ε",
+            m.Polynomial(coefficients, 1, exact ? 0 : 1), [Rules.GateauxDifferenceQuotient.Name]));
+        return (steps, series.At(1, g.Shape));
+    }
+
     private Derivation Run(Expr f)
     {
         var xl = LatexPrinter.Name(_x.Name);

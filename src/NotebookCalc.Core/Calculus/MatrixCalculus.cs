@@ -38,7 +38,22 @@ public sealed record ClaimReport(
     Counterexample? Counterexample,
     IReadOnlyList<string> Hints,
     IReadOnlyList<Diagnostic> ClaimDiagnostics,
-    VerdictBasis? Basis = null);
+    VerdictBasis? Basis = null)
+{
+    /// <summary>"gradient", or "hessian": <see cref="Gradient"/> is then the derived map ∇²f[H] and the claim a map of H.</summary>
+    public string Derivative { get; init; } = "gradient";
+
+    /// <summary>The direction a Hessian claim is written in (H unless the function has a symbol H).</summary>
+    public string? Direction { get; init; }
+
+    /// <summary>What the claim is compared with, as text: ∂f/∂X, or ∇²f[H].</summary>
+    public string Label(string variable) => Derivative switch
+    {
+        "hessian" => $"∇²f[{Direction ?? "H"}]",
+        "jacobian" => $"DF({variable})[{Direction ?? "H"}]",
+        _ => $"∂f/∂{variable}",
+    };
+}
 
 /// <summary>An instance on which a claim and the true gradient differ, with the entries that differ most.</summary>
 public sealed record Counterexample(int Seed, IReadOnlyDictionary<string, int> Sizes, IReadOnlyDictionary<string, Matrix<double>> Values,
@@ -59,7 +74,7 @@ public sealed record Counterexample(int Seed, IReadOnlyDictionary<string, int> S
 }
 
 /// <summary>The library entry point for derivatives: <c>MatrixCalculus.Gradient("tr(W W')", "W", "W: n x m")</c>.</summary>
-public static class MatrixCalculus
+public static partial class MatrixCalculus
 {
     /// <summary>The methods in display order: Gâteaux, index notation, differential.</summary>
     public static readonly string[] MethodNames = [GateauxMethod.Name, IndexMethod.Name, DifferentialMethod.Name];
@@ -367,8 +382,9 @@ public static class MatrixCalculus
         string.Join(", ", c.Differences.Take(3).Select(d => string.Create(CultureInfo.InvariantCulture,
             $"entry ({d.Row + 1},{d.Col + 1}) is {MatrixText.Number(d.Expected)} in ∂f/∂{variable} but {MatrixText.Number(d.Claimed)} in the claim")));
 
-    public static string Describe(Counterexample c, string variable = "X")
+    public static string Describe(Counterexample c, string variable = "X", string? label = null)
     {
+        label ??= $"∂f/∂{variable}";
         var sb = new System.Text.StringBuilder();
         sb.Append($"Counterexample (seed {c.Seed}; {string.Join(", ", c.Sizes.Select(p => $"{p.Key}={p.Value}"))}):");
         foreach (var (name, value) in c.Values.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -380,7 +396,7 @@ public static class MatrixCalculus
         }
         sb.Append("\n  entries that differ most:");
         foreach (var (i, j, e, cl) in c.Differences)
-            sb.Append(CultureInfo.InvariantCulture, $"\n  ({i + 1},{j + 1}): ∂f/∂{variable} = {MatrixText.Number(e)}, claim = {MatrixText.Number(cl)} (off by {MatrixText.Number(cl - e)})");
+            sb.Append(CultureInfo.InvariantCulture, $"\n  ({i + 1},{j + 1}): {label} = {MatrixText.Number(e)}, claim = {MatrixText.Number(cl)} (off by {MatrixText.Number(cl - e)})");
         return sb.ToString();
     }
 }

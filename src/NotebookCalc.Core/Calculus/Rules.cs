@@ -14,6 +14,9 @@ public sealed record Rule(string Name, string Latex, string Example, string Wrt,
     /// before it fires (<see cref="Rewrite.TryApply"/>).
     /// </summary>
     public Condition Condition { get; init; } = Assumption is null ? Condition.None : Condition.Domain(Assumption);
+
+    /// <summary>"gradient", or "hessian" for a rule of the Hessian derivation (its example is then derived as a Hessian).</summary>
+    public string Derivative { get; init; } = "gradient";
 }
 
 /// <summary>The one catalogue of rules used by the derivations and the simplifier.</summary>
@@ -165,6 +168,31 @@ public static class Rules
         "CB = BC: C is built from B, I and scalars (B^p C = C B^p for every integer p)");
     public static readonly Rule IndexPower = R("index_power", @"\frac{\partial (A^k)_{rc}}{\partial X_{ab}} = \sum_{t=0}^{k-1} \textstyle\sum_{pq} (A^t)_{rp} \frac{\partial A_{pq}}{\partial X_{ab}} (A^{k-1-t})_{qc}", "tr(Y^5) + tr(S Y^6)", "Y", G);
     public static readonly Rule GateauxMatrixPower = R("gateaux_matrix_power", @"(A + \varepsilon B)^k = A^k + \varepsilon \textstyle\sum_{i=0}^{k-1} A^i B A^{k-1-i} + O(\varepsilon^2)", "tr(Y^5)", "Y", G);
+
+    // ── second order: the Hessian as the derivative of the gradient, and its vec (Kronecker) matrix ──
+    private static Rule Second(string name, string latex, string example, string wrt, string where) =>
+        ByName[name] = new Rule(name, latex, example, wrt, where) { Derivative = "hessian" };
+
+    public static readonly Rule HessianDifferential = Second("hessian_differential",
+        @"d(\nabla f) = \nabla^2 f[dX] \iff \nabla^2 f[H] = d(\nabla f)\big|_{dX = H}", "tr(X' Y X)", "X", Mats);
+    public static readonly Rule GateauxHessian = Second("gateaux_hessian",
+        @"\nabla^2 f(X)[H] = \lim_{\varepsilon \to 0} \frac{\nabla f(X + \varepsilon H) - \nabla f(X)}{\varepsilon}", "tr(X' Y X)", "X", Mats);
+    public static readonly Rule VecProduct = Second("vec_product",
+        @"\operatorname{vec}(A M B) = (B^\top \otimes A) \operatorname{vec}(M)", "tr(X' Y X)", "X", Mats);
+    public static readonly Rule VecTranspose = Second("vec_transpose",
+        @"\operatorname{vec}(M^\top) = K_{m,n} \operatorname{vec}(M) \text{ for } M \in \mathbb{R}^{m \times n} \text{ (commutation matrix)}", "tr(Y Y)", "Y", Mats);
+    public static readonly Rule VecHadamard = Second("vec_hadamard",
+        @"\operatorname{vec}(C \odot M) = \operatorname{diag}(\operatorname{vec} C) \operatorname{vec}(M)", "sum(exp(P))", "P", Mats);
+    public static readonly Rule VecScalar = Second("vec_scalar",
+        @"\operatorname{vec}\big((G : M)\,B\big) = \operatorname{vec}(B) \operatorname{vec}(G)^\top \operatorname{vec}(M)", "tr(X' C)^2", "X", Mats);
+    public static readonly Rule Regroup = Second("regroup",
+        @"A(BC) = (AB)C,\ A \odot B = B \odot A,\ c\,(d\,M) = (cd)\,M", "norm(A X - D)^2", "X", Mats);
+    public static readonly Rule IdentifyVecHessian = Second("identify_vec_hessian",
+        @"\operatorname{vec}(\nabla^2 f[H]) = \mathcal{H} \operatorname{vec}(H) \iff \frac{\partial^2 f}{\partial \operatorname{vec} X\, \partial (\operatorname{vec} X)^\top} = \mathcal{H}", "tr(X' Y X)", "X", Mats);
+
+    // ── Jacobians of matrix-valued functions ──
+    public static readonly Rule IdentifyJacobian = ByName["identify_jacobian"] = new Rule("identify_jacobian",
+        @"dF = L(dX) \iff DF(X)[H] = L(H)", "A X B", "X", Mats) { Derivative = "jacobian" };
 
     public static IReadOnlyCollection<Rule> All => ByName.Values;
 

@@ -56,6 +56,8 @@ public static class Verbs
     private static readonly ParameterInfo Where = new("--where", "Declarations, e.g. \"W: n x m; Omega: m x m symmetric; s: scalar\" (in a notebook: for this cell only, on top of those made with let).", Alias: "-w");
     private static readonly ParameterInfo Claim = new("--claim", "The claimed gradient, in matcalc syntax.", Required: true);
     private static readonly ParameterInfo Method = new("--method", "all, gateaux, index or differential.", Values: ["all", .. MatrixCalculus.MethodNames]);
+    private static readonly ParameterInfo Derivative = new("--derivative", "gradient (default), hessian or jacobian: a Hessian or Jacobian claim is the map applied to the direction H, e.g. \"2 A' A H\".", Values: ["gradient", "hessian", "jacobian"]);
+    private static readonly ParameterInfo Check = new("--check", "on (default) or off: the numerical check on random instances.", Values: ["on", "off"]);
     private static readonly ParameterInfo Answer = new("--answer", "shown (default) or hidden: hidden keeps the derived gradient out of the output, for exercise sheets.", Values: ["shown", "hidden"]);
 
     private static ParameterInfo Format(params string[] formats) =>
@@ -71,11 +73,19 @@ public static class Verbs
         new("eval", "Evaluate an expression at values: --at a VALUES.json file ({\"W\": [[1,2],[3,4]], \"s\": 0.5, \"y\": [1,2]}), or in a notebook JSON text passed with @csharp:name.",
             [Expr, new("--at", "VALUES.json path (in a notebook also JSON text, or @csharp:name).", Required: true), Where, Format("text", "json")]),
         new("gradient", "Derive ∂f/∂X three ways side by side, one named rule per step, and check it numerically.",
-            [Expr, Wrt, Where, Method, new("--check", "on (default) or off: the numerical check on random instances.", Values: ["on", "off"]), Seed, Dims,
+            [Expr, Wrt, Where, Method, Check, Seed, Dims,
              new("--at", "VALUES.json: also evaluate the gradient there (the check runs at those sizes).", Surface: Surface.CommandLine),
              Format("text", "latex", "json", "html")]),
-        new("check", "Say whether a claimed gradient is right; when it is not, show a counterexample.",
-            [Expr, Wrt, Claim, Where, Seed, Dims, Answer, Format("text", "json", "html")]),
+        new("hessian", "Derive the Hessian of a scalar function as a linear map H ↦ ∇²f[H] (differential and Gâteaux) and its vec (Kronecker) matrix, step by step, and check it numerically.",
+            [Expr, Wrt, Where, new("--method", "all, gateaux or differential.", Values: ["all", .. HessianMethods.Names]), Check, Seed, Dims,
+             new("--at", "VALUES.json: also evaluate the vec Hessian there ((entries of vec X) × (entries of vec X), column-major).", Surface: Surface.CommandLine),
+             Format("text", "latex", "json", "html")]),
+        new("jacobian", "Derive the Jacobian of a matrix- or vector-valued function as a linear map H ↦ DF(X)[H] (differential and Gâteaux) and its vec (Kronecker) matrix, and check it numerically.",
+            [Expr, Wrt, Where, new("--method", "all, gateaux or differential.", Values: ["all", .. JacobianMethods.Names]), Check, Seed, Dims,
+             new("--at", "VALUES.json: also evaluate the vec Jacobian there ((entries of vec F) × (entries of vec X), column-major).", Surface: Surface.CommandLine),
+             Format("text", "latex", "json", "html")]),
+        new("check", "Say whether a claimed gradient (or, with --derivative, a claimed Hessian or Jacobian map of H) is right; when it is not, show a counterexample.",
+            [Expr, Wrt, Claim, Where, Seed, Dims, Answer, Derivative, Format("text", "json", "html")]),
         new("plot", "Chart a gradient check: #!matcalc plot check|line|heatmap \"f\" --wrt X. check: error vs step h; line: f along a direction with its tangent; heatmap: symbolic vs finite-difference gradient.",
             [new("kind", "check, line or heatmap.", Implicit: true, Required: true, Values: PlotKinds), new("--expr", "The function to chart (also accepted as the word after the kind).", Required: true), Wrt, Where, Seed, Dims],
             Surface.Notebook),

@@ -269,6 +269,16 @@ public static class Evaluator
                 var a = V(n.A);
                 return S(n.Kind == NormKind.One ? a.Enumerate().Sum(Math.Abs) : Math.Sqrt(a.Enumerate().Sum(x => x * x)));
             }
+            case Calculus.Commutation k:
+            {
+                // K vec(A) = vec(Aᵀ) for A m×n: vec(A)[i + j m] = A[i, j] = vec(Aᵀ)[j + i n].
+                var (m, n) = (Size(k.M, b, source), Size(k.N, b, source));
+                var kk = M.Dense(m * n, m * n);
+                for (var i = 0; i < m; i++)
+                    for (var j = 0; j < n; j++)
+                        kk[j + i * n, i + j * m] = 1;
+                return kk;
+            }
             case Calculus.Unvec u:
             {
                 var v = V(u.V);

@@ -14,6 +14,96 @@ public static class DerivationFormat
         _ => method,
     };
 
+    public static string HessianMethodTitle(string method) => method switch
+    {
+        "differential" => "Differential of the gradient",
+        "gateaux" => "Gâteaux derivative of the gradient",
+        _ => method,
+    };
+
+    public static string Text(HessianResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append("f = ").AppendLine(r.Function.Text);
+        foreach (var s in r.Function.Symbols) sb.Append("  ").Append(s.Name).Append(": ").AppendLine(s.Shape.ToString());
+        sb.Append("direction: ").Append(r.Direction.Name).Append(": ").AppendLine(r.Direction.Shape.ToString());
+        foreach (var m in r.Methods)
+        {
+            sb.AppendLine().Append(HessianMethodTitle(m.Method)).AppendLine(":");
+            if (!m.Succeeded)
+            {
+                sb.Append("  not applicable: ").AppendLine(m.Unsupported);
+                continue;
+            }
+            foreach (var step in m.Steps) sb.Append("  ").Append(step.Text).Append("    [").Append(step.Rule).AppendLine("]");
+        }
+        sb.AppendLine().Append($"∇²f[{r.Direction.Name}] = ").AppendLine(TextPrinter.Print(r.Map));
+        if (r.VecForm is not null) sb.Append($"vec Hessian d2f/dvec({r.Variable.Name}) dvec({r.Variable.Name})' = ").AppendLine(TextPrinter.Print(r.VecForm));
+        else sb.Append("vec Hessian: no Kronecker form (").Append(r.VecUnsupported).AppendLine("); its value is given with --at");
+        sb.Append("layout: ").AppendLine(HessianResult.Layout);
+        if (r.Convention is not null) sb.Append("convention: ").AppendLine(r.Convention);
+        if (r.Methods.Count(m => m.Succeeded) > 1)
+            sb.Append("methods agree: ").AppendLine(r.Agree ? $"yes ({r.AgreementBasis})" : "NO");
+        if (r.Check is not null) sb.Append("check: ").AppendLine(r.Check.Summary);
+        return sb.ToString().TrimEnd('\n', '\r');
+    }
+
+    public static string JacobianMethodTitle(string method) => method switch
+    {
+        "differential" => "Differential dF",
+        "gateaux" => "Gâteaux (directional) derivative of F",
+        _ => method,
+    };
+
+    public static string Text(JacobianResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append("F = ").Append(r.Function.Text).Append("  (").Append(r.Function.Shape.ToString()).AppendLine(")");
+        foreach (var s in r.Function.Symbols) sb.Append("  ").Append(s.Name).Append(": ").AppendLine(s.Shape.ToString());
+        sb.Append("direction: ").Append(r.Direction.Name).Append(": ").AppendLine(r.Direction.Shape.ToString());
+        foreach (var m in r.Methods)
+        {
+            sb.AppendLine().Append(JacobianMethodTitle(m.Method)).AppendLine(":");
+            if (!m.Succeeded)
+            {
+                sb.Append("  not applicable: ").AppendLine(m.Unsupported);
+                continue;
+            }
+            foreach (var step in m.Steps) sb.Append("  ").Append(step.Text).Append("    [").Append(step.Rule).AppendLine("]");
+        }
+        sb.AppendLine().Append($"DF({r.Variable.Name})[{r.Direction.Name}] = ").AppendLine(TextPrinter.Print(r.Map));
+        if (r.VecForm is not null) sb.Append($"vec Jacobian dvec(F)/dvec({r.Variable.Name})' = ").AppendLine(TextPrinter.Print(r.VecForm));
+        else sb.Append("vec Jacobian: no Kronecker form (").Append(r.VecUnsupported).AppendLine("); its value is given with --at");
+        sb.Append("layout: ").AppendLine(JacobianResult.Layout);
+        if (r.Methods.Count(m => m.Succeeded) > 1)
+            sb.Append("methods agree: ").AppendLine(r.Agree ? $"yes ({r.AgreementBasis})" : "NO");
+        if (r.Check is not null) sb.Append("check: ").AppendLine(r.Check.Summary);
+        return sb.ToString().TrimEnd('\n', '\r');
+    }
+
+    public static string Latex(HessianResult r) => Latex(r.Methods, HessianMethodTitle);
+
+    public static string Latex(JacobianResult r) => Latex(r.Methods, JacobianMethodTitle);
+
+    private static string Latex(IReadOnlyList<Derivation> methods, Func<string, string> title)
+    {
+        var sb = new StringBuilder();
+        foreach (var m in methods.Where(m => m.Succeeded))
+        {
+            sb.Append("% ").AppendLine(title(m.Method));
+            sb.AppendLine("\\begin{align*}");
+            for (var i = 0; i < m.Steps.Count; i++)
+            {
+                var step = m.Steps[i];
+                sb.Append(step.LhsLatex).Append(" &= ").Append(step.RightLatex)
+                  .Append(" && \\text{").Append(EscapeText(step.Rule)).Append('}');
+                sb.AppendLine(i < m.Steps.Count - 1 ? " \\\\" : "");
+            }
+            sb.AppendLine("\\end{align*}");
+        }
+        return sb.ToString().TrimEnd('\n', '\r');
+    }
+
     public static string Text(GradientResult r)
     {
         var sb = new StringBuilder();
@@ -72,9 +162,9 @@ public static class DerivationFormat
         sb.Append("verdict: ").AppendLine(c.Verdict);
         // With the answer hidden the basis line is left out: its relative errors have more digits than a sheet may show.
         if (showAnswer && c.Basis is { Instances.Count: > 0 } basis) sb.Append("basis: ").AppendLine(basis.Summary);
-        if (showAnswer) sb.Append($"∂f/∂{variable} = ").AppendLine(TextPrinter.Print(c.Gradient));
+        if (showAnswer) sb.Append($"{c.Label(variable)} = ").AppendLine(TextPrinter.Print(c.Gradient));
         if (c.Counterexample is not null)
-            sb.AppendLine(showAnswer ? MatrixCalculus.Describe(c.Counterexample, variable) : HiddenCounterexample(c.Counterexample, variable));
+            sb.AppendLine(showAnswer ? MatrixCalculus.Describe(c.Counterexample, variable, c.Label(variable)) : HiddenCounterexample(c.Counterexample, variable, c.Label(variable)));
         foreach (var d in c.ClaimDiagnostics) sb.Append("  ").AppendLine(d.Message + (d.Hint is null || !showAnswer ? "" : $" ({d.Hint})"));
         foreach (var h in c.Hints) sb.Append("hint: ").AppendLine(showAnswer ? h : HiddenHint(h));
         return sb.ToString().TrimEnd('\n', '\r');
@@ -107,8 +197,9 @@ public static class DerivationFormat
     /// differ and the overall relative error to one digit — never a value of the derived gradient, nor a difference per
     /// entry (with the claim's value, either would give the answer).
     /// </summary>
-    public static string HiddenCounterexample(Counterexample c, string variable)
+    public static string HiddenCounterexample(Counterexample c, string variable, string? label = null)
     {
+        label ??= $"∂f/∂{variable}";
         var sb = new StringBuilder();
         sb.Append($"Counterexample (seed {c.Seed}; {string.Join(", ", c.Sizes.Select(p => $"{p.Key}={p.Value}"))}):");
         void Matrix(string name, MathNet.Numerics.LinearAlgebra.Matrix<double> value)
@@ -120,8 +211,8 @@ public static class DerivationFormat
         }
         foreach (var (name, value) in c.Values.OrderBy(p => p.Key, StringComparer.Ordinal)) Matrix(name, value);
         Matrix("claim", c.Claimed);
-        sb.Append($"\n  the claim differs from ∂f/∂{variable} in {c.Differing.Count} of {c.Claimed.RowCount * c.Claimed.ColumnCount} entries: {Positions(c)}");
-        sb.Append($"\n  relative error ‖claim − ∂f/∂{variable}‖ / max(‖∂f/∂{variable}‖, ‖claim‖) ≈ {Rough(c.RelativeError)} (the derived values stay hidden)");
+        sb.Append($"\n  the claim differs from {label} in {c.Differing.Count} of {c.Claimed.RowCount * c.Claimed.ColumnCount} entries: {Positions(c)}");
+        sb.Append($"\n  relative error ‖claim − {label}‖ / max(‖{label}‖, ‖claim‖) ≈ {Rough(c.RelativeError)} (the derived values stay hidden)");
         return sb.ToString();
     }
 }

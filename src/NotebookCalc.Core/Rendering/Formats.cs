@@ -17,6 +17,14 @@ public static class Formats
         {
             [Html] = Rendering.Html.Gradient(r), [Plain] = DerivationFormat.Text(r), [Latex] = DerivationFormat.Latex(r),
         },
+        HessianResult h => new Dictionary<string, string>
+        {
+            [Html] = Rendering.Html.Hessian(h), [Plain] = DerivationFormat.Text(h), [Latex] = DerivationFormat.Latex(h),
+        },
+        JacobianResult j => new Dictionary<string, string>
+        {
+            [Html] = Rendering.Html.Jacobian(j), [Plain] = DerivationFormat.Text(j), [Latex] = DerivationFormat.Latex(j),
+        },
         ClaimResult c => new Dictionary<string, string>
         {
             [Html] = Rendering.Html.Claim(c.Report, c.Variable, c.ShowAnswer), [Plain] = DerivationFormat.Text(c.Report, c.Variable, c.ShowAnswer),

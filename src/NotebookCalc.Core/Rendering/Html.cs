@@ -97,7 +97,7 @@ public static class Html
         sb.Append($"<p class=\"{(c.Right ? "mc-ok" : "mc-bad")}\">{(c.Right ? "✓" : "✗")} {Escape(c.Verdict)}</p>");
         if (showAnswer && c.Basis is { Instances.Count: > 0 } basis) sb.Append($"<p class=\"mc-note\">basis: {Escape(basis.Summary)}</p>");
         if (c.Claim is not null) sb.Append("<p>claim: ").Append(InlineEq(null, MathMlPrinter.Row(c.Claim))).Append("</p>");
-        if (showAnswer) sb.Append("<p>derived: ").Append(InlineEq(MathMlLayout.Partial(variable), MathMlPrinter.Row(c.Gradient))).Append("</p>");
+        if (showAnswer) sb.Append("<p>derived: ").Append(InlineEq(DerivedLabel(c, variable), MathMlPrinter.Row(c.Gradient))).Append("</p>");
         else sb.Append("<p class=\"mc-note\">derived formula hidden (--answer hidden)" +
             (c.Counterexample is not null ? ": the counterexample shows where the claim goes wrong" : "") + "</p>");
         // A shape diagnostic's hint lists products that fit — with the answer hidden it could give the answer away.
@@ -109,10 +109,10 @@ public static class Html
                 sb.Append($"<div>{Label(MathMlPrinter.Name(name))}{Matrix(value, inner: true)}</div>");
             var diff = (showAnswer ? ce.Differences.Select(d => (d.Row, d.Col)) : ce.Differing).ToHashSet();
             // With the answer hidden, the derived gradient's values are not shown: the claim's, with the entries that differ.
-            if (showAnswer) sb.Append($"<div>{Label(MathMlLayout.Partial(variable))}{Matrix(ce.Expected, inner: true, highlight: diff)}</div>");
+            if (showAnswer) sb.Append($"<div>{Label(DerivedLabel(c, variable))}{Matrix(ce.Expected, inner: true, highlight: diff)}</div>");
             sb.Append($"<div>{Label("<mtext>claim</mtext>")}{Matrix(ce.Claimed, inner: true, highlight: diff)}</div></div>");
             if (!showAnswer)
-                sb.Append($"<p>The claim differs from ∂f/∂{Escape(variable)} in the highlighted entries ({ce.Differing.Count} of {ce.Claimed.RowCount * ce.Claimed.ColumnCount}: " +
+                sb.Append($"<p>The claim differs from {Escape(c.Label(variable))} in the highlighted entries ({ce.Differing.Count} of {ce.Claimed.RowCount * ce.Claimed.ColumnCount}: " +
                           $"{Escape(DerivationFormat.Positions(ce))}); relative error ≈ {Escape(DerivationFormat.Rough(ce.RelativeError))}.</p>");
         }
         foreach (var h in c.Hints)
@@ -123,6 +123,63 @@ public static class Html
             sb.Append($"<p>hint: {Escape(cut < 0 ? h : h[..cut])}</p>");
             if (cut >= 0) sb.Append($"<pre class=\"mc-diag\">{Escape(h[(cut + 1)..])}</pre>");
         }
+        return Wrap(sb.ToString());
+    }
+
+    /// <summary>∂f/∂X for a gradient claim, ∇²f[H] for a Hessian claim.</summary>
+    private static string DerivedLabel(ClaimReport c, string variable) => c.Derivative switch
+    {
+        "hessian" => HessianLabel(c.Direction ?? "H"),
+        "jacobian" => $"<mrow><mi>D</mi><mi>F</mi><mo>(</mo>{MathMlPrinter.Name(variable)}<mo>)</mo><mo>[</mo>{MathMlPrinter.Name(c.Direction ?? "H")}<mo>]</mo></mrow>",
+        _ => MathMlLayout.Partial(variable),
+    };
+
+    private static string HessianLabel(string direction) =>
+        $"<mrow><msup><mo>∇</mo><mn>2</mn></msup><mi>f</mi><mo>[</mo>{MathMlPrinter.Name(direction)}<mo>]</mo></mrow>";
+
+    public static string Hessian(HessianResult r) => Derived(r.Function, r.Methods, DerivationFormat.HessianMethodTitle, "Hessian",
+        HessianLabel(r.Direction.Name), r.Map, "vec Hessian", r.VecForm, r.VecUnsupported, HessianResult.Layout, r.Convention, r.Agree, r.AgreementBasis,
+        r.Check is null ? null : (r.Check.Passed, r.Check.Skipped, r.Check.Summary));
+
+    public static string Jacobian(JacobianResult r) => Derived(r.Function, r.Methods, DerivationFormat.JacobianMethodTitle, "Jacobian",
+        $"<mrow><mi>D</mi><mi>F</mi><mo>(</mo>{MathMlPrinter.Name(r.Variable.Name)}<mo>)</mo><mo>[</mo>{MathMlPrinter.Name(r.Direction.Name)}<mo>]</mo></mrow>",
+        r.Map, "vec Jacobian", r.VecForm, r.VecUnsupported, JacobianResult.Layout, null, r.Agree, r.AgreementBasis,
+        r.Check is null ? null : (r.Check.Passed, r.Check.Skipped, r.Check.Summary));
+
+    /// <summary>A second-order or Jacobian result: the derivations side by side, the map, its vec matrix, agreement and check.</summary>
+    private static string Derived(Expression f, IReadOnlyList<Derivation> methods, Func<string, string> title, string what, string mapLabel, Expr map,
+        string vecWhat, Expr? vec, string? vecUnsupported, string layout, string? convention, bool agree, string basis, (bool Passed, bool Skipped, string Summary)? check)
+    {
+        var sb = new StringBuilder();
+        sb.Append("<p>").Append(InlineEq("<mi>f</mi>", MathMlPrinter.Row(f.Expr))).Append("<br><span class=\"mc-label\">")
+          .Append(Shapes(f.Symbols)).Append("</span></p>");
+        sb.Append("<div class=\"mc-methods\">");
+        foreach (var m in methods)
+        {
+            sb.Append($"<section class=\"mc-method\"><h4>{Escape(title(m.Method))}</h4>");
+            if (!m.Succeeded)
+                sb.Append($"<p class=\"mc-bad\">not applicable</p><p>{Escape(m.Unsupported ?? "")}</p>");
+            else
+            {
+                sb.Append("<ol>");
+                foreach (var s in m.Steps)
+                    sb.Append($"<li>{Eq(MathMlLayout.Lhs(s.LhsLatex, s.LhsText), MathMlPrinter.Row(s.Expression))}{Rules(s)}</li>");
+                sb.Append("</ol>");
+            }
+            sb.Append("</section>");
+        }
+        sb.Append("</div>");
+        sb.Append($"<p><b>{Escape(what)}</b> ").Append(DisplayEq(mapLabel, MathMlPrinter.Row(map))).Append("</p>");
+        if (vec is not null)
+            sb.Append($"<p><b>{Escape(vecWhat)}</b> ").Append(DisplayEq(null, MathMlPrinter.Row(vec))).Append("</p>");
+        else
+            sb.Append($"<p class=\"mc-label\">no Kronecker form: {Escape(vecUnsupported ?? "")}</p>");
+        sb.Append($"<p class=\"mc-label\">layout: {Escape(layout)}</p>");
+        if (convention is not null) sb.Append($"<p class=\"mc-note\">{Escape(convention)}</p>");
+        if (methods.Count(m => m.Succeeded) > 1)
+            sb.Append(agree ? $"<p class=\"mc-ok\">✓ the methods agree ({Escape(basis)})</p>" : $"<p class=\"mc-bad\">✗ the methods disagree ({Escape(basis)})</p>");
+        if (check is { } c)
+            sb.Append($"<p class=\"{(c.Passed ? "mc-ok" : c.Skipped ? "mc-label" : "mc-bad")}\">check: {Escape(c.Summary)}</p>");
         return Wrap(sb.ToString());
     }
 

@@ -197,9 +197,18 @@ public static class LatexPrinter
                 break;
             case Calculus.Order o: sb.Append(o.Power == 1 ? "O(\\varepsilon)" : $"O(\\varepsilon^{o.Power})"); break;
             case Calculus.Unvec u: Call(sb, "\\operatorname{vec}^{-1}", u.V); break;
+            case Calculus.Commutation k: sb.Append("K_{").Append(DimLatex(k.M)).Append(',').Append(DimLatex(k.N)).Append('}'); break;
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
         }
     }
+
+    /// <summary>A dimension as a subscript: n, 3, or a product nm.</summary>
+    internal static string DimLatex(Dim d) => d switch
+    {
+        NamedDim n => Name(n.Name),
+        ProductDim p => DimLatex(p.Left) + " " + DimLatex(p.Right),
+        _ => d.ToString()!,
+    };
 
     private static void WriteNorm(StringBuilder sb, Norm n)
     {

@@ -179,6 +179,7 @@ public static class MathMlPrinter
             case JacobianApply j: sb.Append(Jacobian(j.Function, j.Arg)).Append("<mo>:</mo>"); Write(sb, j.Direction, Frob + 1, notFirst: true); break;
             case JacobianAdjoint j: Write(sb, j.Cotangent, Postfix); sb.Append("<mo>:</mo>").Append(Jacobian(j.Function, j.Arg)); break;
             case KronAdjoint k: sb.Append($"<msub><mi mathvariant=\"script\">K</mi><mn>{(k.IsLeft ? 1 : 2)}</mn></msub><mrow><mo>(</mo>{Group(k.Cotangent, 0)}<mo>,</mo>{Group(k.Other, 0)}<mo>)</mo></mrow>"); break;
+            case Commutation k: sb.Append($"<msub><mi>K</mi><mrow>{DimMathMl(k.M)}<mo>,</mo>{DimMathMl(k.N)}</mrow></msub>"); break;
             case Unvec u: Call(sb, "<msup><mi>vec</mi><mrow><mo>−</mo><mn>1</mn></mrow></msup>", u.V); break;
             case PowerSum ps:
                 sb.Append($"<munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>0</mn></mrow><mn>{ps.K - 1}</mn></munderover>");
@@ -190,6 +191,14 @@ public static class MathMlPrinter
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
         }
     }
+
+    /// <summary>A dimension as a subscript: n, 3, or a product nm.</summary>
+    internal static string DimMathMl(Dim d) => d switch
+    {
+        NamedDim n => Name(n.Name),
+        ProductDim p => DimMathMl(p.Left) + DimMathMl(p.Right),
+        _ => $"<mn>{System.Net.WebUtility.HtmlEncode(d.ToString())}</mn>",
+    };
 
     private static string Jacobian(string f, Expr arg) =>
         $"<mfrac><mrow><mo>∂</mo>{Name(f)}</mrow><mrow><mo>∂</mo>{Row(arg)}</mrow></mfrac>";

@@ -145,6 +145,7 @@ public static class TextPrinter
                 sb.Append($" : d{j.Function}/d{TextPrinter.Print(j.Arg)}");
                 break;
             case Calculus.Order o: sb.Append(o.Power == 1 ? "O(ε)" : $"O(ε^{o.Power})"); break;
+            case Calculus.Commutation k: sb.Append($"K_({k.M},{k.N})"); break;
             case Calculus.PowerSum ps:
                 // Σ_{i=0}^{k-1} A^i C A^(k-1-i): a summation, written as a reader writes it.
                 sb.Append("Σ_{i=0}^{").Append(ps.K - 1).Append("} ");

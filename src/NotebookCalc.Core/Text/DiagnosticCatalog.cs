@@ -83,6 +83,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor IllConditioned = E("MC3011", "Too ill-conditioned to judge", "Every instance that could be evaluated was too ill-conditioned to tell a claim equal from different, or only one size assignment could be evaluated.");
     public static readonly DiagnosticDescriptor ValueLacksProperty = E("MC3012", "Value lacks a declared property", "A value given with --at lacks a property its declaration states (symmetric, spd, diagonal, orthogonal, indicator, positive, invertible).");
     public static readonly DiagnosticDescriptor BadValues = E("MC3013", "Malformed values", "VALUES.json (or the values text) is not an object of numbers, vectors and lists of rows.");
+    public static readonly DiagnosticDescriptor VecHessianTooLarge = E("MC3014", "Vec matrix too large", "The values given with --at make the vec Hessian or vec Jacobian larger than 160,000 entries (a Hessian of an X with more than 400 entries).");
+    public static readonly DiagnosticDescriptor HessianFailsCheck = E("MC3015", "Derived Hessian or Jacobian fails its check", "The derived Hessian (Jacobian) disagrees with finite differences of the derived gradient (of F) on an instance, so no verdict is given (a bug in NotebookCalc).");
 
     // ── MC4xxx: #!matcalc directives ──
     public static readonly DiagnosticDescriptor UnknownSubcommand = E("MC4001", "Unknown subcommand", "#!matcalc followed by a word that is not a subcommand.");

@@ -22,6 +22,28 @@ public sealed class MatcalcGradient : KernelDirectiveCommand
     public string? Dims { get; set; }
 }
 
+public sealed class MatcalcHessian : KernelDirectiveCommand
+{
+    public string? Expr { get; set; }
+    public string? Wrt { get; set; }
+    public string? Where { get; set; }
+    public string? Method { get; set; }
+    public string? Check { get; set; }
+    public string? Seed { get; set; }
+    public string? Dims { get; set; }
+}
+
+public sealed class MatcalcJacobian : KernelDirectiveCommand
+{
+    public string? Expr { get; set; }
+    public string? Wrt { get; set; }
+    public string? Where { get; set; }
+    public string? Method { get; set; }
+    public string? Check { get; set; }
+    public string? Seed { get; set; }
+    public string? Dims { get; set; }
+}
+
 public sealed class MatcalcCheck : KernelDirectiveCommand
 {
     public string? Expr { get; set; }
@@ -31,6 +53,7 @@ public sealed class MatcalcCheck : KernelDirectiveCommand
     public string? Seed { get; set; }
     public string? Dims { get; set; }
     public string? Answer { get; set; }
+    public string? Derivative { get; set; }
 }
 
 public sealed class MatcalcShow : KernelDirectiveCommand

@@ -15,7 +15,7 @@ public static class MatcalcExtension
 {
     private static readonly Dictionary<string, Type> CommandTypes = new(StringComparer.Ordinal)
     {
-        ["let"] = typeof(MatcalcLet), ["gradient"] = typeof(MatcalcGradient), ["check"] = typeof(MatcalcCheck), ["show"] = typeof(MatcalcShow),
+        ["let"] = typeof(MatcalcLet), ["gradient"] = typeof(MatcalcGradient), ["hessian"] = typeof(MatcalcHessian), ["jacobian"] = typeof(MatcalcJacobian), ["check"] = typeof(MatcalcCheck), ["show"] = typeof(MatcalcShow),
         ["eval"] = typeof(MatcalcEval), ["plot"] = typeof(MatcalcPlot), ["help"] = typeof(MatcalcHelp),
     };
 
