@@ -87,7 +87,7 @@ public static class MathMlLayout
                 if (_i >= s.Length || s[_i] == endAt) break;
                 // d directly followed by a letter at the start of a row is the differential: upright, as dX on the right.
                 string? atom;
-                if (first && s[_i] == 'd' && _i + 1 < s.Length && char.IsAsciiLetter(s[_i + 1]))
+                if (first && s[_i] == 'd' && _i + 1 < s.Length && (char.IsAsciiLetter(s[_i + 1]) || s[_i + 1] == '('))
                 {
                     _i++;
                     atom = "<mi mathvariant=\"normal\">d</mi>";
@@ -139,6 +139,9 @@ public static class MathMlLayout
                     return "<mo>−</mo>";
                 case '{':
                     return Group();
+                case '\\' when _i + 1 < s.Length && s[_i + 1] == ',':
+                    _i += 2;
+                    return "<mspace width=\"0.167em\"/>";
                 case '\\':
                 {
                     var name = Command();
@@ -149,6 +152,7 @@ public static class MathMlLayout
                             var den = Group();
                             return $"<mfrac>{num}{den}</mfrac>";
                         case "partial": return "<mo rspace=\"0\">∂</mo>";
+                        case "nabla": return "<mo rspace=\"0\">∇</mo>";
                         case "varepsilon": return "<mi>ε</mi>";
                         case "varphi": return "<mi>φ</mi>";
                         case "top": return "<mo>⊤</mo>";

@@ -46,6 +46,23 @@ public class TypesettingTests
         Assert.Contains("<mo rspace=\"0\">∂</mo>", html);
     }
 
+    [Theory]
+    [InlineData("ln det(W W' + s^2 I)", "W: n x m; s: scalar", "W", false)]
+    [InlineData("norm(A X - B)^2", "A: p x n; X: n x m; B: p x m", "X", false)]
+    [InlineData("softmax(z)", "z: n", "z", true)]
+    [InlineData("A X B", "A: p x n; X: n x m; B: m x q", "X", true)]
+    public void Hessian_and_Jacobian_left_hand_sides_are_typeset_too(string f, string where, string wrt, bool jacobian)
+    {
+        var html = jacobian ? Html.Jacobian(MatrixCalculus.Jacobian(f, wrt, where)) : Html.Hessian(MatrixCalculus.Hessian(f, wrt, where));
+        var steps = jacobian ? MatrixCalculus.Jacobian(f, wrt, where).Methods.SelectMany(m => m.Steps) : MatrixCalculus.Hessian(f, wrt, where).Methods.SelectMany(m => m.Steps);
+        foreach (var step in steps)
+            Assert.True(MathMlLayout.FromLatex(step.LhsLatex) is not null, $"left-hand side not typeset: {step.LhsLatex}");
+        Assert.DoesNotContain("<mtext>", html);
+        var text = string.Concat(Maths(html).Select(m => XElement.Parse(m).Value));
+        Assert.DoesNotContain("\\", text);
+        Assert.DoesNotContain("d2f", text);
+    }
+
     [Fact]
     public void The_index_method_writes_fractions_as_the_other_methods_do()
     {
