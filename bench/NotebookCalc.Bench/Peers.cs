@@ -63,7 +63,7 @@ public static class Peers
             Console.WriteLine($"  NotebookCalc {p.Id}: {mine.Status} ({mine.DifferentialMedianUs:F0} µs differential, {mine.AllMedianUs:F0} µs all + check)");
         }
         var sympy = RunSympy(python, new JsonObject { ["reps"] = Math.Max(3, reps / 2), ["problems"] = request }, root);
-        File.WriteAllText(output, Report(problems, ours, sympy, reps, python));
+        File.WriteAllText(output, Report(problems, ours, sympy, reps, python) + NonScalarSection(data));
         Console.WriteLine($"wrote {output}");
         return 0;
     }
@@ -275,6 +275,48 @@ public static class Peers
                       $"{MedianOf(ratiosD):F0}× (target ≥ 10×; {ratiosD.Count(r => r >= 10)} of {ratiosD.Count} at least 10×, smallest {(ratiosD.Count > 0 ? ratiosD.Min() : double.NaN):F1}×); " +
                       $"SymPy ÷ all three methods plus the numerical check {MedianOf(ratiosA):F1}× (target > 1×; {ratiosA.Count(r => r > 1)} of {ratiosA.Count} faster, " +
                       $"smallest {(ratiosA.Count > 0 ? ratiosA.Min() : double.NaN):F2}×).");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The non-scalar cases of SymPy's test file (the data's nonScalar list, judged by SympyNonScalarTests): a tally and what
+    /// they say about SymPy's layout, from the recorded fields. No timing: these are conformance, not speed.
+    /// </summary>
+    internal static string NonScalarSection(string dataPath)
+    {
+        var cases = JsonNode.Parse(File.ReadAllText(dataPath))!["nonScalar"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        string S(JsonObject c, string key) => c[key]?.GetValue<string>() ?? "";
+        var derived = cases.Where(c => S(c, "notebookCalcJacobian") == "right").ToList();
+        var refused = cases.Where(c => S(c, "notebookCalcJacobian").StartsWith("MC", StringComparison.Ordinal)).ToList();
+        var inexpressible = cases.Where(c => S(c, "notebookCalcJacobian") == "inexpressible").ToList();
+        string ByKind(IEnumerable<JsonObject> xs) =>
+            string.Join(", ", xs.GroupBy(c => S(c, "kind")).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+        var telling = cases.Where(c => S(c, "layout") is "numerator" or "denominator").ToList();
+        var wrong = cases.Where(c => S(c, "sympyRelation") == "wrong").Select(c => S(c, "id")).ToList();
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine("## Non-scalar cases");
+        sb.AppendLine();
+        sb.AppendLine($"SymPy's file also has {cases.Count} derivatives of matrix- or vector-valued functions (tests/NotebookCalc.Tests/Data/sympy-derivatives.json, " +
+                      "`nonScalar`; judged by `SympyNonScalarTests`). NotebookCalc derives " +
+                      $"{derived.Count} of them as Jacobians ({ByKind(derived)}), each checked numerically, and judges SymPy's value as a claimed map " +
+                      $"H ↦ DF(X)[H] with `CheckJacobian`; {refused.Count} are refused with a diagnostic because the variable does not occur in F " +
+                      $"(SymPy answers a zero matrix there, or leaves X by A unevaluated); {inexpressible.Count} are component forms with symbolic " +
+                      "indices (∂x_i/∂x_m = δ_mi and the like), which matcalc cannot write; the form SymPy uses gets a diagnostic, and the matrix form " +
+                      "of each is a case of its own.");
+        sb.AppendLine();
+        sb.AppendLine($"Layout: most of SymPy's Jacobians here are symmetric (I, 2μI, diagonal matrices, x'x I + 2xx', the identity and commutation " +
+                      $"tensors), so either reading is right. The {telling.Count} values that tell the layouts apart ({string.Join(", ", telling.Select(c => S(c, "id")))}) " +
+                      $"are all in {string.Join("/", telling.Select(c => S(c, "layout")).Distinct())} layout: SymPy puts the variable's index first " +
+                      "(its fourth-order arrays are D[m,n,i,j] = ∂F_ij/∂X_mn; A exp(x) by x gives diag(exp(x)) A', the transpose of the numerator " +
+                      "Jacobian A diag(exp(x))), consistent with its gradients having the shape of the variable. NotebookCalc's vec Jacobian is " +
+                      "numerator layout, so those values are recorded as `transposed`.");
+        sb.AppendLine();
+        sb.AppendLine(wrong.Count == 0
+            ? "No stated value is wrong once read in SymPy's layout. Two comments in the file are out of date for 1.11.1: A exp(x) by x " +
+              "already returns the value its commented assertion expects, and a' sin(A X b) b' by X, marked not implemented, returns a " +
+              "tensor product with right entries whose output axes are k×1 where F is 1×k."
+            : $"Stated values found wrong: {string.Join(", ", wrong)}.");
         return sb.ToString();
     }
 

@@ -54,7 +54,8 @@ public static class HessianMethods
         var layers = DifferentialMethod.Layers(gradient, x);
         foreach (var (e, rules) in layers)
             steps.Add(new DerivationStep($@"d({GradLatex})", $"d({GradText})", e, rules));
-        var last = layers.Count > 0 ? layers[^1].Expr : Ops.Zero(gradient.Shape);
+        // No layer when the gradient is the variable itself (f = ‖X‖²/2): d(∇f) = dX, not zero.
+        var last = layers.Count > 0 ? layers[^1].Expr : new Differential(gradient);
         var map = Replace(last, e => e is Differential { Of: Symbol s } && s.Name == x.Name ? h : null);
         steps.Add(new DerivationStep(MapLatex(h), MapText(h), map, [Rules.HessianDifferential.Name]));
         return Finish(steps, map, x, h, Differential);

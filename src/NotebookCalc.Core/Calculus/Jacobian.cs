@@ -59,7 +59,8 @@ public static class JacobianMethods
         };
         var layers = DifferentialMethod.Layers(f, x);
         foreach (var (e, rules) in layers) steps.Add(new DerivationStep("dF", "dF", e, rules));
-        var last = layers.Count > 0 ? layers[^1].Expr : Ops.Zero(f.Shape);
+        // No layer when F is the variable itself: dF = dX is already the differential (not zero).
+        var last = layers.Count > 0 ? layers[^1].Expr : new Differential(f);
         var map = HessianMethods.Replace(last, e => e is Differential { Of: Symbol s } && s.Name == x.Name ? h : null);
         steps.Add(new DerivationStep(MapLatex(x, h), MapText(x, h), map, [Rules.IdentifyJacobian.Name]));
         return Finish(steps, map, x, h, Differential);

@@ -97,6 +97,17 @@ public class HessianTests
     }
 
     [Fact]
+    public void A_gradient_that_is_the_variable_itself_has_the_identity_hessian()
+    {
+        // Regression: for f = tr(X'X)/2 the gradient is X, the differential method had no layer to apply to d(∇f) = dX and
+        // answered the zero map.
+        var r = MatrixCalculus.Hessian("tr(X' X) / 2", "X", "X: n x m", new GradientOptions { Seed = 2 });
+        Assert.All(r.Methods.Where(m => m.Succeeded), m => Assert.Equal("H", TextPrinter.Print(m.Gradient!)));
+        Assert.True(r.Agree, r.AgreementBasis);
+        Assert.True(r.Check!.Passed, r.Check.Summary);
+    }
+
+    [Fact]
     public void The_hessian_is_deterministic_for_a_seed()
     {
         var a = DerivationFormat.Text(MatrixCalculus.Hessian("ln det(W W' + s^2 I)", "W", "W: n x m; s: scalar", new GradientOptions { Seed = 4 }));

@@ -95,6 +95,24 @@ public class JacobianTests
         }
     }
 
+    [Theory]
+    [InlineData("X", "X", "X: n x m")]
+    [InlineData("x", "x", "x: n")]
+    [InlineData("A", "A", "A: k x k")]
+    public void The_jacobian_of_the_variable_itself_is_the_identity_by_every_method(string expr, string wrt, string where)
+    {
+        // Regression (SymPy's A.diff(A)): the differential method had no layer to apply to dF = dX and answered the zero map.
+        var r = MatrixCalculus.Jacobian(expr, wrt, where, new GradientOptions { Seed = 2 });
+        Assert.All(r.Methods, m => Assert.Equal("H", TextPrinter.Print(m.Gradient!)));
+        Assert.Equal("H", TextPrinter.Print(r.Map));
+        Assert.True(r.Agree, r.AgreementBasis);
+        Assert.True(r.Check!.Passed, r.Check.Summary);
+        var b = Sampler.Sample(r.Function.Symbols, 5);
+        var vec = Evaluator.Evaluate(r.VecForm!, b);
+        Assert.Equal(Matrix<double>.Build.DenseIdentity(vec.RowCount), vec);
+        Assert.True(MatrixCalculus.CheckJacobian(expr, wrt, "H", where).Right);
+    }
+
     [Fact]
     public void Check_derivative_jacobian_on_the_command_line()
     {

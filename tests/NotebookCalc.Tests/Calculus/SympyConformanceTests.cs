@@ -11,7 +11,7 @@ namespace NotebookCalc.Tests.Calculus;
 /// <summary>
 /// SymPy's own test file for matrix derivatives (sympy/matrices/expressions/tests/test_derivatives.py, SymPy 1.11), restated
 /// in matcalc syntax (Data/sympy-derivatives.json): every case whose function is scalar-valued, with the gradient in our
-/// convention and SymPy's stated value; the cases whose function is not scalar are listed with what supporting them would take.
+/// convention and SymPy's stated value. The cases whose function is not scalar are judged as Jacobians by SympyNonScalarTests.
 /// </summary>
 public class SympyConformanceTests
 {
