@@ -9,7 +9,14 @@ namespace NotebookCalc.Cli;
 
 /// <summary>One exercise of an answer key: the function, the variable and the declarations the answer is graded against.</summary>
 /// <param name="Start">The first guess the exercise sheet ships with (optional): an answer still equal to it is "unchanged".</param>
-public sealed record KeyExercise(string Id, string Function, string Wrt, string? Where, string? Start = null);
+/// <param name="Derivative">What the answer claims: <c>gradient</c> (the default, when the key says nothing), <c>hessian</c>
+/// (the Hessian map applied to the direction H) or <c>jacobian</c> (the Jacobian map applied to H). The answer cell's
+/// <c>--derivative</c> must say the same.</param>
+public sealed record KeyExercise(string Id, string Function, string Wrt, string? Where, string? Start = null, string? Derivative = null)
+{
+    /// <summary>The derivative the answer claims, "gradient" when the key does not say.</summary>
+    public string Kind => string.IsNullOrWhiteSpace(Derivative) ? "gradient" : Derivative.Trim();
+}
 
 /// <summary>The grade of one answer: right, wrong, missing, or invalid (with feedback).</summary>
 /// <param name="Flags">What the instructor should look at besides the verdict (see <see cref="Grader.FlagNames"/>):
@@ -46,14 +53,15 @@ public static class Grader
                     return text.GetString();
                 throw new InvalidOperationException($"exercise {i} of the key has no \"{name}\" text");
             }
-            exercises.Add(new KeyExercise(Text("id", true)!, Text("function", true)!, Text("wrt", true)!, Text("where", false), Text("start", false)));
+            exercises.Add(new KeyExercise(Text("id", true)!, Text("function", true)!, Text("wrt", true)!, Text("where", false), Text("start", false), Text("derivative", false)));
         }
         return exercises;
     }
 
     /// <summary>
-    /// Checks every exercise of a key before any student is graded: its declarations and function parse, the function
-    /// is scalar, its variable occurs in it, and no two exercises share an id. A broken key would otherwise grade every
+    /// Checks every exercise of a key before any student is graded: its derivative is gradient, hessian or jacobian, its
+    /// declarations and function parse, the function is scalar (for a gradient or a Hessian; a Jacobian's function may be
+    /// a vector or a matrix), its variable occurs in it, and no two exercises share an id. A broken key would otherwise grade every
     /// answer "invalid" and blame the students; instead it stops `grade` (MC5004, exit 2) naming the exercise.
     /// </summary>
     public static void CheckKey(IReadOnlyList<KeyExercise> key)
@@ -64,6 +72,9 @@ public static class Grader
             var entry = $"Exercise \"{k.Id}\" of the key";
             if (!seen.Add(k.Id))
                 throw KeyError(k.Id, default, $"{entry} appears twice.", "Give every exercise its own id.");
+            if (!Derivatives.Contains(k.Kind))
+                throw KeyError(k.Kind, new TextSpan(0, k.Kind.Length), $"{entry} is broken: its derivative \"{k.Kind}\" is not one of {string.Join(", ", Derivatives)}.",
+                    "Fix the key before grading (leave \"derivative\" out for a gradient); no student was graded.");
             Expression f;
             try { f = MatCalc.Parse(k.Function, k.Where); }
             catch (MatcalcException ex)
@@ -74,9 +85,11 @@ public static class Grader
                     $"{entry} is broken: {part} does not read ({d.Id}: {d.Message.TrimEnd('.')}).",
                     $"Fix the key before grading; no student was graded. {d.Hint}".TrimEnd()));
             }
-            if (!f.Shape.IsScalar)
-                throw KeyError(k.Function, new TextSpan(0, k.Function.Length), $"{entry} is broken: its function {k.Function} is {f.Shape}, not a scalar, so it has no gradient.",
-                    "Fix the key before grading (take tr(…), sum(…) or norm(…)^2 of it); no student was graded.");
+            if (!f.Shape.IsScalar && k.Kind != "jacobian")
+                throw KeyError(k.Function, new TextSpan(0, k.Function.Length), $"{entry} is broken: its function {k.Function} is {f.Shape}, not a scalar, so it has no {k.Kind}.",
+                    k.Kind == "hessian"
+                        ? "Fix the key before grading (a Hessian needs a scalar function: take tr(…), sum(…) or norm(…)^2 of it; for a matrix-valued function say \"derivative\": \"jacobian\"); no student was graded."
+                        : "Fix the key before grading (take tr(…), sum(…) or norm(…)^2 of it, or say \"derivative\": \"jacobian\"); no student was graded.");
             var wrt = Syntax.Greek.Normalize(k.Wrt.Trim());
             var wrtTokens = Syntax.Lexer.Tokenize(k.Wrt.Trim(), []);
             if (wrtTokens is [{ Kind: Syntax.TokenKind.Identifier } only, { Kind: Syntax.TokenKind.End }]) wrt = only.Text;
@@ -86,6 +99,9 @@ public static class Grader
                     $"Fix the key before grading: \"wrt\" is one of {string.Join(", ", f.Symbols.Select(s => s.Name))}; no student was graded.");
         }
     }
+
+    /// <summary>The derivatives a key entry (and an answer cell's <c>--derivative</c>) can name.</summary>
+    public static readonly IReadOnlyList<string> Derivatives = ["gradient", "hessian", "jacobian"];
 
     private static MatcalcException KeyError(string source, TextSpan span, string message, string hint) =>
         new(source, DiagnosticCatalog.BadKeyEntry.At(span, message, hint));
@@ -125,7 +141,7 @@ public static class Grader
     public static readonly IReadOnlyDictionary<string, string> FlagNames = new Dictionary<string, string>
     {
         ["shown"] = "the answer cell no longer has --answer hidden, so the derived formula was on the student's screen",
-        ["derived"] = "another cell of the notebook runs gradient, show or derive on the exercise's function",
+        ["derived"] = "another cell of the notebook runs gradient, hessian, jacobian, show or derive on the exercise's function",
         ["edited"] = "the function in the answer cell is not the key's (the answer is still graded against the key's)",
     };
 
@@ -134,6 +150,7 @@ public static class Grader
         var student = Path.GetFileNameWithoutExtension(path);
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var functions = new Dictionary<string, string>(StringComparer.Ordinal);
+        var derivatives = new Dictionary<string, string>(StringComparer.Ordinal);
         var shown = new HashSet<string>(StringComparer.Ordinal);
         var derivedFunctions = new List<string>();
         var notes = new List<Grade>();
@@ -155,7 +172,7 @@ public static class Grader
                 {
                     List<string> t;
                     try { t = MatCalcSession.Tokenize(l); } catch (Exception) { continue; }
-                    if (t.Count > 2 && t[1] is "gradient" or "show" or "derive") derivedFunctions.Add(t[2]);
+                    if (t.Count > 2 && t[1] is "gradient" or "hessian" or "jacobian" or "show" or "derive") derivedFunctions.Add(t[2]);
                 }
                 if (id is null) continue;
                 var check = lines.FirstOrDefault(l => l.StartsWith("#!matcalc check", StringComparison.Ordinal));
@@ -165,6 +182,8 @@ public static class Grader
                 if (key.All(k => k.Id != id)) { notes.Add(new Grade(student, id, "invalid", "no such exercise in the key")); continue; }
                 answers[id] = tokens[claimAt + 1];
                 if (tokens.Count > 2) functions[id] = tokens[2];
+                var derivativeAt = tokens.IndexOf("--derivative");
+                derivatives[id] = derivativeAt >= 0 && derivativeAt + 1 < tokens.Count ? tokens[derivativeAt + 1] : "gradient";
                 var answerAt = tokens.IndexOf("--answer");
                 if (answerAt < 0 || answerAt + 1 >= tokens.Count || tokens[answerAt + 1] != "hidden") shown.Add(id);
             }
@@ -188,6 +207,14 @@ public static class Grader
             // The answer is graded against the key's function; an edited function in the cell is reported, and changes nothing.
             var edited = functions.TryGetValue(k.Id, out var fn) && !SameFunction(fn, k.Function)
                 ? $" (the cell's function was changed to \"{fn}\"; graded against the key's \"{k.Function}\")" : "";
+            // A Hessian exercise answered as a gradient (or the reverse) claims a different object: say so, judge nothing.
+            if (derivatives.TryGetValue(k.Id, out var said) && said != k.Kind)
+            {
+                grades.Add(new Grade(student, k.Id, "invalid",
+                    $"the answer cell claims a {said} (--derivative {said}) but the exercise asks for the {k.Kind}: write the cell as #!matcalc check … --derivative {k.Kind} --claim \"…\"" +
+                    (k.Kind == "gradient" ? " (or leave --derivative out)" : "") + edited, claim));
+                continue;
+            }
             if (k.Start is not null && SameFunction(claim, k.Start))
             {
                 grades.Add(new Grade(student, k.Id, "unchanged", "still the sheet's first guess: not attempted" + edited, claim));
@@ -243,16 +270,25 @@ public static class Grader
     /// </summary>
     private static ClaimReport Verdict(KeyExercise k, string claim)
     {
-        var lazy = Verdicts.GetOrAdd((k.Function, k.Where, k.Wrt, claim), key => new Lazy<(ClaimReport?, MatcalcException?)>(() =>
+        var lazy = Verdicts.GetOrAdd((k.Function, k.Where, k.Wrt, k.Kind, claim), key => new Lazy<(ClaimReport?, MatcalcException?)>(() =>
         {
-            try { return (MatrixCalculus.Check(MatCalc.Parse(key.Function, key.Where), key.Wrt, key.Claim), null); }
+            try
+            {
+                var f = MatCalc.Parse(key.Function, key.Where);
+                return (key.Derivative switch
+                {
+                    "hessian" => MatrixCalculus.CheckHessian(f, key.Wrt, key.Claim),
+                    "jacobian" => MatrixCalculus.CheckJacobian(f, key.Wrt, key.Claim),
+                    _ => MatrixCalculus.Check(f, key.Wrt, key.Claim),
+                }, null);
+            }
             catch (MatcalcException ex) { return (null, ex); }
         }));
         var (report, error) = lazy.Value;
         return report ?? throw error!;
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Function, string? Where, string Wrt, string Claim),
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Function, string? Where, string Wrt, string Derivative, string Claim),
         Lazy<(ClaimReport?, MatcalcException?)>> Verdicts = new();
 
     private static string OneLine(string s) => System.Text.RegularExpressions.Regex.Replace(s, @"\s*\n\s*", " ").Replace(".;", ";");

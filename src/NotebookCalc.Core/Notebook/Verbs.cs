@@ -96,7 +96,7 @@ public static class Verbs
             Surface.CommandLine),
         new("grade", "Grade the exercise answers in student notebooks against a key.",
             [new("SUBMISSION", "Student notebooks (.ipynb), or glob patterns.", Implicit: true, Required: true, Many: true),
-             new("--key", "KEY.json: {\"exercises\": [{\"id\", \"function\", \"wrt\", \"where\"}]}.", Required: true),
+             new("--key", "KEY.json: {\"exercises\": [{\"id\", \"function\", \"wrt\", \"where\", \"start\", \"derivative\"}]} (derivative: gradient, the default, hessian or jacobian).", Required: true),
              Format("text", "json", "csv")],
             Surface.CommandLine),
         new("help", "What #!matcalc can do.", [], Surface.Notebook),
