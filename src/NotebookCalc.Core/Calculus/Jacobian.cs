@@ -25,7 +25,7 @@ public sealed record JacobianResult(
     JacobianCheckReport? Check)
 {
     public const string Layout =
-        "vec is column-major (vec X stacks the columns of X); the Jacobian ∂vec F/∂(vec X)ᵀ is (entries of vec F) × (entries of vec X) in numerator layout: vec(DF(X)[H]) = (∂vec F/∂(vec X)ᵀ) vec H. For F and X column vectors it is the plain Jacobian matrix J_ij = ∂F_i/∂X_j.";
+        "vec is column-major (vec X stacks the columns of X); the Jacobian ∂vec F/∂(vec X)ᵀ is (entries of vec F) × (entries of vec X) in numerator layout: vec(DF(X)[H]) = (∂vec F/∂(vec X)ᵀ) vec H. For F and X column vectors it is the plain Jacobian matrix Jᵢⱼ = ∂Fᵢ/∂Xⱼ.";
 }
 
 /// <summary>The numerical check of a Jacobian on one random instance.</summary>
