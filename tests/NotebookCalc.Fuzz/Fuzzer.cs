@@ -163,6 +163,9 @@ public sealed class Fuzzer(FuzzOptions options)
             }
             if (count) Report.Accepted++;
 
+            stage = "bind";
+            if (InconsistentShape(f.Expr) is { } clash) return Fail("bound with inconsistent shapes", clash);
+
             stage = "print";
             var printed = f.Text;
             _ = f.Latex;
@@ -278,6 +281,43 @@ public sealed class Fuzzer(FuzzOptions options)
 
     /// <summary>Deeper trees are parsed and printed but not derived: 150 nested exp take 5 s, 300 nested norms 24 s.</summary>
     public const int MaxDepth = 60;
+
+    // ───────────── shapes of the bound tree ─────────────
+
+    /// <summary>
+    /// The first node of a bound expression whose operands' shapes do not fit it (a product with different inner
+    /// dimensions, a sum of different shapes, the trace of a non-square matrix…), described; null when all fit. The
+    /// binder must report such a clash as a shape diagnostic: accepted, it crashes evaluation later.
+    /// </summary>
+    public static string? InconsistentShape(Expr e)
+    {
+        foreach (var x in e.DescendantsAndSelf())
+        {
+            string? Why() => x switch
+            {
+                Add(var l, var r) when l.Shape != r.Shape && !(l.IsScalar || r.IsScalar) => "sum of different shapes",
+                Add(var l, var r) when l.IsScalar != r.IsScalar => "scalar added to a matrix without a broadcast",
+                Hadamard(var l, var r) when l.Shape != r.Shape => "entrywise product of different shapes",
+                HadamardDiv(var l, var r) when l.Shape != r.Shape => "entrywise quotient of different shapes",
+                Frobenius(var l, var r) when l.Shape != r.Shape => "Frobenius product of different shapes",
+                MatMul(var l, var r) when l.Shape.Cols != r.Shape.Rows => "product with different inner dimensions",
+                Scale(var k, _) when !k.IsScalar => "scaling by a non-scalar",
+                Divide(_, var d) when !d.IsScalar => "division by a non-scalar",
+                Broadcast(var v, _) when !v.IsScalar => "broadcast of a non-scalar",
+                Semantics.Trace(var a) when !a.Shape.IsSquare => "trace of a non-square matrix",
+                Det(var a) when !a.Shape.IsSquare => "determinant of a non-square matrix",
+                LogDet(var a) when !a.Shape.IsSquare => "log-determinant of a non-square matrix",
+                Inverse(var a) when !a.Shape.IsSquare => "inverse of a non-square matrix",
+                Power(var a, var k) when !a.IsScalar && (!a.Shape.IsSquare || k != Math.Floor(k)) => "matrix power of a non-square matrix",
+                DiagVector(var a) when !a.Shape.IsSquare => "diagonal of a non-square matrix",
+                DiagMatrix(var a) when !a.Shape.Cols.IsOne => "diag of a non-vector",
+                _ => null,
+            };
+            if (Why() is { } why)
+                return $"{why}: {TextPrinter.Print(x)} ({string.Join(", ", x.Children.Select(c => c.Shape.ToString()))})";
+        }
+        return null;
+    }
 
     // ───────────── independent finite differences ─────────────
 

@@ -60,6 +60,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor Misspelt = E("MC1017", "Misspelt name", "An undeclared name one slip away from a declared name the expression does not use.");
     public static readonly DiagnosticDescriptor ReservedName = E("MC1018", "Reserved name", "A declaration of a name that is reserved (I, a built-in function, `scalar`, `function`, `of`).");
     public static readonly DiagnosticDescriptor DeclaredTransposeMark = E("MC1019", "Declared name as exponent", "`A^T` (or `^top`) where T is a declared symbol: not read as a transpose, and a symbol cannot be an exponent.");
+    public static readonly DiagnosticDescriptor SizeTooLarge = E("MC1020", "Size too large", "A Kronecker product or vec whose constant size exceeds 10^9 (nested Kronecker products multiply sizes).");
     public static readonly DiagnosticDescriptor Inferred = Add(new("MC1100", Severity.Info, "Shape inferred", "An undeclared symbol taken to be a scalar or a column vector (a note, not an error)."));
 
     // ── MC2xxx: differentiation ──
