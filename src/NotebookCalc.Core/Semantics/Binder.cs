@@ -365,7 +365,8 @@ internal sealed class Binder
         var (code, why) = ctx switch
         {
             null => (DiagnosticCatalog.ShapeMismatch, "the expected shape"),
-            { Kind: SyntaxKind.Binary, Text: "+" or "-" or ".*" or "./" or ":" } => (DiagnosticCatalog.ShapeMismatch, $"the operands of {ctx.Text} must have the same shape, or one be a scalar"),
+            { Kind: SyntaxKind.Binary, Text: ":" } => (DiagnosticCatalog.ShapeMismatch, "the operands of : must have the same shape"),
+            { Kind: SyntaxKind.Binary, Text: "+" or "-" or ".*" or "./" } => (DiagnosticCatalog.ShapeMismatch, $"the operands of {ctx.Text} must have the same shape, or one be a scalar"),
             { Kind: SyntaxKind.Binary, Text: "*" or "juxt" } => (DiagnosticCatalog.MatMulMismatch, "in a product the columns of the left factor must equal the rows of the right one"),
             { Kind: SyntaxKind.Binary, Text: "/" } => (DiagnosticCatalog.MatrixDenominator, "a denominator must be a scalar"),
             { Kind: SyntaxKind.Power or SyntaxKind.Inverse or SyntaxKind.Determinant } => (DiagnosticCatalog.NotSquare, "powers, inverses and determinants need a square matrix"),
@@ -374,12 +375,29 @@ internal sealed class Binder
             _ => (DiagnosticCatalog.ShapeMismatch, "the shapes must agree"),
         };
         var where = ctx is null ? "" : $" in {Snippet(ctx)}";
+        if (code == DiagnosticCatalog.NotSquare) expected = "be square";
         var inferred = Undeclared(node).ToList();
-        var because = inferred.Count == 0 ? "" : $" ({string.Join(", ", inferred.Select(i => $"{i.Name} is not declared and {(i.Shape.Resolved ? "was taken to be " + Is(i.Shape)[3..] : "so far " + Is(i.Shape))}"))})";
-        var hint = inferred.Count == 0
-            ? "Check the declared shapes and the transposes; `matcalc show` lists the shape of every symbol."
-            : $"Declare {string.Join(" and ", inferred.Select(i => i.Name))} with the shape you mean (e.g. --where \"{inferred[0].Name}: n x m\"), or check the shapes with `matcalc show`.";
+        var because = inferred.Count == 0 ? "" : $" ({Inferred(inferred)})";
+        var hint = InferredHint(node) ?? "Check the declared shapes and the transposes; `matcalc show` lists the shape of every symbol.";
         return Error(code, node.Span, $"{Snippet(node)} {has}{because}, but{where} it must {expected} ({why}).", hint);
+    }
+
+    private static string Inferred(IEnumerable<SymbolInfo> inferred) =>
+        string.Join(", ", inferred.Select(i => $"{i.Name} is not declared and {(i.Shape.Resolved ? "was taken to be " + Is(i.Shape)[3..] : "so far " + Is(i.Shape))}"));
+
+    /// <summary>"; r is not declared and was taken to be a scalar" for the undeclared symbols of a node, or "".</summary>
+    private string InferredNote(SyntaxNode node)
+    {
+        var inferred = Undeclared(node).ToList();
+        return inferred.Count == 0 ? "" : $" ({Inferred(inferred)})";
+    }
+
+    private string? InferredHint(SyntaxNode node)
+    {
+        var inferred = Undeclared(node).ToList();
+        return inferred.Count == 0 ? null
+            : $"The shape{(inferred.Count == 1 ? " of the undeclared " + inferred[0].Name + " was" : "s of the undeclared " + string.Join(" and ", inferred.Select(i => i.Name)) + " were")} inferred from the rest of the expression; " +
+              $"declare {(inferred.Count == 1 ? "it" : "them")} with the shape you mean (e.g. --where \"{inferred[0].Name}: n x m\"), or check the shapes with `matcalc show`.";
     }
 
     /// <summary>The undeclared symbols used in a node, in order of appearance.</summary>
@@ -408,14 +426,17 @@ internal sealed class Binder
         if (l.KnownScalar && r.KnownScalar) decision = Decision.Plain;
         else if (l.KnownScalar && r.KnownNonScalar) decision = Decision.BroadcastLeft;
         else if (r.KnownScalar && l.KnownNonScalar) decision = Decision.BroadcastRight;
-        else if (l.KnownNonScalar || r.KnownNonScalar) decision = Decision.Plain;
+        else if (l.KnownNonScalar && r.KnownNonScalar) decision = Decision.Plain;
+        // W + x' I x, X - c: the other operand may yet turn out a scalar (broadcast) — decided once the names have their
+        // defaults; only then is it taken to have the known operand's shape (X + Z infers Z).
+        else if ((l.KnownNonScalar || r.KnownNonScalar) && _forceElementwise) decision = Decision.Plain;
         else return false;
         _decisions[node] = decision;
         var (a, b) = decision switch { Decision.BroadcastLeft => (r, r), Decision.BroadcastRight => (l, l), _ => (l, r) };
         if (!ShapeVar.Unify(a, b))
             throw Error(DiagnosticCatalog.ShapeMismatch, node.OperatorSpan,
-                $"cannot {what} {Describe(node[0])} and {Describe(node[1])}: the shapes differ.",
-                TransposeHint(node, l, r, same: true));
+                $"cannot {what} {Describe(node[0])} and {Describe(node[1])}: the shapes differ{InferredNote(node)}.",
+                InferredHint(node) ?? TransposeHint(node, l, r, same: true));
         Settle(node, result, a);
         return true;
     }
@@ -453,8 +474,8 @@ internal sealed class Binder
             default:
                 if (!DimVar.Unify(l.Cols, r.Rows))
                     throw Error(DiagnosticCatalog.MatMulMismatch, node.OperatorSpan,
-                        $"cannot multiply {Describe(node[0])} by {Describe(node[1])}: inner dimensions {l.Cols} and {r.Rows} differ.",
-                        TransposeHint(node, l, r, same: false));
+                        $"cannot multiply {Describe(node[0])} by {Describe(node[1])}: inner dimensions {l.Cols} and {r.Rows} differ{InferredNote(node)}.",
+                        InferredHint(node) ?? TransposeHint(node, l, r, same: false));
                 Settle(node, result, new ShapeVar(l.Rows, r.Cols));
                 break;
         }
@@ -668,6 +689,7 @@ internal sealed class Binder
             if (ForceOneProduct(strict: true)) continue;
             if (DefaultOneSymbol()) continue;
             if (ForceOneProduct(strict: false)) continue;
+            if (ForceOneElementwise()) continue;
             break;
         }
         foreach (var s in _symbols.Values.Where(s => !s.Shape.Resolved))
@@ -697,6 +719,27 @@ internal sealed class Binder
                 progress = true;
             }
         } while (progress);
+    }
+
+    private bool _forceElementwise;
+
+    /// <summary>An entrywise operation with one operand of known matrix shape and the other undetermined: the same shape.</summary>
+    private bool ForceOneElementwise()
+    {
+        foreach (var p in _pending)
+        {
+            if (p.Node.Kind != SyntaxKind.Binary || p.Node.Text is not ("+" or "-" or ".*" or "./")) continue;
+            _forceElementwise = true;
+            bool resolved;
+            try { resolved = p.TryResolve(); }
+            finally { _forceElementwise = false; }
+            if (resolved)
+            {
+                _pending.Remove(p);
+                return true;
+            }
+        }
+        return false;
     }
 
     private bool ForceOneProduct(bool strict)
