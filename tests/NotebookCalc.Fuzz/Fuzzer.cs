@@ -194,6 +194,8 @@ public sealed class Fuzzer(FuzzOptions options)
                 return null;
             }
             if (count) Report.Derived++;
+            if (r.Methods.FirstOrDefault(m => m.Unsupported?.StartsWith(MatrixCalculus.InternalError, StringComparison.Ordinal) == true) is { } broken)
+                return Fail("method declined with an internal error", $"{broken.Method}: {broken.Unsupported}");
             foreach (var m in r.Methods.Where(m => m.Succeeded))
             {
                 foreach (var step in m.Steps) _ = step.Text + step.Latex;

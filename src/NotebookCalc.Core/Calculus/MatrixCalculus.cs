@@ -71,6 +71,9 @@ public static class MatrixCalculus
     private static IReadOnlyList<DerivationStep> WithoutRepeats(IReadOnlyList<DerivationStep> steps) =>
         steps.Where((s, i) => i == 0 || s.Text != steps[i - 1].Text).ToList();
 
+    /// <summary>How the reason of a method that declined because of a bug begins (the fuzz harness looks for it).</summary>
+    public const string InternalError = "internal error (a bug in NotebookCalc)";
+
     private static Derivation Run(string method, Expr f, Symbol x)
     {
         try
@@ -84,6 +87,10 @@ public static class MatrixCalculus
                 _ => throw new UnsupportedConstructException($"unknown method {method}"),
             };
             Budget.CheckOutput(d);
+            // A gradient has the shape of its variable; anything else is a bug of the method, which then declines (the
+            // other methods still answer) rather than give a wrong result.
+            if (d.Gradient is { } g && g.Shape != x.Shape)
+                return new Derivation(method, [], null, $"{InternalError}: the result is {g.Shape}, not {x.Shape} like {x.Name}");
             return d with { Steps = WithoutRepeats(d.Steps) };
         }
         catch (BudgetExceededException ex)

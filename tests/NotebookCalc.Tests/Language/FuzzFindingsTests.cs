@@ -112,4 +112,23 @@ public class FuzzFindingsTests
             }
         }
     }
+
+    // ── found on the way: the index method dropped a sum left by a parallel merge (Σ_i A_ai B_ia) and returned an n×n
+    //    matrix as the gradient of a vector; evaluation crashed (MC9999) ──
+
+    [Theory]
+    [InlineData("det(inv(diag(x)))", "x")]
+    [InlineData("sum((tanh(B) diag(x) P) .* P)", "x")]
+    [InlineData("tr(inv(diag(x)) A diag(x) A)", "x")]
+    public void The_index_method_sums_an_index_left_on_one_factor(string expr, string wrt)
+    {
+        var f = MatCalc.Parse(expr, Where);
+        var r = MatrixCalculus.Gradient(f, wrt, new GradientOptions { Seed = 5 });
+        var index = r.Methods.Single(m => m.Method == "index");
+        Assert.True(index.Succeeded, index.Unsupported);
+        Assert.Equal(f.Symbols.Single(s => s.Name == wrt).Shape, index.Gradient!.Shape);
+        Assert.True(r.Agree, r.AgreementBasis);
+        Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
+        Assert.Equal("", Fuzzer.CompareWithFiniteDifferences(f, r, 5));
+    }
 }
