@@ -19,7 +19,7 @@ public sealed record CheckReport(
 {
     /// <summary>Why the tolerance is what it is (shown with the result).</summary>
     public const string ToleranceReason =
-        "central differences with step h = 1e-5·max(1, ‖X‖_F) (then h/10, h/100 for strongly curved functions) along unit directions: truncation error O(h²) ≈ 1e-10 and rounding error ≈ 2e-16·|f|/h ≈ 1e-11 relative, so 1e-6 leaves headroom while a wrong gradient differs by O(1)";
+        "central differences with step h = 1e-5·max(1, ‖X‖_F) (then h/10, h/100 and Richardson extrapolation for strongly curved functions) along unit directions: truncation error O(h²) ≈ 1e-10 and rounding error ≈ 2e-16·|f|/h ≈ 1e-11 relative, so 1e-6 leaves headroom while a wrong gradient differs by O(1)";
 
     public bool Skipped { get; init; }
 }
@@ -52,7 +52,11 @@ public static class GradientCheck
                 var x0 = b[x.Name];
                 var h = 1e-5 * Math.Max(1, x0.FrobeniusNorm());
                 var g = Evaluator.Evaluate(gradient, b, f.Source);
-                if (10 * NoiseOf(f, b) / (h / 100) > 1e-2 * Math.Max(g.FrobeniusNorm() / Math.Sqrt(g.RowCount * g.ColumnCount), 1e-300))
+                // The scale a difference quotient must resolve: the gradient's entries, but never below the rounding floor
+                // the check measures against (a zero gradient of a constant function is checked against that floor: the
+                // quotients must vanish to within it, which a nonzero derivative would not).
+                var reference = Math.Max(g.FrobeniusNorm() / Math.Sqrt(g.RowCount * g.ColumnCount), Floor(Evaluator.EvaluateScalar(f.Expr, b, f.Source), h));
+                if (10 * NoiseOf(f, b) / (h / 100) > 1e-2 * reference)
                 {
                     illConditioned++;
                     continue;
@@ -95,14 +99,22 @@ public static class GradientCheck
             // Strongly curved functions need a smaller step: the best of h, h/10, h/100 (truncation falls 100× per step,
             // rounding grows 10×), so a right gradient is not failed by the step size.
             var best = double.PositiveInfinity;
-            foreach (var step in new[] { h, h / 10, h / 100 })
+            foreach (var step in Steps(h))
             {
+                // Below h/100 only for a gradient far above the rounding floor there (cos of an argument in the
+                // thousands): a smaller step raises the floor, which must not let a small wrong gradient pass.
+                if (step < h / 100 * 0.99 && Floor(f0, step) > 1e-3 * Math.Abs(an)) break;
                 var fd = (F(x0 + step * hdir) - F(x0 - step * hdir)) / (2 * step);
                 // f finite but its difference not (X^-1000 near X): this instance can check nothing; another is drawn.
                 if (!double.IsFinite(fd) || !double.IsFinite(an))
                     throw new MatcalcException(f.Source, Diagnostic.Error("MC3008", new TextSpan(0, f.Source.Length),
                         "The difference quotient of f overflows at this instance.", "Choose other values, or a function that does not overflow."));
                 best = Math.Min(best, Relative(fd, an, Floor(f0, step)));
+                if (best <= Tolerance) break;
+                // Richardson extrapolation (4 D(h/2) − D(h)) / 3 cancels the h² term of the truncation error: a strongly
+                // curved f (cos(tr((t S Yᵀ)⁶)), whose argument is in the thousands) is resolved without a smaller step.
+                var half = (F(x0 + step / 2 * hdir) - F(x0 - step / 2 * hdir)) / step;
+                if (double.IsFinite(half)) best = Math.Min(best, Relative((4 * half - fd) / 3, an, Floor(f0, step / 2)));
                 if (best <= Tolerance) break;
             }
             worst = Math.Max(worst, best);
@@ -111,7 +123,7 @@ public static class GradientCheck
         if (entrywise)
         {
             var bestEntrywise = double.PositiveInfinity;
-            foreach (var step in new[] { h, h / 10, h / 100 })
+            Matrix<double> Quotients(double step)
             {
                 var fdG = Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount);
                 for (var i = 0; i < x0.RowCount; i++)
@@ -125,11 +137,21 @@ public static class GradientCheck
                         if (structure == VariableStructure.Symmetric) e[j, i] = 1;
                         fdG[i, j] = (F(x0 + step * e) - F(x0 - step * e)) / (2 * step) / (structure == VariableStructure.Symmetric && i != j ? 2 : 1);
                     }
+                return fdG;
+            }
+            double Error(Matrix<double> fdG, double step) =>
+                (fdG - g).FrobeniusNorm() / Math.Max(Math.Max(fdG.FrobeniusNorm(), g.FrobeniusNorm()), Floor(f0, step) * Math.Sqrt(fdG.RowCount * fdG.ColumnCount));
+            foreach (var step in Steps(h))
+            {
+                if (step < h / 100 * 0.99 && Floor(f0, step) * Math.Sqrt(g.RowCount * g.ColumnCount) > 1e-3 * g.FrobeniusNorm()) break;
+                var fdG = Quotients(step);
                 if (!fdG.Enumerate().All(double.IsFinite))
                     throw new MatcalcException(f.Source, Diagnostic.Error("MC3008", new TextSpan(0, f.Source.Length),
                         "The difference quotient of f overflows at this instance.", "Choose other values, or a function that does not overflow."));
-                var denom = Math.Max(Math.Max(fdG.FrobeniusNorm(), g.FrobeniusNorm()), Floor(f0, step) * Math.Sqrt(fdG.RowCount * fdG.ColumnCount));
-                bestEntrywise = Math.Min(bestEntrywise, (fdG - g).FrobeniusNorm() / denom);
+                bestEntrywise = Math.Min(bestEntrywise, Error(fdG, step));
+                if (bestEntrywise <= Tolerance) break;
+                var half = Quotients(step / 2);
+                if (half.Enumerate().All(double.IsFinite)) bestEntrywise = Math.Min(bestEntrywise, Error((4 * half - fdG) / 3, step / 2));
                 if (bestEntrywise <= Tolerance) break;
             }
             worst = Math.Max(worst, bestEntrywise);
@@ -165,11 +187,17 @@ public static class GradientCheck
             dir /= dir.FrobeniusNorm();
             var an = g.PointwiseMultiply(dir).Enumerate().Sum();
             var best = double.PositiveInfinity;
-            foreach (var step in new[] { h, h / 10, h / 100 })
+            foreach (var step in Steps(h))
             {
-                var fd = (F(x0 + step * dir) - F(x0 - step * dir)) / (2 * step);
                 var resolvable = 10 * noise / step;
+                if (step < h / 100 * 0.99 && resolvable > 1e-3 * Math.Abs(an)) break;
+                var fd = (F(x0 + step * dir) - F(x0 - step * dir)) / (2 * step);
                 best = Math.Min(best, Math.Max(0, Math.Abs(fd - an) - resolvable) / Math.Max(Math.Max(Math.Abs(fd), Math.Abs(an)), 1e-300));
+                // Richardson extrapolation, as in the check: a strongly curved f is resolved without a smaller step.
+                var half = (F(x0 + step / 2 * dir) - F(x0 - step / 2 * dir)) / step;
+                var rich = (4 * half - fd) / 3;
+                if (double.IsFinite(rich))
+                    best = Math.Min(best, Math.Max(0, Math.Abs(rich - an) - 3 * resolvable) / Math.Max(Math.Max(Math.Abs(rich), Math.Abs(an)), 1e-300));
             }
             if (!double.IsFinite(best)) continue; // f blows up nearby: nothing to conclude from this direction
             if (best > 1e-4)
@@ -178,6 +206,13 @@ public static class GradientCheck
                     "This is a bug in NotebookCalc: please report the function and the declarations."));
         }
     }
+
+    /// <summary>
+    /// The steps tried, largest first, until one agrees: h, h/10, h/100 for every function (truncation falls 100× per
+    /// step, rounding grows 10×), then h/1000 and h/10⁴ for a strongly curved one whose gradient is large enough that the
+    /// rounding error of the smaller steps cannot matter (the callers stop there otherwise).
+    /// </summary>
+    private static double[] Steps(double h) => [h, h / 10, h / 100, h / 1000, h / 10_000];
 
     /// <summary>f as a function of the variable alone, the other symbols held at their values in <paramref name="b"/>.</summary>
     private static Func<Matrix<double>, double> At(Expression f, Symbol x, Bindings b) => at =>

@@ -334,7 +334,9 @@ public static class MatrixCalculus
     {
         try
         {
-            return MatCalc.Parse(text, scope);
+            var claim = MatCalc.Parse(text, scope);
+            // A claim of 0 is the zero gradient, whatever the variable's shape (0 takes its shape from the context, §1).
+            return claim.Expr is Number { Value: 0 } && !shape.IsScalar ? claim.WithExpr(new ZeroMatrix(shape)) : claim;
         }
         catch (MatcalcException first) when (first.Diagnostics.Any(d => d.Id.StartsWith("MC1", StringComparison.Ordinal)))
         {
