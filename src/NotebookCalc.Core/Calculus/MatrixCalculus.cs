@@ -134,7 +134,8 @@ public static class MatrixCalculus
                 $"The {options.Method} method is not available in this version.", $"Use --method {string.Join(", ", MethodNames)} or all."));
         var methods = (options.Method == "all" ? MethodNames : [options.Method]).Select(m => Run(m, f.Expr, x)).ToList();
         var succeeded = methods.Where(m => m.Succeeded).ToList();
-        if (succeeded.Count == 0 && methods.All(m => m.OverBudget))
+        // Over budget when a method that could differentiate the function ran out of budget (the others not applicable).
+        if (succeeded.Count == 0 && methods.Any(m => m.OverBudget))
             throw new MatcalcException(f.Source, Diagnostic.Error("MC2005", new TextSpan(0, f.Source.Length),
                 $"The derivation exceeds its budget: {string.Join("; ", methods.Select(m => $"{m.Method}: {m.Unsupported}"))}.", Budget.Hint));
         if (succeeded.Count == 0)

@@ -68,7 +68,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor VariableNotInFunction = E("MC2002", "Variable not in the function", "The --wrt variable does not appear in the function.");
     public static readonly DiagnosticDescriptor NoMethod = E("MC2003", "No method applies", "None of the three methods can differentiate a construct of the function.");
     public static readonly DiagnosticDescriptor UnknownMethod = E("MC2004", "Unknown method", "--method names no method (all, differential, gateaux, index).");
-    public static readonly DiagnosticDescriptor OverBudget = E("MC2005", "Over budget", "Every method exceeds its budget (nodes per step, index entries, printed size or time) for this function.");
+    public static readonly DiagnosticDescriptor OverBudget = E("MC2005", "Over budget", "No method gives a result and at least one exceeds its budget (nodes per step, index entries, printed size or time) for this function.");
 
     // ── MC3xxx: numbers ──
     public static readonly DiagnosticDescriptor MissingValue = E("MC3001", "Missing value", "A symbol, or a dimension, has no concrete value at evaluation.");
