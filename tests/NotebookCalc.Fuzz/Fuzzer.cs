@@ -313,6 +313,7 @@ public sealed class Fuzzer(FuzzOptions options)
                 Power(var a, var k) when !a.IsScalar && (!a.Shape.IsSquare || k != Math.Floor(k)) => "matrix power of a non-square matrix",
                 DiagVector(var a) when !a.Shape.IsSquare => "diagonal of a non-square matrix",
                 DiagMatrix(var a) when !a.Shape.Cols.IsOne => "diag of a non-vector",
+                PowerSum(var b, var c, _) when !b.Shape.IsSquare || b.Shape != c.Shape => "power sum of mismatched shapes",
                 _ => null,
             };
             if (Why() is { } why)

@@ -605,6 +605,18 @@ internal sealed class Binder
                 return Infer(node[0]).T;
             case "kron":
                 return DeferKron(node, Infer(node[0]), Infer(node[1]));
+            case "powersum":
+            {
+                var b = Infer(node[0]);
+                RequireSquare(node, node[0], b, "powersum(B, C, k)", "B is raised to powers: it must be square, and C of its shape.");
+                var c = Infer(node[1]);
+                if (!ShapeVar.Unify(b, c))
+                    throw Error(DiagnosticCatalog.ShapeMismatch, node[1].Span,
+                        $"powersum(B, C, k) = Σ Bⁱ C B^(k−1−i) needs C of B's shape, but {Describe(node[0])} and {Describe(node[1])} differ.",
+                        "Pass a square B and a C of the same shape.");
+                PowerSumCount(node[2]);
+                return b;
+            }
             case "diag":
             {
                 var a = Infer(node[0]);
@@ -657,6 +669,14 @@ internal sealed class Binder
     }
 
     private readonly Dictionary<SyntaxNode, SyntaxNode> _rewritten = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The k of powersum(B, C, k): a whole number from 1 to the largest power a derivation writes.</summary>
+    private int PowerSumCount(SyntaxNode n)
+    {
+        if (n.Kind == SyntaxKind.Number && n.Value >= 1 && n.Value <= Calculus.PowerSums.MaxExponent && n.Value == Math.Floor(n.Value)) return (int)n.Value;
+        throw Error(DiagnosticCatalog.BadArguments, n.Span, $"'{Snippet(n)}' is not a number of terms for powersum.",
+            $"The third argument of powersum(B, C, k) is a whole number from 1 to {Calculus.PowerSums.MaxExponent:N0}: Σ_{{i=0}}^{{k−1}} Bⁱ C B^(k−1−i) has k terms.");
+    }
 
     private Dim DimArgument(SyntaxNode n)
     {
@@ -910,6 +930,11 @@ internal sealed class Binder
             case "inv": return new Inverse(Arg());
             case "transpose": return new Transpose(Arg());
             case "kron": return new Kron(Build(node[0]), Build(node[1]));
+            case "powersum":
+            {
+                var k = PowerSumCount(node[2]);
+                return k == 1 ? Build(node[1]) : new Calculus.PowerSum(Build(node[0]), Build(node[1]), k);
+            }
             case "diag": return _decisions[node] == Decision.DiagMatrix ? new DiagMatrix(Arg()) : new DiagVector(Arg());
             case "vec": return new Vec(Arg());
             case "eye": return new Identity(ShapeOf(node).Rows);

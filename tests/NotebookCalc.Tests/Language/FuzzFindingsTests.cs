@@ -1,5 +1,6 @@
 using NotebookCalc.Calculus;
 using NotebookCalc.Fuzz;
+using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
@@ -225,5 +226,56 @@ public class FuzzFindingsTests
         var d = GateauxMethod.Derive(f.Expr, x);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"{clock.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(x.Shape, d.Gradient!.Shape);
+    }
+
+    // ── class 3: a power sum that does not collapse printed as Σ_{i=0}^{4} (Y')^i … (Y')^(4-i), which did not parse back
+    //    (MC0002 at '='); it is written powersum(B, C, k) now, which the language reads ──
+
+    [Theory]
+    [InlineData("sum(diag(Y^6) .* x)", "Y")]
+    [InlineData("exp(sum(diag(Y^5) .* cos(y 2)))", "Y")]
+    [InlineData("tr(abs(Y^6))", "Y")]
+    [InlineData("logdet(X^5 B)", "X")]
+    [InlineData("3 tr(kron(X^5, W' W))", "X")]
+    [InlineData("tr(abs(inv(Q Q^6)))", "Q")]
+    [InlineData("logdet(S + (x x')^5 softmax(y) (x 2)')", "x")]
+    [InlineData("sum((W' W)^6 t W')", "W")]
+    public void A_power_sum_prints_as_valid_input_and_is_judged_right(string expr, string wrt)
+    {
+        var f = MatCalc.Parse(expr, Where);
+        var r = MatrixCalculus.Gradient(f, wrt, new GradientOptions { Seed = 7 });
+        Assert.True(r.Methods.Any(m => m.Gradient?.DescendantsAndSelf().Any(e => e is PowerSum) == true), "no power sum in any method");
+        var scope = Where.With(f.Symbols.Where(s => !Where.TryGet(s.Name, out _)).Select(s => new Declaration(s.Name, s.Shape, s.Props, default)));
+        foreach (var m in r.Methods.Where(m => m.Succeeded))
+        {
+            var text = TextPrinter.Print(m.Gradient!);
+            Assert.DoesNotContain("Σ", text);
+            var back = MatCalc.Parse(text, scope);
+            Assert.Equal(text, back.Text);
+            var b = Sampler.Sample(f.Symbols, 11);
+            var (printed, read) = (Evaluator.Evaluate(m.Gradient!, b), back.Evaluate(b));
+            Assert.True((printed - read).FrobeniusNorm() <= 1e-9 * Math.Max(1, printed.FrobeniusNorm()), $"{m.Method}: {text}");
+        }
+        var own = MatrixCalculus.Check(f, wrt, TextPrinter.Print(r.Gradient), new GradientOptions { Seed = 7 });
+        Assert.True(own.Right, own.Verdict);
+    }
+
+    [Fact]
+    public void Powersum_is_a_function_of_the_language()
+    {
+        var e = MatCalc.Parse("tr(powersum(X', A, 4) B)", Where);
+        Assert.Equal("tr(powersum(X', A, 4) B)", e.Text);
+        var b = e.Sample(3);
+        var x = b["X"].Transpose();
+        var expected = (x * x * x * b["A"] + x * x * b["A"] * x + x * b["A"] * x * x + b["A"] * x * x * x) * b["B"];
+        Assert.Equal(expected.Trace(), e.EvaluateScalar(b), 9);
+        Assert.Equal(MatCalc.Parse("A", Where).Expr, MatCalc.Parse("powersum(X, A, 1)", Where).Expr);
+        Assert.Equal("MC1014", Assert.Throws<MatcalcException>(() => MatCalc.Parse("powersum(X, A, 0)", Where)).Diagnostics[0].Id);
+        Assert.Equal("MC1014", Assert.Throws<MatcalcException>(() => MatCalc.Parse("powersum(X, A, s)", Where)).Diagnostics[0].Id);
+        Assert.Equal("MC1006", Assert.Throws<MatcalcException>(() => MatCalc.Parse("powersum(X, W, 3)", Where)).Diagnostics[0].Id);
+        Assert.Equal("MC1007", Assert.Throws<MatcalcException>(() => MatCalc.Parse("powersum(W, W, 3)", Where)).Diagnostics[0].Id);
+        // Differentiated in the direction C (linear) by the differential method.
+        var r = MatrixCalculus.Gradient("tr(powersum(X, A, 5) B)", "A", FunctionGen.Where);
+        Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
     }
 }
