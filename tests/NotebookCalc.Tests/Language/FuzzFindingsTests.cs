@@ -278,4 +278,33 @@ public class FuzzFindingsTests
         var r = MatrixCalculus.Gradient("tr(powersum(X, A, 5) B)", "A", FunctionGen.Where);
         Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
     }
+
+    // ── class 8: softmax agreement "undecided" — sum(softmax(C + vec(W Q)' vec(W)) .* P) is constant in W (softmax is
+    //    invariant under adding a scalar to every entry), so the methods' gradients are two forms of zero; and a right
+    //    gradient failed its check (7.3e-5) where S + X S' was near-singular (condition 3.9e3): Richardson resolves it ──
+
+    [Fact]
+    public void The_softmax_of_a_shifted_matrix_is_constant_and_the_methods_agree()
+    {
+        var f = MatCalc.Parse("sum(softmax(C + vec(W Q)' vec(W)) .* P)", Where);
+        foreach (var seed in new[] { 1, 250, 251 })
+        {
+            var r = MatrixCalculus.Gradient(f, "W", new GradientOptions { Seed = seed });
+            Assert.True(r.Agree, r.AgreementBasis);
+            Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
+            Assert.True(MatrixCalculus.Check(f, "W", "0", new GradientOptions { Seed = seed }).Right);
+        }
+    }
+
+    [Fact]
+    public void A_nearly_singular_instance_does_not_fail_a_right_gradient()
+    {
+        var f = MatCalc.Parse("sum(diag(cos(inv(S + X S') - (Y + Y))) .* ((x / (2 + s^2) + cos(s)).^2))", Where);
+        foreach (var seed in new[] { 96, 1, 2, 3 })
+        {
+            var r = MatrixCalculus.Gradient(f, "X", new GradientOptions { Seed = seed });
+            Assert.True(r.Check is { Passed: true }, $"seed {seed}: {r.Check?.Summary}");
+            Assert.Equal("", Fuzzer.CompareWithFiniteDifferences(f, r, seed));
+        }
+    }
 }
