@@ -22,6 +22,10 @@ public sealed record CheckReport(
         "central differences with step h = 1e-5·max(1, ‖X‖_F) (then h/10, h/100 and Richardson extrapolation for strongly curved functions) along unit directions: truncation error O(h²) ≈ 1e-10 and rounding error ≈ 2e-16·|f|/h ≈ 1e-11 relative, so 1e-6 leaves headroom while a wrong gradient differs by O(1)";
 
     public bool Skipped { get; init; }
+
+    /// <summary>The difference quotients did not settle at any step (f too strongly curved at this instance, e.g. a power
+    /// too high): the instance can neither pass nor fail a gradient.</summary>
+    public bool Unresolved { get; init; }
 }
 
 /// <summary>Numerical verification of a gradient: central differences along random directions and, for small X, per entry.</summary>
@@ -47,6 +51,7 @@ public static class GradientCheck
             try
             {
                 var b = Sampler.Sample(symbols, s, plans[(attempt / 2) % plans.Count]);
+                Sampler.ScaleForPowers([f.Expr, gradient], b);
                 // Central differences cannot resolve a derivative below f's own evaluation error / h: such an instance
                 // checks nothing (ln det X⁴⁰ evaluated through X⁴⁰), so another is drawn.
                 var x0 = b[x.Name];
@@ -61,7 +66,13 @@ public static class GradientCheck
                     illConditioned++;
                     continue;
                 }
-                return RunOn(f, x, gradient, b, s);
+                var report = RunOn(f, x, gradient, b, s);
+                if (report.Unresolved)
+                {
+                    illConditioned++;
+                    continue;
+                }
+                return report;
             }
             catch (MatcalcException ex) when (ex.Diagnostics.All(d => d.Id.StartsWith("MC3", StringComparison.Ordinal)))
             {
@@ -85,9 +96,10 @@ public static class GradientCheck
         var random = new Random(seed * 7919 + 17);
         var scale = Math.Max(1, x0.FrobeniusNorm());
         var h = 1e-5 * scale;
-        var F = At(f, x, b);
+        var F = Stepped(f, At(f, x, b));
         var f0 = F(x0);
         var worst = 0.0;
+        var unresolved = false;
         var structure = Structure.Of(x);
         const int directions = 3;
         for (var k = 0; k < directions; k++)
@@ -99,6 +111,7 @@ public static class GradientCheck
             // Strongly curved functions need a smaller step: the best of h, h/10, h/100 (truncation falls 100× per step,
             // rounding grows 10×), so a right gradient is not failed by the step size.
             var best = double.PositiveInfinity;
+            var settled = false;
             foreach (var step in Steps(h))
             {
                 // Below h/100 only for a gradient far above the rounding floor there (cos of an argument in the
@@ -114,9 +127,15 @@ public static class GradientCheck
                 // Richardson extrapolation (4 D(h/2) − D(h)) / 3 cancels the h² term of the truncation error: a strongly
                 // curved f (cos(tr((t S Yᵀ)⁶)), whose argument is in the thousands) is resolved without a smaller step.
                 var half = (F(x0 + step / 2 * hdir) - F(x0 - step / 2 * hdir)) / step;
-                if (double.IsFinite(half)) best = Math.Min(best, Relative((4 * half - fd) / 3, an, Floor(f0, step / 2)));
+                if (double.IsFinite(half))
+                {
+                    best = Math.Min(best, Relative((4 * half - fd) / 3, an, Floor(f0, step / 2)));
+                    // The quotients at h and h/2 agree: truncation no longer dominates, so a disagreement with the gradient is real.
+                    settled |= Math.Abs(half - fd) <= Settled * Math.Max(Math.Max(Math.Abs(half), Math.Abs(an)), Floor(f0, step / 2));
+                }
                 if (best <= Tolerance) break;
             }
+            if (best > Tolerance && !settled) unresolved = true;
             worst = Math.Max(worst, best);
         }
         var entrywise = x0.RowCount * x0.ColumnCount <= MaxEntrywise;
@@ -141,6 +160,7 @@ public static class GradientCheck
             }
             double Error(Matrix<double> fdG, double step) =>
                 (fdG - g).FrobeniusNorm() / Math.Max(Math.Max(fdG.FrobeniusNorm(), g.FrobeniusNorm()), Floor(f0, step) * Math.Sqrt(fdG.RowCount * fdG.ColumnCount));
+            var settledEntrywise = false;
             foreach (var step in Steps(h))
             {
                 if (step < h / 100 * 0.99 && Floor(f0, step) * Math.Sqrt(g.RowCount * g.ColumnCount) > 1e-3 * g.FrobeniusNorm()) break;
@@ -151,9 +171,14 @@ public static class GradientCheck
                 bestEntrywise = Math.Min(bestEntrywise, Error(fdG, step));
                 if (bestEntrywise <= Tolerance) break;
                 var half = Quotients(step / 2);
-                if (half.Enumerate().All(double.IsFinite)) bestEntrywise = Math.Min(bestEntrywise, Error((4 * half - fdG) / 3, step / 2));
+                if (half.Enumerate().All(double.IsFinite))
+                {
+                    bestEntrywise = Math.Min(bestEntrywise, Error((4 * half - fdG) / 3, step / 2));
+                    settledEntrywise |= (half - fdG).FrobeniusNorm() <= Settled * Math.Max(Math.Max(half.FrobeniusNorm(), g.FrobeniusNorm()), Floor(f0, step / 2) * Math.Sqrt(g.RowCount * g.ColumnCount));
+                }
                 if (bestEntrywise <= Tolerance) break;
             }
+            if (bestEntrywise > Tolerance && !settledEntrywise) unresolved = true;
             worst = Math.Max(worst, bestEntrywise);
         }
         var passed = worst <= Tolerance && double.IsFinite(worst);
@@ -162,8 +187,11 @@ public static class GradientCheck
         var summary = $"{(passed ? "passed" : "FAILED")}: relative error {worst.ToString("0.0e+0", CultureInfo.InvariantCulture)} " +
                       $"(tolerance {Tolerance.ToString("0e+0", CultureInfo.InvariantCulture)}) on a random instance (seed {seed}{(sizeText.Length > 0 ? ", " + sizeText : "")}), " +
                       $"{directions} directions{(entrywise ? " and every entry" : "")}";
-        return new CheckReport(passed, worst, Tolerance, seed, sizes, directions, entrywise, summary);
+        return new CheckReport(passed, worst, Tolerance, seed, sizes, directions, entrywise, summary) { Unresolved = !passed && unresolved };
     }
+
+    /// <summary>Difference quotients at h and h/2 that agree to this (relative) have settled: truncation is below it.</summary>
+    private const double Settled = 1e-4;
 
     /// <summary>
     /// A guard for verdicts: the derived gradient must match central differences of f along two random directions on the
@@ -175,8 +203,13 @@ public static class GradientCheck
         var x0 = b[x.Name];
         var random = new Random(x0.RowCount * 131 + x0.ColumnCount);
         var h = 1e-5 * Math.Max(1, x0.FrobeniusNorm());
-        var F = At(f, x, b);
-        var f0 = F(x0);
+        var at = At(f, x, b);
+        // A point a step away where f overflows (a power too high for finite differences) concludes nothing.
+        double F(Matrix<double> m)
+        {
+            try { return at(m); }
+            catch (MatcalcException ex) when (ex.Diagnostics.All(d => d.Id == "MC3008")) { return double.NaN; }
+        }
         // A difference quotient cannot resolve less than about noise/h, so an ill-conditioned f (ln det X⁴⁰) does not
         // get the engine blamed: where f's own evaluation error is unbounded, nothing is concluded.
         var noise = NoiseOf(f, b);
@@ -192,14 +225,17 @@ public static class GradientCheck
                 var resolvable = 10 * noise / step;
                 if (step < h / 100 * 0.99 && resolvable > 1e-3 * Math.Abs(an)) break;
                 var fd = (F(x0 + step * dir) - F(x0 - step * dir)) / (2 * step);
-                best = Math.Min(best, Math.Max(0, Math.Abs(fd - an) - resolvable) / Math.Max(Math.Max(Math.Abs(fd), Math.Abs(an)), 1e-300));
                 // Richardson extrapolation, as in the check: a strongly curved f is resolved without a smaller step.
                 var half = (F(x0 + step / 2 * dir) - F(x0 - step / 2 * dir)) / step;
+                if (!double.IsFinite(fd) || !double.IsFinite(half)) continue;
+                // Only a step whose quotients have settled (h and h/2 agree beyond rounding) can blame the engine: where
+                // truncation still dominates (tr(X^1000000000), a step changes f by e^(k·h)) nothing is concluded.
+                if (Math.Abs(half - fd) - 3 * resolvable > 1e-3 * Math.Max(Math.Max(Math.Abs(half), Math.Abs(an)), 1e-300)) continue;
                 var rich = (4 * half - fd) / 3;
-                if (double.IsFinite(rich))
-                    best = Math.Min(best, Math.Max(0, Math.Abs(rich - an) - 3 * resolvable) / Math.Max(Math.Max(Math.Abs(rich), Math.Abs(an)), 1e-300));
+                best = Math.Min(best, Math.Max(0, Math.Abs(fd - an) - resolvable) / Math.Max(Math.Max(Math.Abs(fd), Math.Abs(an)), 1e-300));
+                best = Math.Min(best, Math.Max(0, Math.Abs(rich - an) - 3 * resolvable) / Math.Max(Math.Max(Math.Abs(rich), Math.Abs(an)), 1e-300));
             }
-            if (!double.IsFinite(best)) continue; // f blows up nearby: nothing to conclude from this direction
+            if (!double.IsFinite(best)) continue; // f blows up nearby, or no step settled: nothing to conclude from this direction
             if (best > 1e-4)
                 throw new MatcalcException(f.Source, Diagnostic.Error("MC3010", new TextSpan(0, f.Source.Length),
                     $"The derived gradient fails its own finite-difference check on an instance (relative error {best.ToString("0.0e+0", CultureInfo.InvariantCulture)}), so no verdict is given.",
@@ -213,6 +249,21 @@ public static class GradientCheck
     /// rounding error of the smaller steps cannot matter (the callers stop there otherwise).
     /// </summary>
     private static double[] Steps(double h) => [h, h / 10, h / 100, h / 1000, h / 10_000];
+
+    /// <summary>
+    /// f at points a step away from the instance: a power too high for finite differences (tr(X^1000000000), whose value a
+    /// step h away is e^(k·h) times larger) overflows there although the instance was chosen for it — said so, with what to do.
+    /// </summary>
+    private static Func<Matrix<double>, double> Stepped(Expression f, Func<Matrix<double>, double> at) => m =>
+    {
+        try { return at(m); }
+        catch (MatcalcException ex) when (ex.Diagnostics.Any(d => d.Id == "MC3008"))
+        {
+            throw new MatcalcException(f.Source, Diagnostic.Error("MC3008", new TextSpan(0, f.Source.Length),
+                $"f cannot be evaluated a finite-difference step away from the instance: {ex.Diagnostics[0].Message}",
+                "Finite differences cannot check a power this high (a step h changes it by a factor e^(k·h)); check a lower power — the rule is the same for every k — or leave the numerical check out (--check off)."));
+        }
+    };
 
     /// <summary>f as a function of the variable alone, the other symbols held at their values in <paramref name="b"/>.</summary>
     private static Func<Matrix<double>, double> At(Expression f, Symbol x, Bindings b) => at =>

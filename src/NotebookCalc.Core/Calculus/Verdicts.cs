@@ -86,6 +86,7 @@ public static class Verdicts
                 try
                 {
                     b = Sampler.Sample(symbols, s, plans[p], variant: variant);
+                    Sampler.ScaleForPowers([truth, claim], b);
                     expected = Evaluator.Evaluate(truth, b, source);
                     claimed = Evaluator.Evaluate(claim, b, source);
                     validate?.Invoke(b);

@@ -307,4 +307,58 @@ public class FuzzFindingsTests
             Assert.Equal("", Fuzzer.CompareWithFiniteDifferences(f, r, seed));
         }
     }
+
+    // ── also reported: check "tr(X^k)" with k ≥ 10000 never drew a usable X (ρ(X)ᵏ overflows or underflows on every draw) ──
+
+    [Theory]
+    [InlineData(10_000)]
+    [InlineData(1_000_000)]
+    [InlineData(1_000_000_000)]
+    public void High_powers_are_judged_on_instances_of_spectral_radius_one(int k)
+    {
+        var right = MatrixCalculus.Check($"tr(X^{k})", "X", $"{k} X^{k - 1}'", "X: n x n");
+        Assert.True(right.Right, right.Verdict);
+        var transposed = MatrixCalculus.Check($"tr(X^{k})", "X", $"{k} X^{k - 1}", "X: n x n");
+        Assert.False(transposed.Right, transposed.Verdict);
+        Assert.NotNull(transposed.Counterexample);
+        // A coefficient off by one is off by 1/k relative: resolved up to k = 10⁶; at 10⁹ it is below the rounding of X^k.
+        if (k <= 1_000_000) Assert.False(MatrixCalculus.Check($"tr(X^{k})", "X", $"{k - 1} X^{k - 1}'", "X: n x n").Right);
+    }
+
+    [Fact]
+    public void A_high_power_gradient_is_checked_or_the_check_says_why_not()
+    {
+        var r = MatrixCalculus.Gradient("tr(X^10000)", "X", "X: n x n");
+        Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
+        // A wrong gradient (not transposed) still fails at such an instance.
+        var f = MatCalc.Parse("tr(X^10000)", "X: n x n");
+        var wrong = GradientCheck.Run(f, f.Symbols[0], MatCalc.Parse("10000 X^9999", "X: n x n").Expr);
+        Assert.False(wrong.Passed);
+        Assert.False(wrong.Skipped);
+        // Beyond what finite differences can resolve (a step h changes X^k by e^(k·h)): a diagnostic with what to do.
+        var ex = Assert.Throws<MatcalcException>(() => MatrixCalculus.Gradient("tr(X^1000000000)", "X", "X: n x n"));
+        Assert.Equal("MC3008", ex.Diagnostics[0].Id);
+        Assert.Contains("--check off", ex.Diagnostics[0].Hint);
+        Assert.Contains(MatrixCalculus.Gradient("tr(X^1000000000)", "X", "X: n x n", new GradientOptions { Check = false }).Methods, m => m.Succeeded);
+    }
+
+    [Fact]
+    public void Scaling_for_powers_keeps_declared_properties_and_leaves_low_powers_alone()
+    {
+        var f = MatCalc.Parse("tr(S^500) + tr(X^500) + sum(P) + tr(A^3)", "S: n x n spd; X: n x n; P: n x n indicator; A: n x n");
+        var b = f.Sample(4);
+        var before = b.Clone();
+        Sampler.ScaleForPowers([f.Expr], b);
+        foreach (var name in new[] { "S", "X" })
+            Assert.Equal(1, b[name].Evd().EigenValues.Max(l => l.Magnitude), 9);
+        Assert.True(b["S"].Evd().EigenValues.All(l => l.Real > 0) && (b["S"] - b["S"].Transpose()).FrobeniusNorm() < 1e-12);
+        Assert.Equal(before["P"], b["P"]);
+        Assert.Equal(before["A"], b["A"]); // A^3 is left as drawn
+        Assert.True(double.IsFinite(f.EvaluateScalar(b)));
+        // A compound base: (t S Y')^k with the three symbols scaled together.
+        var g = MatCalc.Parse("tr((t S Y')^2000)", FunctionGen.Where);
+        var c = g.Sample(2);
+        Sampler.ScaleForPowers([g.Expr], c);
+        Assert.Equal(1, MatCalc.Parse("t S Y'", FunctionGen.Where).Evaluate(c).Evd().EigenValues.Max(l => l.Magnitude), 9);
+    }
 }
