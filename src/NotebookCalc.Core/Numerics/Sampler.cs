@@ -46,9 +46,29 @@ public static class Sampler
         foreach (var s in list.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             if (fixedValues is not null && fixedValues.TryGet(s.Name, out var given)) { bindings.Set(s.Name, given); continue; }
-            bindings.Set(s.Name, Draw(s, s.Shape.Rows.Evaluate(sizes), s.Shape.Cols.Evaluate(sizes), random, variant));
+            var (rows, cols) = SizeOf(s, sizes);
+            bindings.Set(s.Name, Draw(s, rows, cols, random, variant));
         }
         return bindings;
+    }
+
+    /// <summary>A product of sizes, which may be beyond an int.</summary>
+    private static long Product(Dim d, IReadOnlyDictionary<string, int> sizes) => d switch
+    {
+        ProductDim p => Product(p.Left, sizes) * Product(p.Right, sizes),
+        _ => d.Evaluate(sizes),
+    };
+
+    /// <summary>A symbol's concrete size; one beyond <see cref="Evaluator.MaxEntries"/> entries is MC3014 (not drawn).</summary>
+    private static (int Rows, int Cols) SizeOf(Symbol s, IReadOnlyDictionary<string, int> sizes)
+    {
+        long rows, cols;
+        try { (rows, cols) = (s.Shape.Rows.Evaluate(sizes), s.Shape.Cols.Evaluate(sizes)); }
+        catch (OverflowException) { (rows, cols) = (long.MaxValue, 1); }
+        if (rows * (double)cols <= Evaluator.MaxEntries) return ((int)rows, (int)cols);
+        throw new MatcalcException("", DiagnosticCatalog.TooLargeToEvaluate.At(new TextSpan(0, 0),
+            $"{s.Name} ({s.Shape}) would have more than {Evaluator.MaxEntries:N0} entries at these sizes; it is too large to draw.",
+            "Choose smaller sizes with --dims."));
     }
 
     /// <summary>
@@ -245,9 +265,9 @@ public static class Sampler
                     b.SetSize(n.Name, actual);
                     origin[n.Name] = $"{s.Name} ({v.RowCount}×{v.ColumnCount})";
                     break;
-                case ProductDim p when p.Names().All(b.Sizes.ContainsKey) && p.Evaluate(b.Sizes) != actual:
+                case ProductDim p when p.Names().All(b.Sizes.ContainsKey) && Product(p, b.Sizes) != actual:
                     throw new MatcalcException(source, Diagnostic.Error("MC3006", new TextSpan(0, source.Length),
-                        $"{Has()} but its {what} should number {p} = {p.Evaluate(b.Sizes)}.", $"Give {s.Name} as a {s.Shape} value."));
+                        $"{Has()} but its {what} should number {p} = {Product(p, b.Sizes)}.", $"Give {s.Name} as a {s.Shape} value."));
             }
         }
     }

@@ -68,7 +68,8 @@ public sealed record NamedDim(string Name) : Dim
 
 public sealed record ProductDim(Dim Left, Dim Right) : Dim
 {
-    public override int Evaluate(IReadOnlyDictionary<string, int> sizes) => Left.Evaluate(sizes) * Right.Evaluate(sizes);
+    /// <exception cref="OverflowException">The size is beyond an int (nested Kronecker products at large sizes).</exception>
+    public override int Evaluate(IReadOnlyDictionary<string, int> sizes) => checked(Left.Evaluate(sizes) * Right.Evaluate(sizes));
     public override IEnumerable<string> Names() => Left.Names().Concat(Right.Names());
     public override string ToString() => $"{Wrap(Left)}{Wrap(Right)}";
     private static string Wrap(Dim d) => d is ConstDim c ? c.Value + "·" : d.ToString();

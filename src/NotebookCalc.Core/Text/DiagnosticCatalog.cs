@@ -84,6 +84,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor IllConditioned = E("MC3011", "Too ill-conditioned to judge", "Every instance that could be evaluated was too ill-conditioned to tell a claim equal from different, or only one size assignment could be evaluated.");
     public static readonly DiagnosticDescriptor ValueLacksProperty = E("MC3012", "Value lacks a declared property", "A value given with --at lacks a property its declaration states (symmetric, spd, diagonal, orthogonal, indicator, positive, invertible).");
     public static readonly DiagnosticDescriptor BadValues = E("MC3013", "Malformed values", "VALUES.json (or the values text) is not an object of numbers, vectors and lists of rows.");
+    public static readonly DiagnosticDescriptor TooLargeToEvaluate = E("MC3014", "Too large to evaluate", "A value at the instance would have more than 4,000,000 entries (nested Kronecker products at the sizes drawn or given).");
 
     // ── MC4xxx: #!matcalc directives ──
     public static readonly DiagnosticDescriptor UnknownSubcommand = E("MC4001", "Unknown subcommand", "#!matcalc followed by a word that is not a subcommand.");

@@ -361,4 +361,41 @@ public class FuzzFindingsTests
         Sampler.ScaleForPowers([g.Expr], c);
         Assert.Equal(1, MatCalc.Parse("t S Y'", FunctionGen.Where).Evaluate(c).Evd().EigenValues.Max(l => l.Magnitude), 9);
     }
+
+    // ── found on the way: nested kron of a matrix with named sizes (not guarded like class 1, the sizes are symbolic)
+    //    evaluated 15625×15625 matrices in the checks (45 s at depth 5) and overflowed int sizes at depth 30 ──
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(8)]
+    [InlineData(12)]
+    [InlineData(30)]
+    public void Nested_kron_of_named_sizes_ends_in_seconds_with_a_result_or_a_diagnostic(int depth)
+    {
+        var e = "X";
+        for (var i = 0; i < depth; i++) e = $"kron({e}, X)";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var r = MatrixCalculus.Gradient($"tr({e})", "X", "X: n x n");
+            Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
+        }
+        catch (MatcalcException ex)
+        {
+            Assert.Contains(ex.Diagnostics[0].Id, new[] { "MC3014", "MC2005" });
+            Assert.False(string.IsNullOrEmpty(ex.Diagnostics[0].Hint));
+        }
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public void A_value_beyond_the_entry_limit_is_a_diagnostic()
+    {
+        var f = MatCalc.Parse("sum(kron(kron(X, X), X))", "X: n x n");
+        var b = f.Sample(1, new Dictionary<string, int> { ["n"] = 200 });
+        var ex = Assert.Throws<MatcalcException>(() => f.EvaluateScalar(b));
+        Assert.Equal("MC3014", ex.Diagnostics[0].Id);
+        Assert.Contains("--dims", ex.Diagnostics[0].Hint);
+        Assert.Equal("MC3014", Assert.Throws<MatcalcException>(() => MatCalc.Parse("sum(Z)", "Z: n x n").Sample(1, new Dictionary<string, int> { ["n"] = 2001 * 2 })).Diagnostics[0].Id);
+    }
 }
