@@ -350,11 +350,16 @@ public sealed class Fuzzer(FuzzOptions options)
             var problems = new List<string>();
             foreach (var (method, g) in grads)
             {
+                // The gradient's own rounding error at this instance (terms that cancel — the zero gradient of a constant
+                // function such as sum(softmax(Z + t tr(X)) .* P)^5 in X — leave noise of the terms' size): allowed.
+                var noise = RoundingNoise(r.Methods.First(m => m.Method == method).Gradient!, b, g);
                 // Truncation and rounding: agreeing at one of three step sizes is agreement.
                 // A variable declared symmetric (diagonal) has only the symmetric (diagonal) part of its gradient determined
                 // (LANGUAGE.md, gradient convention): both sides are compared on that part.
                 var props = r.Variable.Props;
-                var errors = new[] { 1e-5, 1e-4, 1e-6 }.Select(h => Fd(h) is { } d ? RelativeError(Part(g, props), Part(d, props)) : double.NaN).ToList();
+                // …and the quotients' own: f's rounding (ε·|f|) over the step, in every entry.
+                double Allowance(double h) => noise + Math.Sqrt(g.RowCount * g.ColumnCount) * 10 * 2.2e-16 * (1 + Math.Abs(f0)) / h;
+                var errors = new[] { 1e-5, 1e-4, 1e-6 }.Select(h => Fd(h) is { } d ? RelativeError(Part(g, props), Part(d, props), Allowance(h)) : double.NaN).ToList();
                 if (errors.All(double.IsNaN)) return null;
                 if (errors.Where(e => !double.IsNaN(e)).Min() > 1e-4)
                     problems.Add(string.Create(CultureInfo.InvariantCulture,
@@ -370,10 +375,22 @@ public sealed class Fuzzer(FuzzOptions options)
         : props.HasFlag(SymbolProps.Symmetric) || props.HasFlag(SymbolProps.Spd) ? (g + g.Transpose()) / 2
         : g;
 
-    private static double RelativeError(Matrix<double> g, Matrix<double> fd)
+    private static double RelativeError(Matrix<double> g, Matrix<double> fd, double allowance = 0)
     {
         var scale = Math.Max(1e-6, Math.Max(g.FrobeniusNorm(), fd.FrobeniusNorm()));
-        return (g - fd).FrobeniusNorm() / scale;
+        return Math.Max(0, (g - fd).FrobeniusNorm() - allowance) / scale;
+    }
+
+    /// <summary>100·ε times how far the gradient's value moves per unit of relative noise in every intermediate result.</summary>
+    private static double RoundingNoise(Expr gradient, Bindings b, Matrix<double> value)
+    {
+        var worst = 0.0;
+        for (var k = 0; k < 2; k++)
+        {
+            try { worst = Math.Max(worst, (Evaluator.EvaluatePerturbed(gradient, b, 1e-10, 11 + k) - value).FrobeniusNorm() / 1e-10); }
+            catch (MatcalcException) { return 0; }
+        }
+        return double.IsFinite(worst) ? 100 * 2.2e-16 * worst : 0;
     }
 
     /// <summary>∂f/∂x_ij ≈ (f(x + h e_ij) − f(x − h e_ij)) / 2h, h scaled by |x_ij|; null when f is undefined nearby.</summary>
