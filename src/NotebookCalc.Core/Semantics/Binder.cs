@@ -427,8 +427,10 @@ internal sealed class Binder
         else if (l.KnownScalar && r.KnownNonScalar) decision = Decision.BroadcastLeft;
         else if (r.KnownScalar && l.KnownNonScalar) decision = Decision.BroadcastRight;
         else if (l.KnownNonScalar && r.KnownNonScalar) decision = Decision.Plain;
-        // W + x' I x, X - c: the other operand may yet turn out a scalar (broadcast) — decided once the names have their
-        // defaults; only then is it taken to have the known operand's shape (X + Z infers Z).
+        // A x + b: an undeclared name takes the shape of the other operand (b a vector, X + Z infers Z), as it always has.
+        else if ((l.KnownNonScalar && IsBareUndeclaredSymbol(node[1])) || (r.KnownNonScalar && IsBareUndeclaredSymbol(node[0]))) decision = Decision.Plain;
+        // W + x' I x, W - r C: a compound operand may yet turn out a scalar (broadcast) — decided once the names in it have
+        // their defaults; only then is it taken to have the known operand's shape.
         else if ((l.KnownNonScalar || r.KnownNonScalar) && _forceElementwise) decision = Decision.Plain;
         else return false;
         _decisions[node] = decision;

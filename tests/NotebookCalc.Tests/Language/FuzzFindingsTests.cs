@@ -87,8 +87,9 @@ public class FuzzFindingsTests
         var q = MatCalc.Parse("cos(norm(W + x' I x))", Where);
         Assert.Null(Fuzzer.InconsistentShape(q.Expr));
         Assert.Equal(q.Expr, MatCalc.Parse(q.Text, Where).Expr);
-        Assert.True(MatCalc.Parse("X + c", Where).Symbols.Single(s => s.Name == "c").Shape.IsScalar); // otherwise a scalar (LANGUAGE.md §5)
-        Assert.Equal("n×n", MatCalc.Parse("X + Z", Where).Symbols.Single(s => s.Name == "Z").Shape.ToString()); // capitals take the shape
+        // A bare undeclared name in a sum still takes the other operand's shape (the bias of A x + b is a vector).
+        Assert.Equal("n×1", MatCalc.Parse("norm(A x + b - y)^2", Where).Symbols.Single(s => s.Name == "b").Shape.ToString());
+        Assert.Equal("n×n", MatCalc.Parse("X + Z", Where).Symbols.Single(s => s.Name == "Z").Shape.ToString());
         // Likewise with a column vector fixed by the product (W b) and a scalar in a bracket (W (b + c)).
         Assert.Equal("m×1", MatCalc.Parse("x' W b", Where).Symbols.Single(s => s.Name == "b").Shape.ToString());
         var g = MatCalc.Parse("sum(W (b + c))", Where);
