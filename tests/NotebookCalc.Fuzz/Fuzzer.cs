@@ -44,6 +44,7 @@ public sealed class FuzzReport
     public int FdAttempts { get; set; }
     public int FdUndefined { get; set; }
     public int SkippedByGuard { get; set; }
+    public int ChecksSkipped { get; set; }
     public SortedDictionary<string, int> DiagnosticsByCode { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, int> InputsByKind { get; } = new(StringComparer.Ordinal);
     public List<FuzzFailure> Failures { get; } = [];
@@ -61,6 +62,7 @@ public sealed class FuzzReport
         FdAttempts += other.FdAttempts;
         FdUndefined += other.FdUndefined;
         SkippedByGuard += other.SkippedByGuard;
+        ChecksSkipped += other.ChecksSkipped;
         foreach (var (k, v) in other.DiagnosticsByCode) DiagnosticsByCode[k] = DiagnosticsByCode.GetValueOrDefault(k) + v;
         foreach (var (k, v) in other.InputsByKind) InputsByKind[k] = InputsByKind.GetValueOrDefault(k) + v;
         Failures.AddRange(other.Failures);
@@ -72,7 +74,7 @@ public sealed class FuzzReport
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"inputs: {Inputs} ({string.Join(", ", InputsByKind.Select(p => $"{p.Key} {p.Value}"))})");
         sb.AppendLine(CultureInfo.InvariantCulture, $"accepted (parsed and bound): {Accepted}; scalar: {Scalar}; gradients derived: {Derived}; claims judged: {Claims}; not derived (runaway guard): {SkippedByGuard}");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"gradients checked against independent finite differences: {GradientsFdChecked} (attempts {FdAttempts}, no valid instance {FdUndefined})");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"gradients checked against independent finite differences: {GradientsFdChecked} (attempts {FdAttempts}, no valid instance {FdUndefined}); own numerical check skipped as too ill-conditioned: {ChecksSkipped}");
         sb.AppendLine("diagnostics by code: " + string.Join(", ", DiagnosticsByCode.Select(p => $"{p.Key} {p.Value}")));
         sb.AppendLine(CultureInfo.InvariantCulture, $"slow inputs (over budget): {Slow.Count}");
         foreach (var (input, wrt, seconds) in Slow.Take(20)) sb.AppendLine(CultureInfo.InvariantCulture, $"  {seconds:F2} s  {Shorten(input)}  [wrt {wrt}]");
@@ -222,7 +224,16 @@ public sealed class Fuzzer(FuzzOptions options)
             if (verdict.Length > 0) return Fail("gradient differs from finite differences", verdict);
             if (count) Report.GradientsFdChecked++;
             if (!r.Agree) return Fail("methods disagree", $"{r.AgreementBasis}: {string.Join(" | ", r.Methods.Where(m => m.Succeeded).Select(m => $"{m.Method}: {TextPrinter.Print(m.Gradient!)}"))}");
-            if (r.Check is { Passed: false } c) return Fail("numerical check fails a right gradient", c.Summary);
+            // A check that fails a gradient the oracle confirmed is a false alarm; one that is skipped because f cannot be
+            // evaluated accurately enough is honest (sin(exp(‖W + C‖²)) at an argument of 10⁹), except for the zero gradient
+            // of a constant function, which must be checked (fuzz class 5).
+            if (r.Check is { Passed: false, Skipped: false } c) return Fail("numerical check fails a right gradient", c.Summary);
+            if (r.Check is { Skipped: true } skipped)
+            {
+                if (count) Report.ChecksSkipped++;
+                if (!r.Gradient.DescendantsAndSelf().Any(e => e is OpaqueCall or JacobianAdjoint) && ZeroAtSomeInstance(f, r.Gradient, index))
+                    return Fail("numerical check skips a zero gradient", skipped.Summary);
+            }
 
             stage = "own gradient as claim";
             var own = TextPrinter.Print(r.Gradient);
@@ -368,6 +379,23 @@ public sealed class Fuzzer(FuzzOptions options)
             return string.Join("; ", problems);
         }
         return null;
+    }
+
+    /// <summary>Whether the gradient's value is zero (to its rounding) at one of the oracle's instances.</summary>
+    private static bool ZeroAtSomeInstance(Expression f, Expr gradient, int index)
+    {
+        var symbols = f.Symbols.Concat(gradient.DescendantsAndSelf().OfType<Symbol>()).DistinctBy(s => s.Name).ToList();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                var b = Sampler.Sample(symbols, 7919 * (index + 1) + attempt);
+                var g = Evaluator.Evaluate(gradient, b);
+                return g.FrobeniusNorm() <= RoundingNoise(gradient, b, g) + 1e-300;
+            }
+            catch (MatcalcException) { }
+        }
+        return false;
     }
 
     private static Matrix<double> Part(Matrix<double> g, SymbolProps props) =>

@@ -100,6 +100,7 @@ public static class GradientCheck
         var f0 = F(x0);
         var worst = 0.0;
         var unresolved = false;
+        double? noise = null; // f's rounding error here, measured only when a gradient is about to fail
         var structure = Structure.Of(x);
         const int directions = 3;
         for (var k = 0; k < directions; k++)
@@ -127,13 +128,17 @@ public static class GradientCheck
                 // Richardson extrapolation (4 D(h/2) − D(h)) / 3 cancels the h² term of the truncation error: a strongly
                 // curved f (cos(tr((t S Yᵀ)⁶)), whose argument is in the thousands) is resolved without a smaller step.
                 var half = (F(x0 + step / 2 * hdir) - F(x0 - step / 2 * hdir)) / step;
-                if (double.IsFinite(half))
-                {
-                    best = Math.Min(best, Relative((4 * half - fd) / 3, an, Floor(f0, step / 2)));
-                    // The quotients at h and h/2 agree: truncation no longer dominates, so a disagreement with the gradient is real.
-                    settled |= Math.Abs(half - fd) <= Settled * Math.Max(Math.Max(Math.Abs(half), Math.Abs(an)), Floor(f0, step / 2));
-                }
+                if (double.IsFinite(half)) best = Math.Min(best, Relative((4 * half - fd) / 3, an, Floor(f0, step / 2)));
                 if (best <= Tolerance) break;
+                // Only a step where the quotients have converged can fail a gradient (see Converged).
+                if (!settled && double.IsFinite(half))
+                {
+                    var (plus, minus) = (F(x0 + step / 4 * hdir), F(x0 - step / 4 * hdir));
+                    var quarter = (plus - minus) / (step / 2);
+                    var rounding = Math.Max(Floor(f0, step / 4) * Tolerance, 10 * (noise ??= NoiseOf(f, b)) / (step / 4));
+                    settled = Converged(fd, half, quarter, rounding, Floor(f0, step / 4))
+                              && Math.Abs(plus + minus - 2 * f0) <= 0.1 * Math.Abs(plus - minus) + rounding * step;
+                }
             }
             if (best > Tolerance && !settled) unresolved = true;
             worst = Math.Max(worst, best);
@@ -171,12 +176,16 @@ public static class GradientCheck
                 bestEntrywise = Math.Min(bestEntrywise, Error(fdG, step));
                 if (bestEntrywise <= Tolerance) break;
                 var half = Quotients(step / 2);
-                if (half.Enumerate().All(double.IsFinite))
-                {
-                    bestEntrywise = Math.Min(bestEntrywise, Error((4 * half - fdG) / 3, step / 2));
-                    settledEntrywise |= (half - fdG).FrobeniusNorm() <= Settled * Math.Max(Math.Max(half.FrobeniusNorm(), g.FrobeniusNorm()), Floor(f0, step / 2) * Math.Sqrt(g.RowCount * g.ColumnCount));
-                }
+                var halfFinite = half.Enumerate().All(double.IsFinite);
+                if (halfFinite) bestEntrywise = Math.Min(bestEntrywise, Error((4 * half - fdG) / 3, step / 2));
                 if (bestEntrywise <= Tolerance) break;
+                if (!settledEntrywise && halfFinite)
+                {
+                    var quarter = Quotients(step / 4);
+                    var entries = Math.Sqrt(g.RowCount * g.ColumnCount);
+                    settledEntrywise = quarter.Enumerate().All(double.IsFinite) && Converged(fdG.FrobeniusNorm(), (half - fdG).FrobeniusNorm(), (quarter - half).FrobeniusNorm(), quarter.FrobeniusNorm(),
+                        entries * Math.Max(Floor(f0, step / 4) * Tolerance, 10 * (noise ??= NoiseOf(f, b)) / (step / 4)), entries * Floor(f0, step / 4));
+                }
             }
             if (bestEntrywise > Tolerance && !settledEntrywise) unresolved = true;
             worst = Math.Max(worst, bestEntrywise);
@@ -190,8 +199,21 @@ public static class GradientCheck
         return new CheckReport(passed, worst, Tolerance, seed, sizes, directions, entrywise, summary) { Unresolved = !passed && unresolved };
     }
 
-    /// <summary>Difference quotients at h and h/2 that agree to this (relative) have settled: truncation is below it.</summary>
-    private const double Settled = 1e-4;
+    /// <summary>
+    /// Whether central differences at h, h/2, h/4 (d0, d1, d2) have converged, so that a disagreement with a gradient is
+    /// real: the last two agree to 1e-3 of their size (never below the rounding floor), the rounding error of the last
+    /// (<paramref name="rounding"/>) is below that, and the differences shrink (as truncation does, by 4 per halving) unless
+    /// already at the rounding level. Quotients of a function that oscillates faster than the step (sin(exp(‖W + C‖²)) at
+    /// an argument of 10⁹) jump about and do not converge: such an instance can neither pass nor fail a gradient.
+    /// </summary>
+    private static bool Converged(double d0, double d1, double d2, double rounding, double floor) =>
+        Converged(Math.Abs(d0), Math.Abs(d1 - d0), Math.Abs(d2 - d1), Math.Abs(d2), rounding, floor);
+
+    private static bool Converged(double size0, double diff01, double diff12, double size2, double rounding, double floor)
+    {
+        var scale = Math.Max(Math.Max(size0, size2), floor);
+        return diff12 <= 1e-3 * scale && rounding <= 1e-3 * scale && (diff12 <= 0.5 * diff01 || diff01 <= 1e-3 * scale);
+    }
 
     /// <summary>
     /// A guard for verdicts: the derived gradient must match central differences of f along two random directions on the
@@ -214,6 +236,7 @@ public static class GradientCheck
         // get the engine blamed: where f's own evaluation error is unbounded, nothing is concluded.
         var noise = NoiseOf(f, b);
         if (!double.IsFinite(noise)) return;
+        var f0 = F(x0);
         for (var k = 0; k < 2; k++)
         {
             var dir = Structure.Project(Structure.Of(x), Matrix<double>.Build.Dense(x0.RowCount, x0.ColumnCount, (_, _) => Sampler.Normal(random)));
@@ -227,10 +250,15 @@ public static class GradientCheck
                 var fd = (F(x0 + step * dir) - F(x0 - step * dir)) / (2 * step);
                 // Richardson extrapolation, as in the check: a strongly curved f is resolved without a smaller step.
                 var half = (F(x0 + step / 2 * dir) - F(x0 - step / 2 * dir)) / step;
-                if (!double.IsFinite(fd) || !double.IsFinite(half)) continue;
-                // Only a step whose quotients have settled (h and h/2 agree beyond rounding) can blame the engine: where
-                // truncation still dominates (tr(X^1000000000), a step changes f by e^(k·h)) nothing is concluded.
-                if (Math.Abs(half - fd) - 3 * resolvable > 1e-3 * Math.Max(Math.Max(Math.Abs(half), Math.Abs(an)), 1e-300)) continue;
+                var (plus, minus) = (F(x0 + step / 4 * dir), F(x0 - step / 4 * dir));
+                var quarter = (plus - minus) / (step / 2);
+                if (!double.IsFinite(fd) || !double.IsFinite(half) || !double.IsFinite(quarter)) continue;
+                // Only a step whose quotients have converged can blame the engine: where truncation still dominates
+                // (tr(X^1000000000), sin(exp(‖W + C‖²)): a step changes f by far more than its slope) nothing is concluded.
+                if (!Converged(fd, half, quarter, 4 * resolvable, 1e-300)) continue;
+                // …and where f is smooth at that scale: its second difference small beside its first (f on both sides far
+                // from f(x) — an underflowing X^k — gives quotients that agree and mean nothing).
+                if (Math.Abs(plus + minus - 2 * f0) > 0.1 * Math.Abs(plus - minus) + 100 * noise) continue;
                 var rich = (4 * half - fd) / 3;
                 best = Math.Min(best, Math.Max(0, Math.Abs(fd - an) - resolvable) / Math.Max(Math.Max(Math.Abs(fd), Math.Abs(an)), 1e-300));
                 best = Math.Min(best, Math.Max(0, Math.Abs(rich - an) - 3 * resolvable) / Math.Max(Math.Max(Math.Abs(rich), Math.Abs(an)), 1e-300));

@@ -292,6 +292,11 @@ public static class MatrixCalculus
         var part = structure switch { VariableStructure.Symmetric => "its symmetric part is", VariableStructure.Diagonal => "its diagonal is", _ => "" };
         if (outcome.Counter is null)
         {
+            // No instance could decide (all singular, or too ill-conditioned): a claim equal to the derived gradient after
+            // simplification is still right — that needs no instance (LANGUAGE.md §5); any other claim cannot be judged.
+            if (!outcome.Equal && symbolic)
+                return new ClaimReport(true, $"right (equal to the derived gradient symbolically; {(basis.Instances.Count == 0 ? "no random instance could be evaluated" : "the random instances were too ill-conditioned")} to compare them numerically)",
+                    truth, claim.Expr, "symbolic", null, [], [], basis);
             if (!outcome.Equal) throw CannotJudge(f, outcome);
             return new ClaimReport(true, $"right ({(part.Length > 0 ? part + " " : "")}equal to the derived gradient on {basis.Instances.Count} instances over {basis.SizeAssignments} size assignment{(basis.SizeAssignments == 1 ? "" : "s")})",
                 truth, claim.Expr, symbolic ? "numeric (also equal symbolically)" : "numeric", null, [], [], basis);

@@ -266,13 +266,13 @@ public static class Evaluator
             case Trace t: return S(V(t.A).Trace());
             case Det { A: Power { A.IsScalar: false } p }:
                 // det(Aᵏ) = det(A)ᵏ: no k-th power of a matrix to factorise.
-                return S(Math.Pow(V(p.A).Determinant(), p.Exponent));
-            case Det d: return S(V(d.A).Determinant());
+                return S(Math.Pow(Decomposable(V(p.A), p.A, source).Determinant(), p.Exponent));
+            case Det d: return S(Decomposable(V(d.A), d.A, source).Determinant());
             case LogDet { A: Power { A.IsScalar: false } p } l:
             {
                 // ln det(Aᵏ) = k ln|det A| (det Aᵏ = (det A)ᵏ > 0 needs det A > 0 or k even): the factorisation of A, not of
                 // Aᵏ, whose condition number is cond(A)ᵏ — so ln det(X^40) is as accurate as ln det(X).
-                var lu = V(p.A).LU();
+                var lu = Decomposable(V(p.A), p.A, source).LU();
                 var det = lu.Determinant;
                 if (det == 0 || (det < 0 && p.Exponent % 2 != 0) || !double.IsFinite(det))
                     throw Fail(source, "MC3002", $"ln det is undefined here: det({l.A}) = det({p.A})^{TextPrinter(p.Exponent)} is not positive at this instance.",
@@ -283,7 +283,7 @@ public static class Evaluator
             }
             case LogDet l:
             {
-                var a = V(l.A);
+                var a = Decomposable(V(l.A), l.A, source);
                 var det = a.Determinant();
                 if (!(det > 0))
                     throw Fail(source, "MC3002", $"ln det is undefined here: det({l.A}) = {Numbers.Show(det)} is not positive at this instance.",
@@ -374,6 +374,7 @@ public static class Evaluator
     /// </summary>
     public static Matrix<double> Invert(Matrix<double> a, Expr of, string source, Bindings? b = null)
     {
+        Decomposable(a, of, source);
         double cond;
         // The SVD does not converge on some matrices with entries near the overflow threshold (inv(X^1000)): singular for us.
         try { cond = a.ConditionNumber(); }
@@ -383,6 +384,14 @@ public static class Evaluator
                 SingularHint(of, a.RowCount, b));
         return a.Inverse();
     }
+
+    /// <summary>
+    /// A matrix about to be factorised (inverse, determinant): one with an infinite or NaN entry (exp of an inverse that
+    /// overflowed) is MC3008 here — MathNet's SVD does not return on such a matrix (found by the fuzz harness).
+    /// </summary>
+    private static Matrix<double> Decomposable(Matrix<double> a, Expr of, string source) => IsFinite(a) ? a
+        : throw Fail(source, "MC3008", $"{Short(of, "A matrix")} is not finite (an overflow) at this instance, so it cannot be inverted or factorised.",
+            "Large powers or exponentials overflow at random values; evaluate at smaller values with --at, or lower the power.");
 
     private static Matrix<double> Apply(Elementwise f, Matrix<double> a, string source)
     {

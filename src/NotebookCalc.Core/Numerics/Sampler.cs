@@ -213,6 +213,7 @@ public static class Sampler
         if (p.HasFlag(SymbolProps.Indicator) && v.Enumerate().Any(x => x != 0 && x != 1)) return "an indicator (every entry 0 or 1)";
         if (p.HasFlag(SymbolProps.Positive) && v.Enumerate().Any(x => !(x > 0))) return "positive (every entry > 0)";
         if (!square) return null;
+        if (!v.Enumerate().All(double.IsFinite)) return "finite (an entry is infinite or not a number)"; // no factorisation of ∞
         if (p.HasFlag(SymbolProps.Diagonal) && Enumerable.Range(0, v.RowCount).Any(i => Enumerable.Range(0, v.ColumnCount).Any(j => i != j && Math.Abs(v[i, j]) > tol * scale)))
             return "diagonal (an off-diagonal entry is not 0)";
         if (p.HasFlag(SymbolProps.Symmetric) && (v - v.Transpose()).FrobeniusNorm() > tol * scale) return "symmetric (it differs from its transpose)";

@@ -411,4 +411,64 @@ public class FuzzFindingsTests
         Assert.Contains("--dims", ex.Diagnostics[0].Hint);
         Assert.Equal("MC3014", Assert.Throws<MatcalcException>(() => MatCalc.Parse("sum(Z)", "Z: n x n").Sample(1, new Dictionary<string, int> { ["n"] = 2001 * 2 })).Diagnostics[0].Id);
     }
+
+    // ── found by a second and third seed after the fixes above ──
+
+    /// <summary>
+    /// Seed 3: #76337 hung — MathNet's SVD (the condition number before an inverse) does not return on a matrix with an
+    /// infinite entry (inv(exp(inv(…))ᵀ) where the inner exp overflowed); #10140, #63320, #77300 — sin(exp(‖W + C‖²)),
+    /// cos(exp(…)), cos(x'y + tr(X⁶)⁵) oscillate faster than any step, and garbage difference quotients that happened to
+    /// agree failed right gradients (FAILED, MC3010).
+    /// </summary>
+    [Theory]
+    [InlineData(3, 76337)]
+    [InlineData(3, 10140)]
+    [InlineData(3, 63320)]
+    [InlineData(3, 77300)]
+    [InlineData(2, 34240)]
+    public void Inputs_of_later_seeds_run_clean(int seed, int index)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var report = new Fuzzer(new FuzzOptions { Seed = seed, Count = index + 1, Minimise = false }).Run(index, index + 1);
+        Assert.True(report.Failures.Count == 0, report.Summary());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task A_matrix_with_an_infinite_entry_is_not_factorised()
+    {
+        var f = MatCalc.Parse("sum(inv(exp(X)'))", "X: n x n");
+        var b = f.Sample(1);
+        b.Set("X", b["X"] * 1000);
+        var evaluation = Task.Run(() => Assert.Throws<MatcalcException>(() => f.Evaluate(b)));
+        Assert.Same(evaluation, await Task.WhenAny(evaluation, Task.Delay(TimeSpan.FromSeconds(10)))); // returns, never hangs
+        Assert.Equal("MC3008", (await evaluation).Diagnostics[0].Id);
+        Assert.Equal("MC3008", Assert.Throws<MatcalcException>(() => MatCalc.Parse("det(exp(X))", "X: n x n").Evaluate(b)).Diagnostics[0].Id);
+    }
+
+    [Fact]
+    public void A_function_too_oscillatory_for_finite_differences_is_not_failed()
+    {
+        var f = MatCalc.Parse("sin(exp(norm(W + C)^2))", Where);
+        foreach (var seed in new[] { 1, 171 })
+        {
+            var r = MatrixCalculus.Gradient(f, "W", new GradientOptions { Seed = seed });
+            Assert.True(r.Check is { Passed: true } or { Skipped: true }, r.Check?.Summary);
+            // The derived gradient as a claim: right (symbolically equal, when no instance is well-conditioned enough).
+            Assert.True(MatrixCalculus.Check(f, "W", TextPrinter.Print(r.Gradient), new GradientOptions { Seed = seed }).Right);
+        }
+        // A wrong claim is not made right by the ill-conditioning: it differs symbolically, so it is wrong or undecided.
+        try { Assert.False(MatrixCalculus.Check(f, "W", "2 (W + C)", new GradientOptions { Seed = 1 }).Right); }
+        catch (MatcalcException ex) { Assert.Equal("MC3011", ex.Diagnostics[0].Id); }
+    }
+
+    [Fact]
+    public void A_claim_equal_to_the_derived_gradient_is_right_when_no_instance_can_be_evaluated()
+    {
+        // LANGUAGE.md §5: ln det(W W') with W 4×2 is singular at every instance; the derived gradient itself is still right.
+        var right = MatrixCalculus.Check("logdet(W W')", "W", "2 inv(W W') W", "W: 4 x 2");
+        Assert.True(right.Right, right.Verdict);
+        Assert.Equal("symbolic", right.How);
+        Assert.Equal("MC3002", Assert.Throws<MatcalcException>(() => MatrixCalculus.Check("logdet(W W')", "W", "2 W", "W: 4 x 2")).Diagnostics[0].Id);
+    }
 }
