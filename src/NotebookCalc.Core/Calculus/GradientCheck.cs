@@ -43,6 +43,7 @@ public static class GradientCheck
         var symbols = f.Symbols.Concat(gradient.DescendantsAndSelf().OfType<Symbol>()).DistinctBy(s => s.Name).ToList();
         MatcalcException? last = null;
         var illConditioned = 0;
+        var unresolved = 0;
         // Other size assignments too (tall X where XᵀX must be invertible), before giving up.
         var plans = Sampler.SizePlans(symbols.Select(q => q.Shape), dims);
         for (var attempt = 0; attempt < 8; attempt++)
@@ -69,7 +70,7 @@ public static class GradientCheck
                 var report = RunOn(f, x, gradient, b, s);
                 if (report.Unresolved)
                 {
-                    illConditioned++;
+                    unresolved++;
                     continue;
                 }
                 return report;
@@ -79,10 +80,15 @@ public static class GradientCheck
                 last = ex;
             }
         }
-        if (illConditioned > 0)
+        if (illConditioned + unresolved > 0)
+        {
+            var why = new List<string>();
+            if (illConditioned > 0) why.Add($"on {illConditioned} of the instances tried, f itself cannot be evaluated accurately enough for finite differences (its formula amplifies rounding errors beyond what a difference quotient can resolve)");
+            if (unresolved > 0) why.Add($"on {unresolved}, f varies too fast for any step (its difference quotients do not converge, as for sin of an argument in the billions)");
             return new CheckReport(false, double.NaN, Tolerance, seed, new Dictionary<string, int>(), 0, false,
-                $"not checked numerically: on {illConditioned} of the instances tried, f itself cannot be evaluated accurately enough for finite differences (its formula amplifies rounding errors beyond what a difference quotient can resolve); the rules of the derivation are each checked in the test suite")
+                $"not checked numerically: {string.Join("; ", why)}; the rules of the derivation are each checked in the test suite")
             { Skipped = true };
+        }
         throw new MatcalcException(f.Source, last!.Diagnostics.Select(d => d with
         {
             Message = "The numerical check found no valid random instance in 8 tries over every size assignment: " + d.Message,

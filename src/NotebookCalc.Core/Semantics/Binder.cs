@@ -427,8 +427,9 @@ internal sealed class Binder
         else if (l.KnownScalar && r.KnownNonScalar) decision = Decision.BroadcastLeft;
         else if (r.KnownScalar && l.KnownNonScalar) decision = Decision.BroadcastRight;
         else if (l.KnownNonScalar && r.KnownNonScalar) decision = Decision.Plain;
-        // A x + b: an undeclared name takes the shape of the other operand (b a vector, X + Z infers Z), as it always has.
-        else if ((l.KnownNonScalar && IsBareUndeclaredSymbol(node[1])) || (r.KnownNonScalar && IsBareUndeclaredSymbol(node[0]))) decision = Decision.Plain;
+        // A x + b, X + I: an undeclared name or an unsized identity takes the shape of the other operand (b a vector, X + Z
+        // infers Z), as it always has.
+        else if ((l.KnownNonScalar && TakesOtherShape(node[1])) || (r.KnownNonScalar && TakesOtherShape(node[0]))) decision = Decision.Plain;
         // W + x' I x, W - r C: a compound operand may yet turn out a scalar (broadcast) — decided once the names in it have
         // their defaults; only then is it taken to have the known operand's shape.
         else if ((l.KnownNonScalar || r.KnownNonScalar) && _forceElementwise) decision = Decision.Plain;
@@ -458,10 +459,12 @@ internal sealed class Binder
                 _notes.Add(DiagnosticCatalog.Inferred.At(info.FirstUse, $"{info.Name} is not declared; it is taken to be a scalar.",
                     $"Declare it to be explicit: {info.Name}: scalar"));
         }
-        // W b: a product fixes the rows of an undetermined name. An undetermined compound operand (Y (1 + c) Y) waits
-        // until the names in it have their defaults (c a scalar), and is forced to be a matrix only as a last resort.
-        else if (l.KnownNonScalar && (!strict || IsName(node[1]))) decision = Decision.MatMul;
-        else if (r.KnownNonScalar && (!strict || IsName(node[0]))) decision = Decision.MatMul;
+        // W b: a product fixes the rows of an undetermined name (or the size of I, tanh(I)). An undetermined compound operand
+        // with undeclared names in it (Y (1 + c) Y) waits until they have their defaults (c a scalar), and is forced to be
+        // a matrix only as a last resort. (Whether an identity is sized, I or I_n, must not change what a name is taken to
+        // be: printed text reads back to the same tree.)
+        else if (l.KnownNonScalar && (!strict || Forceable(node[1]))) decision = Decision.MatMul;
+        else if (r.KnownNonScalar && (!strict || Forceable(node[0]))) decision = Decision.MatMul;
         else return false;
         _decisions[node] = decision;
         switch (decision)
@@ -483,6 +486,17 @@ internal sealed class Binder
         }
         return true;
     }
+
+    /// <summary>An operand a product may be forced to multiply as a matrix before the names have their defaults.</summary>
+    private bool Forceable(SyntaxNode n) => IsName(n) || !Undeclared(n).Any();
+
+    /// <summary>An undeclared symbol or an identity, possibly bracketed, negated or raised to a power.</summary>
+    private bool TakesOtherShape(SyntaxNode n) => n.Kind switch
+    {
+        SyntaxKind.Group or SyntaxKind.Power or SyntaxKind.Negate => TakesOtherShape(n[0]),
+        SyntaxKind.Name => IsBareUndeclaredSymbol(n) || _identities.Any(i => ReferenceEquals(i.Node, n)),
+        _ => false,
+    };
 
     /// <summary>A name, possibly bracketed, negated, transposed or raised to a power.</summary>
     private static bool IsName(SyntaxNode n) => n.Kind switch

@@ -471,4 +471,21 @@ public class FuzzFindingsTests
         Assert.Equal("symbolic", right.How);
         Assert.Equal("MC3002", Assert.Throws<MatcalcException>(() => MatrixCalculus.Check("logdet(W W')", "W", "2 W", "W: 4 x 2")).Diagnostics[0].Id);
     }
+
+    /// <summary>
+    /// Whether an identity is written sized (I_n, as printed) or not (I, as typed) must not change what an undeclared
+    /// name is taken to be, or printed text reads back to another tree (seed 1, #82387 and #87465; seed 3, #15469).
+    /// </summary>
+    [Theory]
+    [InlineData("ydi + (X + I) I")]
+    [InlineData("logdet(S + ((ydi + ((diag(x.^4)) + I) I) (inv(S + (B - X) (y x') B') B'))')")]
+    [InlineData("logdet(S + (sqrt(1 + ((ta1 + I_n(tanh(I))).^2)) (abs(S) + x^T y 2) (log(1 + Y.^2) + vec(P)' vec(C)))')")]
+    [InlineData("l \\odot (S + (X (I - X) + Y) ((X A)' + y / (2 + (x' y)^2) (S (W λ₁))')')")]
+    public void Sizing_an_identity_does_not_change_what_a_name_is_taken_to_be(string expr)
+    {
+        var f = MatCalc.Parse(expr, Where);
+        var back = MatCalc.Parse(f.Text, Where);
+        Assert.Equal(f.Expr, back.Expr);
+        Assert.Equal(f.Symbols.Select(s => $"{s.Name}:{s.Shape}").Order(), back.Symbols.Select(s => $"{s.Name}:{s.Shape}").Order());
+    }
 }
