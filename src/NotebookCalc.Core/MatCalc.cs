@@ -71,6 +71,9 @@ public sealed class Expression
 
     public Shape Shape => Expr.Shape;
 
+    /// <summary>The same source, scope and symbols with another tree (a claim of 0 read as the zero matrix).</summary>
+    internal Expression WithExpr(Expr expr) => new(Source, expr, Scope, Notes, Symbols);
+
     /// <summary>matcalc text that parses back to the same tree.</summary>
     public string Text => TextPrinter.Print(Expr);
 

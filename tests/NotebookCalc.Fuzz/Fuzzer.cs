@@ -44,6 +44,7 @@ public sealed class FuzzReport
     public int FdAttempts { get; set; }
     public int FdUndefined { get; set; }
     public int SkippedByGuard { get; set; }
+    public int ChecksSkipped { get; set; }
     public SortedDictionary<string, int> DiagnosticsByCode { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, int> InputsByKind { get; } = new(StringComparer.Ordinal);
     public List<FuzzFailure> Failures { get; } = [];
@@ -61,6 +62,7 @@ public sealed class FuzzReport
         FdAttempts += other.FdAttempts;
         FdUndefined += other.FdUndefined;
         SkippedByGuard += other.SkippedByGuard;
+        ChecksSkipped += other.ChecksSkipped;
         foreach (var (k, v) in other.DiagnosticsByCode) DiagnosticsByCode[k] = DiagnosticsByCode.GetValueOrDefault(k) + v;
         foreach (var (k, v) in other.InputsByKind) InputsByKind[k] = InputsByKind.GetValueOrDefault(k) + v;
         Failures.AddRange(other.Failures);
@@ -72,7 +74,7 @@ public sealed class FuzzReport
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"inputs: {Inputs} ({string.Join(", ", InputsByKind.Select(p => $"{p.Key} {p.Value}"))})");
         sb.AppendLine(CultureInfo.InvariantCulture, $"accepted (parsed and bound): {Accepted}; scalar: {Scalar}; gradients derived: {Derived}; claims judged: {Claims}; not derived (runaway guard): {SkippedByGuard}");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"gradients checked against independent finite differences: {GradientsFdChecked} (attempts {FdAttempts}, no valid instance {FdUndefined})");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"gradients checked against independent finite differences: {GradientsFdChecked} (attempts {FdAttempts}, no valid instance {FdUndefined}); own numerical check skipped as too ill-conditioned: {ChecksSkipped}");
         sb.AppendLine("diagnostics by code: " + string.Join(", ", DiagnosticsByCode.Select(p => $"{p.Key} {p.Value}")));
         sb.AppendLine(CultureInfo.InvariantCulture, $"slow inputs (over budget): {Slow.Count}");
         foreach (var (input, wrt, seconds) in Slow.Take(20)) sb.AppendLine(CultureInfo.InvariantCulture, $"  {seconds:F2} s  {Shorten(input)}  [wrt {wrt}]");
@@ -163,6 +165,9 @@ public sealed class Fuzzer(FuzzOptions options)
             }
             if (count) Report.Accepted++;
 
+            stage = "bind";
+            if (InconsistentShape(f.Expr) is { } clash) return Fail("bound with inconsistent shapes", clash);
+
             stage = "print";
             var printed = f.Text;
             _ = f.Latex;
@@ -191,6 +196,8 @@ public sealed class Fuzzer(FuzzOptions options)
                 return null;
             }
             if (count) Report.Derived++;
+            if (r.Methods.FirstOrDefault(m => m.Unsupported?.StartsWith(MatrixCalculus.InternalError, StringComparison.Ordinal) == true) is { } broken)
+                return Fail("method declined with an internal error", $"{broken.Method}: {broken.Unsupported}");
             foreach (var m in r.Methods.Where(m => m.Succeeded))
             {
                 foreach (var step in m.Steps) _ = step.Text + step.Latex;
@@ -217,7 +224,16 @@ public sealed class Fuzzer(FuzzOptions options)
             if (verdict.Length > 0) return Fail("gradient differs from finite differences", verdict);
             if (count) Report.GradientsFdChecked++;
             if (!r.Agree) return Fail("methods disagree", $"{r.AgreementBasis}: {string.Join(" | ", r.Methods.Where(m => m.Succeeded).Select(m => $"{m.Method}: {TextPrinter.Print(m.Gradient!)}"))}");
-            if (r.Check is { Passed: false } c) return Fail("numerical check fails a right gradient", c.Summary);
+            // A check that fails a gradient the oracle confirmed is a false alarm; one that is skipped because f cannot be
+            // evaluated accurately enough is honest (sin(exp(‖W + C‖²)) at an argument of 10⁹), except for the zero gradient
+            // of a constant function, which must be checked (fuzz class 5).
+            if (r.Check is { Passed: false, Skipped: false } c) return Fail("numerical check fails a right gradient", c.Summary);
+            if (r.Check is { Skipped: true } skipped)
+            {
+                if (count) Report.ChecksSkipped++;
+                if (!r.Gradient.DescendantsAndSelf().Any(e => e is OpaqueCall or JacobianAdjoint) && ZeroAtSomeInstance(f, r.Gradient, index))
+                    return Fail("numerical check skips a zero gradient", skipped.Summary);
+            }
 
             stage = "own gradient as claim";
             var own = TextPrinter.Print(r.Gradient);
@@ -279,6 +295,44 @@ public sealed class Fuzzer(FuzzOptions options)
     /// <summary>Deeper trees are parsed and printed but not derived: 150 nested exp take 5 s, 300 nested norms 24 s.</summary>
     public const int MaxDepth = 60;
 
+    // ───────────── shapes of the bound tree ─────────────
+
+    /// <summary>
+    /// The first node of a bound expression whose operands' shapes do not fit it (a product with different inner
+    /// dimensions, a sum of different shapes, the trace of a non-square matrix…), described; null when all fit. The
+    /// binder must report such a clash as a shape diagnostic: accepted, it crashes evaluation later.
+    /// </summary>
+    public static string? InconsistentShape(Expr e)
+    {
+        foreach (var x in e.DescendantsAndSelf())
+        {
+            string? Why() => x switch
+            {
+                Add(var l, var r) when l.Shape != r.Shape && !(l.IsScalar || r.IsScalar) => "sum of different shapes",
+                Add(var l, var r) when l.IsScalar != r.IsScalar => "scalar added to a matrix without a broadcast",
+                Hadamard(var l, var r) when l.Shape != r.Shape => "entrywise product of different shapes",
+                HadamardDiv(var l, var r) when l.Shape != r.Shape => "entrywise quotient of different shapes",
+                Frobenius(var l, var r) when l.Shape != r.Shape => "Frobenius product of different shapes",
+                MatMul(var l, var r) when l.Shape.Cols != r.Shape.Rows => "product with different inner dimensions",
+                Scale(var k, _) when !k.IsScalar => "scaling by a non-scalar",
+                Divide(_, var d) when !d.IsScalar => "division by a non-scalar",
+                Broadcast(var v, _) when !v.IsScalar => "broadcast of a non-scalar",
+                Semantics.Trace(var a) when !a.Shape.IsSquare => "trace of a non-square matrix",
+                Det(var a) when !a.Shape.IsSquare => "determinant of a non-square matrix",
+                LogDet(var a) when !a.Shape.IsSquare => "log-determinant of a non-square matrix",
+                Inverse(var a) when !a.Shape.IsSquare => "inverse of a non-square matrix",
+                Power(var a, var k) when !a.IsScalar && (!a.Shape.IsSquare || k != Math.Floor(k)) => "matrix power of a non-square matrix",
+                DiagVector(var a) when !a.Shape.IsSquare => "diagonal of a non-square matrix",
+                DiagMatrix(var a) when !a.Shape.Cols.IsOne => "diag of a non-vector",
+                PowerSum(var b, var c, _) when !b.Shape.IsSquare || b.Shape != c.Shape => "power sum of mismatched shapes",
+                _ => null,
+            };
+            if (Why() is { } why)
+                return $"{why}: {TextPrinter.Print(x)} ({string.Join(", ", x.Children.Select(c => c.Shape.ToString()))})";
+        }
+        return null;
+    }
+
     // ───────────── independent finite differences ─────────────
 
     /// <summary>
@@ -307,11 +361,16 @@ public sealed class Fuzzer(FuzzOptions options)
             var problems = new List<string>();
             foreach (var (method, g) in grads)
             {
+                // The gradient's own rounding error at this instance (terms that cancel — the zero gradient of a constant
+                // function such as sum(softmax(Z + t tr(X)) .* P)^5 in X — leave noise of the terms' size): allowed.
+                var noise = RoundingNoise(r.Methods.First(m => m.Method == method).Gradient!, b, g);
                 // Truncation and rounding: agreeing at one of three step sizes is agreement.
                 // A variable declared symmetric (diagonal) has only the symmetric (diagonal) part of its gradient determined
                 // (LANGUAGE.md, gradient convention): both sides are compared on that part.
                 var props = r.Variable.Props;
-                var errors = new[] { 1e-5, 1e-4, 1e-6 }.Select(h => Fd(h) is { } d ? RelativeError(Part(g, props), Part(d, props)) : double.NaN).ToList();
+                // …and the quotients' own: f's rounding (ε·|f|) over the step, in every entry.
+                double Allowance(double h) => noise + Math.Sqrt(g.RowCount * g.ColumnCount) * 10 * 2.2e-16 * (1 + Math.Abs(f0)) / h;
+                var errors = new[] { 1e-5, 1e-4, 1e-6 }.Select(h => Fd(h) is { } d ? RelativeError(Part(g, props), Part(d, props), Allowance(h)) : double.NaN).ToList();
                 if (errors.All(double.IsNaN)) return null;
                 if (errors.Where(e => !double.IsNaN(e)).Min() > 1e-4)
                     problems.Add(string.Create(CultureInfo.InvariantCulture,
@@ -322,15 +381,44 @@ public sealed class Fuzzer(FuzzOptions options)
         return null;
     }
 
+    /// <summary>Whether the gradient's value is zero (to its rounding) at one of the oracle's instances.</summary>
+    private static bool ZeroAtSomeInstance(Expression f, Expr gradient, int index)
+    {
+        var symbols = f.Symbols.Concat(gradient.DescendantsAndSelf().OfType<Symbol>()).DistinctBy(s => s.Name).ToList();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                var b = Sampler.Sample(symbols, 7919 * (index + 1) + attempt);
+                var g = Evaluator.Evaluate(gradient, b);
+                return g.FrobeniusNorm() <= RoundingNoise(gradient, b, g) + 1e-300;
+            }
+            catch (MatcalcException) { }
+        }
+        return false;
+    }
+
     private static Matrix<double> Part(Matrix<double> g, SymbolProps props) =>
         props.HasFlag(SymbolProps.Diagonal) ? Matrix<double>.Build.DenseOfDiagonalVector(g.Diagonal())
         : props.HasFlag(SymbolProps.Symmetric) || props.HasFlag(SymbolProps.Spd) ? (g + g.Transpose()) / 2
         : g;
 
-    private static double RelativeError(Matrix<double> g, Matrix<double> fd)
+    private static double RelativeError(Matrix<double> g, Matrix<double> fd, double allowance = 0)
     {
         var scale = Math.Max(1e-6, Math.Max(g.FrobeniusNorm(), fd.FrobeniusNorm()));
-        return (g - fd).FrobeniusNorm() / scale;
+        return Math.Max(0, (g - fd).FrobeniusNorm() - allowance) / scale;
+    }
+
+    /// <summary>100·ε times how far the gradient's value moves per unit of relative noise in every intermediate result.</summary>
+    private static double RoundingNoise(Expr gradient, Bindings b, Matrix<double> value)
+    {
+        var worst = 0.0;
+        for (var k = 0; k < 2; k++)
+        {
+            try { worst = Math.Max(worst, (Evaluator.EvaluatePerturbed(gradient, b, 1e-10, 11 + k) - value).FrobeniusNorm() / 1e-10); }
+            catch (MatcalcException) { return 0; }
+        }
+        return double.IsFinite(worst) ? 100 * 2.2e-16 * worst : 0;
     }
 
     /// <summary>∂f/∂x_ij ≈ (f(x + h e_ij) − f(x − h e_ij)) / 2h, h scaled by |x_ij|; null when f is undefined nearby.</summary>

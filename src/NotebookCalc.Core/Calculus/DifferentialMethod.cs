@@ -201,6 +201,10 @@ public sealed class DifferentialMethod
             case Norm { Kind: NormKind.Frobenius } n: return Use(Rules.DNorm, Ops.Div(Ops.Frob(n.A, D(n.A)), a));
             case Norm n: return Use(Rules.DNorm1, Ops.Frob(new Elementwise(ElementwiseFn.Sign, n.A), D(n.A)));
             case Softmax s: return Use(Rules.DSoftmax, Derivatives.Softmax(s, D(s.A)));
+            // powersum(B, C, k) written in the function: linear in C (the differential of Bᵏ in the direction C).
+            case PowerSum ps when !Contains(ps.Base): return Use(Rules.DPower, PowerSums.Make(ps.Base, D(ps.Inner), ps.K));
+            case PowerSum:
+                throw new UnsupportedConstructException("powersum(B, C, k) with B depending on the variable (a second-order term); write the power it is the differential of");
             case OpaqueCall c: return Use(Rules.DOpaque, new JacobianApply(c.Function, c.Arg, D(c.Arg), c.Shape));
             default:
                 throw new UnsupportedConstructException($"no differential rule for {a.GetType().Name} ({TextPrinter.Print(a)})");

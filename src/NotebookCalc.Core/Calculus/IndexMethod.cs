@@ -510,6 +510,15 @@ public sealed class IndexMethod
                 else edges.Add(new Edge(new DiagVector(loop.Matrix), loop.From, $"{unit}{units++}"));
                 continue;
             }
+            // A summed index left on one factor by a parallel merge (Σ_i A_ai B_ia = ((A .* Bᵀ) 1)_a) sums over a vector of ones.
+            var dangling = summed.FirstOrDefault(n => Degree(n) == 1);
+            if (dangling is not null)
+            {
+                var e = edges.First(x => x.From == dangling || x.To == dangling);
+                var dim = e.From == dangling ? e.Matrix.Shape.Rows : e.Matrix.Shape.Cols;
+                edges.Add(new Edge(new Ones(Shape.Vector(dim)), dangling, $"{unit}{units++}"));
+                continue;
+            }
             // series
             var x = summed.FirstOrDefault(n => Degree(n) == 2);
             if (x is not null)

@@ -86,6 +86,9 @@ public static partial class MatrixCalculus
     private static IReadOnlyList<DerivationStep> WithoutRepeats(IReadOnlyList<DerivationStep> steps) =>
         steps.Where((s, i) => i == 0 || s.Text != steps[i - 1].Text).ToList();
 
+    /// <summary>How the reason of a method that declined because of a bug begins (the fuzz harness looks for it).</summary>
+    public const string InternalError = "internal error (a bug in NotebookCalc)";
+
     private static Derivation Run(string method, Expr f, Symbol x)
     {
         try
@@ -99,6 +102,10 @@ public static partial class MatrixCalculus
                 _ => throw new UnsupportedConstructException($"unknown method {method}"),
             };
             Budget.CheckOutput(d);
+            // A gradient has the shape of its variable; anything else is a bug of the method, which then declines (the
+            // other methods still answer) rather than give a wrong result.
+            if (d.Gradient is { } g && g.Shape != x.Shape)
+                return new Derivation(method, [], null, $"{InternalError}: the result is {g.Shape}, not {x.Shape} like {x.Name}");
             return d with { Steps = WithoutRepeats(d.Steps) };
         }
         catch (BudgetExceededException ex)
@@ -142,7 +149,8 @@ public static partial class MatrixCalculus
                 $"The {options.Method} method is not available in this version.", $"Use --method {string.Join(", ", MethodNames)} or all."));
         var methods = (options.Method == "all" ? MethodNames : [options.Method]).Select(m => Run(m, f.Expr, x)).ToList();
         var succeeded = methods.Where(m => m.Succeeded).ToList();
-        if (succeeded.Count == 0 && methods.All(m => m.OverBudget))
+        // Over budget when a method that could differentiate the function ran out of budget (the others not applicable).
+        if (succeeded.Count == 0 && methods.Any(m => m.OverBudget))
             throw new MatcalcException(f.Source, Diagnostic.Error("MC2005", new TextSpan(0, f.Source.Length),
                 $"The derivation exceeds its budget: {string.Join("; ", methods.Select(m => $"{m.Method}: {m.Unsupported}"))}.", Budget.Hint));
         if (succeeded.Count == 0)
@@ -299,6 +307,11 @@ public static partial class MatrixCalculus
         var part = structure switch { VariableStructure.Symmetric => "its symmetric part is", VariableStructure.Diagonal => "its diagonal is", _ => "" };
         if (outcome.Counter is null)
         {
+            // No instance could decide (all singular, or too ill-conditioned): a claim equal to the derived gradient after
+            // simplification is still right — that needs no instance (LANGUAGE.md §5); any other claim cannot be judged.
+            if (!outcome.Equal && symbolic)
+                return new ClaimReport(true, $"right (equal to the derived gradient symbolically; {(basis.Instances.Count == 0 ? "no random instance could be evaluated" : "the random instances were too ill-conditioned")} to compare them numerically)",
+                    truth, claim.Expr, "symbolic", null, [], [], basis);
             if (!outcome.Equal) throw CannotJudge(f, outcome);
             return new ClaimReport(true, $"right ({(part.Length > 0 ? part + " " : "")}equal to the derived gradient on {basis.Instances.Count} instances over {basis.SizeAssignments} size assignment{(basis.SizeAssignments == 1 ? "" : "s")})",
                 truth, claim.Expr, symbolic ? "numeric (also equal symbolically)" : "numeric", null, [], [], basis);
@@ -342,7 +355,9 @@ public static partial class MatrixCalculus
     {
         try
         {
-            return MatCalc.Parse(text, scope);
+            var claim = MatCalc.Parse(text, scope);
+            // A claim of 0 is the zero gradient, whatever the variable's shape (0 takes its shape from the context, §1).
+            return claim.Expr is Number { Value: 0 } && !shape.IsScalar ? claim.WithExpr(new ZeroMatrix(shape)) : claim;
         }
         catch (MatcalcException first) when (first.Diagnostics.Any(d => d.Id.StartsWith("MC1", StringComparison.Ordinal)))
         {

@@ -55,20 +55,74 @@ public static class Simplifier
             new(coef ?? Coef, new SortedDictionary<string, (Expr, double)>(Scalars, StringComparer.Ordinal), [.. Chain], Shape);
     }
 
+    /// <summary>
+    /// Structural equality of trees with each node's hash computed once (by reference): the simplifier's memo tables look
+    /// up many subtrees of the same trees, and a record's own hash walks the whole subtree every time.
+    /// </summary>
+    private sealed class StructuralComparer : IEqualityComparer<Expr>
+    {
+        private readonly Dictionary<Expr, int> _hashes = new(ReferenceEqualityComparer.Instance);
+
+        public bool Equals(Expr? x, Expr? y) => ReferenceEquals(x, y) || (x is not null && y is not null && Hash(x) == Hash(y) && x.Equals(y));
+
+        public int GetHashCode(Expr e) => Hash(e);
+
+        private int Hash(Expr e)
+        {
+            if (_hashes.TryGetValue(e, out var h)) return h;
+            if (e.Children.Count == 0) h = e.GetHashCode();
+            else
+            {
+                var hc = new HashCode();
+                hc.Add(e.GetType());
+                foreach (var c in e.Children) hc.Add(Hash(c));
+                h = hc.ToHashCode();
+            }
+            _hashes[e] = h;
+            return h;
+        }
+    }
+
     private sealed class Context
     {
         public readonly HashSet<string> Used = new(StringComparer.Ordinal);
 
+        // Normalize and Full are pure (but for the rules they note, which a context collects once anyway), and they are
+        // called again on their own results (the arguments of nested functions are simplified as a whole and inside
+        // each enclosing function): without these tables nested log(1 + (log(1 + …)).^2) took time exponential in the depth.
+        private readonly StructuralComparer _comparer = new();
+        private readonly Dictionary<Expr, Expr> _normalized;
+        private readonly Dictionary<Expr, Expr> _full;
+
+        public Context()
+        {
+            _normalized = new Dictionary<Expr, Expr>(_comparer);
+            _full = new Dictionary<Expr, Expr>(_comparer);
+        }
+
         public Expr Full(Expr e)
         {
+            if (_full.TryGetValue(e, out var known)) return known;
+            Budget.Tick();
             var n = Normalize(e);
             var monos = Expand(n);
-            return Rebuild(Combine(monos), n.Shape, factor: true);
+            var result = Rebuild(Combine(monos), n.Shape, factor: true);
+            _full[e] = result;
+            return result;
         }
 
         // ───────────── normalisation (bottom-up) ─────────────
 
         private Expr Normalize(Expr e)
+        {
+            if (e is LeafExpr) return NormalizeCore(e);
+            if (_normalized.TryGetValue(e, out var known)) return known;
+            var result = NormalizeCore(e);
+            _normalized[e] = result;
+            return result;
+        }
+
+        private Expr NormalizeCore(Expr e)
         {
             switch (e)
             {

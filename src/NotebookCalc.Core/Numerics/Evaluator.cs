@@ -147,7 +147,24 @@ public static class Evaluator
         {
             throw Fail(source, "MC3001", $"The dimension {d} has no concrete size.", "Bind a symbol that has this dimension, or pass --dims.");
         }
+        catch (OverflowException)
+        {
+            throw TooLarge(source, $"The dimension {d} is beyond 2,147,483,647 at these sizes.");
+        }
     }
+
+    /// <summary>The most entries a value may have (2000 × 2000, the largest --dims): nested Kronecker products at random
+    /// sizes (kron of six 5×5 matrices has 2.4·10⁸ entries) would otherwise take minutes and gigabytes.</summary>
+    public const long MaxEntries = 4_000_000;
+
+    private static MatcalcException TooLarge(string source, string what) =>
+        Fail(source, "MC3016", $"{what} The value is too large to evaluate (the limit is {MaxEntries:N0} entries).",
+            "Choose smaller sizes with --dims (a Kronecker product multiplies them), or use fewer nested Kronecker products.");
+
+    private static (int Rows, int Cols) Checked(int rows, int cols, string source) =>
+        (long)rows * cols <= MaxEntries ? (rows, cols) : throw TooLarge(source, $"A {rows}×{cols} matrix has {(long)rows * cols:N0} entries.");
+
+    private static (int Rows, int Cols) SizeOf(Shape s, Bindings b, string source) => Checked(Size(s.Rows, b, source), Size(s.Cols, b, source), source);
 
     private static Matrix<double> Compute(Expr e, Bindings b, Dictionary<Expr, Matrix<double>> memo, string source, Func<Matrix<double>, Matrix<double>>? perturb)
     {
@@ -160,10 +177,26 @@ public static class Evaluator
                     throw Fail(source, "MC3001", $"No value was given for {s.Name}.", $"Add \"{s.Name}\" to the values (VALUES.json).");
                 return value;
             case Number n: return S(n.Value);
-            case Identity i: return M.DenseIdentity(Size(i.Dimension, b, source));
-            case ZeroMatrix z: return M.Dense(Size(z.Shape.Rows, b, source), Size(z.Shape.Cols, b, source));
-            case Ones o: return M.Dense(Size(o.Shape.Rows, b, source), Size(o.Shape.Cols, b, source), 1.0);
-            case Broadcast br: return M.Dense(Size(br.Target.Rows, b, source), Size(br.Target.Cols, b, source), V(br.Value)[0, 0]);
+            case Identity i:
+            {
+                var (rows, _) = SizeOf(i.Shape, b, source);
+                return M.DenseIdentity(rows);
+            }
+            case ZeroMatrix z:
+            {
+                var (rows, cols) = SizeOf(z.Shape, b, source);
+                return M.Dense(rows, cols);
+            }
+            case Ones o:
+            {
+                var (rows, cols) = SizeOf(o.Shape, b, source);
+                return M.Dense(rows, cols, 1.0);
+            }
+            case Broadcast br:
+            {
+                var (rows, cols) = SizeOf(br.Target, b, source);
+                return M.Dense(rows, cols, V(br.Value)[0, 0]);
+            }
             case Add a:
             {
                 var l = V(a.L);
@@ -223,17 +256,23 @@ public static class Evaluator
                 return a.Map(v => Math.Pow(v, p.Exponent));
             }
             case Frobenius f: return S(V(f.L).PointwiseMultiply(V(f.R)).Enumerate().Sum());
-            case Kron k: return V(k.L).KroneckerProduct(V(k.R));
+            case Kron k:
+            {
+                var (l, r) = (V(k.L), V(k.R));
+                if ((long)l.RowCount * r.RowCount * l.ColumnCount * r.ColumnCount > MaxEntries || (long)l.RowCount * r.RowCount > int.MaxValue || (long)l.ColumnCount * r.ColumnCount > int.MaxValue)
+                    throw TooLarge(source, $"{Short(k, "A Kronecker product")} is {(long)l.RowCount * r.RowCount}×{(long)l.ColumnCount * r.ColumnCount} at this instance.");
+                return l.KroneckerProduct(r);
+            }
             case Trace t: return S(V(t.A).Trace());
             case Det { A: Power { A.IsScalar: false } p }:
                 // det(Aᵏ) = det(A)ᵏ: no k-th power of a matrix to factorise.
-                return S(Math.Pow(V(p.A).Determinant(), p.Exponent));
-            case Det d: return S(V(d.A).Determinant());
+                return S(Math.Pow(Decomposable(V(p.A), p.A, source).Determinant(), p.Exponent));
+            case Det d: return S(Decomposable(V(d.A), d.A, source).Determinant());
             case LogDet { A: Power { A.IsScalar: false } p } l:
             {
                 // ln det(Aᵏ) = k ln|det A| (det Aᵏ = (det A)ᵏ > 0 needs det A > 0 or k even): the factorisation of A, not of
                 // Aᵏ, whose condition number is cond(A)ᵏ — so ln det(X^40) is as accurate as ln det(X).
-                var lu = V(p.A).LU();
+                var lu = Decomposable(V(p.A), p.A, source).LU();
                 var det = lu.Determinant;
                 if (det == 0 || (det < 0 && p.Exponent % 2 != 0) || !double.IsFinite(det))
                     throw Fail(source, "MC3002", $"ln det is undefined here: det({l.A}) = det({p.A})^{TextPrinter(p.Exponent)} is not positive at this instance.",
@@ -244,7 +283,7 @@ public static class Evaluator
             }
             case LogDet l:
             {
-                var a = V(l.A);
+                var a = Decomposable(V(l.A), l.A, source);
                 var det = a.Determinant();
                 if (!(det > 0))
                     throw Fail(source, "MC3002", $"ln det is undefined here: det({l.A}) = {Numbers.Show(det)} is not positive at this instance.",
@@ -282,14 +321,14 @@ public static class Evaluator
             case Calculus.Unvec u:
             {
                 var v = V(u.V);
-                return M.Dense(Size(u.Target.Rows, b, source), Size(u.Target.Cols, b, source), v.ToColumnMajorArray());
+                var (rows, cols) = SizeOf(u.Target, b, source);
+                return M.Dense(rows, cols, v.ToColumnMajorArray());
             }
             case Calculus.KronAdjoint k:
             {
                 var c = V(k.Cotangent);
                 var other = V(k.Other);
-                var rows = Size(k.Target.Rows, b, source);
-                var cols = Size(k.Target.Cols, b, source);
+                var (rows, cols) = SizeOf(k.Target, b, source);
                 var g = M.Dense(rows, cols);
                 if (k.IsLeft)
                 {
@@ -345,6 +384,7 @@ public static class Evaluator
     /// </summary>
     public static Matrix<double> Invert(Matrix<double> a, Expr of, string source, Bindings? b = null)
     {
+        Decomposable(a, of, source);
         double cond;
         // The SVD does not converge on some matrices with entries near the overflow threshold (inv(X^1000)): singular for us.
         try { cond = a.ConditionNumber(); }
@@ -354,6 +394,14 @@ public static class Evaluator
                 SingularHint(of, a.RowCount, b));
         return a.Inverse();
     }
+
+    /// <summary>
+    /// A matrix about to be factorised (inverse, determinant): one with an infinite or NaN entry (exp of an inverse that
+    /// overflowed) is MC3008 here — MathNet's SVD does not return on such a matrix (found by the fuzz harness).
+    /// </summary>
+    private static Matrix<double> Decomposable(Matrix<double> a, Expr of, string source) => IsFinite(a) ? a
+        : throw Fail(source, "MC3008", $"{Short(of, "A matrix")} is not finite (an overflow) at this instance, so it cannot be inverted or factorised.",
+            "Large powers or exponentials overflow at random values; evaluate at smaller values with --at, or lower the power.");
 
     private static Matrix<double> Apply(Elementwise f, Matrix<double> a, string source)
     {

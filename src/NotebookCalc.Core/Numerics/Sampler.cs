@@ -46,9 +46,29 @@ public static class Sampler
         foreach (var s in list.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             if (fixedValues is not null && fixedValues.TryGet(s.Name, out var given)) { bindings.Set(s.Name, given); continue; }
-            bindings.Set(s.Name, Draw(s, s.Shape.Rows.Evaluate(sizes), s.Shape.Cols.Evaluate(sizes), random, variant));
+            var (rows, cols) = SizeOf(s, sizes);
+            bindings.Set(s.Name, Draw(s, rows, cols, random, variant));
         }
         return bindings;
+    }
+
+    /// <summary>A product of sizes, which may be beyond an int.</summary>
+    private static long Product(Dim d, IReadOnlyDictionary<string, int> sizes) => d switch
+    {
+        ProductDim p => Product(p.Left, sizes) * Product(p.Right, sizes),
+        _ => d.Evaluate(sizes),
+    };
+
+    /// <summary>A symbol's concrete size; one beyond <see cref="Evaluator.MaxEntries"/> entries is MC3016 (not drawn).</summary>
+    private static (int Rows, int Cols) SizeOf(Symbol s, IReadOnlyDictionary<string, int> sizes)
+    {
+        long rows, cols;
+        try { (rows, cols) = (s.Shape.Rows.Evaluate(sizes), s.Shape.Cols.Evaluate(sizes)); }
+        catch (OverflowException) { (rows, cols) = (long.MaxValue, 1); }
+        if (rows * (double)cols <= Evaluator.MaxEntries) return ((int)rows, (int)cols);
+        throw new MatcalcException("", DiagnosticCatalog.TooLargeToEvaluate.At(new TextSpan(0, 0),
+            $"{s.Name} ({s.Shape}) would have more than {Evaluator.MaxEntries:N0} entries at these sizes; it is too large to draw.",
+            "Choose smaller sizes with --dims."));
     }
 
     /// <summary>
@@ -193,6 +213,7 @@ public static class Sampler
         if (p.HasFlag(SymbolProps.Indicator) && v.Enumerate().Any(x => x != 0 && x != 1)) return "an indicator (every entry 0 or 1)";
         if (p.HasFlag(SymbolProps.Positive) && v.Enumerate().Any(x => !(x > 0))) return "positive (every entry > 0)";
         if (!square) return null;
+        if (!v.Enumerate().All(double.IsFinite)) return "finite (an entry is infinite or not a number)"; // no factorisation of ∞
         if (p.HasFlag(SymbolProps.Diagonal) && Enumerable.Range(0, v.RowCount).Any(i => Enumerable.Range(0, v.ColumnCount).Any(j => i != j && Math.Abs(v[i, j]) > tol * scale)))
             return "diagonal (an off-diagonal entry is not 0)";
         if (p.HasFlag(SymbolProps.Symmetric) && (v - v.Transpose()).FrobeniusNorm() > tol * scale) return "symmetric (it differs from its transpose)";
@@ -245,10 +266,73 @@ public static class Sampler
                     b.SetSize(n.Name, actual);
                     origin[n.Name] = $"{s.Name} ({v.RowCount}×{v.ColumnCount})";
                     break;
-                case ProductDim p when p.Names().All(b.Sizes.ContainsKey) && p.Evaluate(b.Sizes) != actual:
+                case ProductDim p when p.Names().All(b.Sizes.ContainsKey) && Product(p, b.Sizes) != actual:
                     throw new MatcalcException(source, Diagnostic.Error("MC3006", new TextSpan(0, source.Length),
-                        $"{Has()} but its {what} should number {p} = {p.Evaluate(b.Sizes)}.", $"Give {s.Name} as a {s.Shape} value."));
+                        $"{Has()} but its {what} should number {p} = {Product(p, b.Sizes)}.", $"Give {s.Name} as a {s.Shape} value."));
             }
         }
+    }
+
+    /// <summary>
+    /// How far a power's scale may run from 1 before its base is rescaled: ρᵏ outside 10^±50 (k·|ln ρ| above 115). Lower
+    /// powers (X^40 at ρ ≈ 2) keep the instance as drawn.
+    /// </summary>
+    private const double MaxLogScale = 115;
+
+    /// <summary>
+    /// High matrix powers (tr(X^10000)) overflow or underflow at almost every random draw: ρ(X)ᵏ is far beyond 10^±308.
+    /// For each power Bᵏ (or power sum Σ Bⁱ C B^(k−1−i)) in <paramref name="exprs"/> whose scale ρ(B)ᵏ at this instance
+    /// is outside 10^±50, the symbols of B are scaled by one positive factor so that B's spectral radius is 1 — when B is
+    /// homogeneous in them (X, Xᵀ, t S Yᵀ, X + Y, X⁻¹) and scaling keeps their declared properties (not indicator or
+    /// orthogonal matrices, whose spectral radius is fixed). The values keep their structure and stay a random instance.
+    /// </summary>
+    public static void ScaleForPowers(IEnumerable<Expr> exprs, Bindings b)
+    {
+        var bases = exprs.SelectMany(e => e.DescendantsAndSelf())
+            .Select(e => e switch
+            {
+                Power { A.IsScalar: false } p when Math.Abs(p.Exponent) >= 8 && p.Exponent == Math.Floor(p.Exponent) => (Base: p.A, K: Math.Abs(p.Exponent)),
+                Calculus.PowerSum ps when ps.K >= 8 => (Base: ps.Base, K: (double)ps.K),
+                _ => (Base: (Expr?)null, K: 0.0),
+            })
+            .Where(p => p.Base is not null)
+            .GroupBy(p => p.Base!).Select(g => (Base: g.Key, K: g.Max(p => p.K)))
+            .OrderByDescending(p => p.K).ToList();
+        foreach (var (@base, k) in bases)
+        {
+            bool Scalable(Symbol s) => b.TryGet(s.Name, out _) && !s.Props.HasFlag(SymbolProps.Indicator) && !s.Props.HasFlag(SymbolProps.Orthogonal);
+            if (Degree(@base, Scalable) is not { } degree || degree == 0) continue;
+            double rho;
+            try
+            {
+                var value = Evaluator.Evaluate(@base, b);
+                if (!value.Enumerate().All(double.IsFinite)) continue;
+                rho = value.Evd().EigenValues.Max(l => l.Magnitude);
+            }
+            catch (Exception ex) when (ex is MatcalcException or ArgumentException or ArithmeticException) { continue; }
+            if (!(rho > 0) || !double.IsFinite(rho) || k * Math.Abs(Math.Log(rho)) <= MaxLogScale) continue;
+            var factor = Math.Pow(rho, -1.0 / degree);
+            foreach (var s in @base.DescendantsAndSelf().OfType<Symbol>().Where(Scalable).DistinctBy(s => s.Name))
+                b.Set(s.Name, b[s.Name] * factor);
+        }
+    }
+
+    /// <summary>The degree d with e(c·symbols) = c^d e(symbols) for the scalable symbols; null when e is not homogeneous.</summary>
+    private static int? Degree(Expr e, Func<Symbol, bool> scalable)
+    {
+        int? Same(int? a, int? b) => a is { } x && b is { } y && x == y ? x : null;
+        return e switch
+        {
+            Symbol s => scalable(s) ? 1 : 0,
+            Number or Identity or Ones or ZeroMatrix => 0,
+            Transpose or Neg or Broadcast or DiagMatrix or DiagVector or Vec or Trace or SumAll => Degree(e.Children[0], scalable),
+            MatMul or Scale or Kron or Hadamard or Frobenius => Degree(e.Children[0], scalable) + Degree(e.Children[1], scalable),
+            Divide d => Degree(d.Numerator, scalable) - Degree(d.Denominator, scalable),
+            HadamardDiv h => Degree(h.L, scalable) - Degree(h.R, scalable),
+            Inverse i => -Degree(i.A, scalable),
+            Power p when p.Exponent == Math.Floor(p.Exponent) && Math.Abs(p.Exponent) <= 1000 => Degree(p.A, scalable) * (int)p.Exponent,
+            Add a => Same(Degree(a.L, scalable), Degree(a.R, scalable)),
+            _ => e.DescendantsAndSelf().OfType<Symbol>().Any(scalable) ? null : 0,
+        };
     }
 }

@@ -49,6 +49,7 @@ public static class LatexPrinter
         Divide => Atom, // \frac{}{} is self-delimiting
         Inverse => Postfix, // printed as a superscript: A^{-1}
         Kron => Prod, // printed infix as A \otimes B (a call kron(A, B) in text)
+        Calculus.PowerSum => Sum, // drawn as a summation (a call powersum(B, C, k) in text)
         _ => TextPrinter.Level(e),
     };
 

@@ -56,6 +56,7 @@ public static class MathMlPrinter
         Divide => Atom,
         Inverse => Postfix,
         Kron => Prod, // printed infix as A ⊗ B
+        PowerSum => Sum, // drawn as a summation
         _ => TextPrinter.Level(e),
     };
 

@@ -25,7 +25,7 @@ public static class TextPrinter
     internal static int Level(Expr e) => e switch
     {
         Frobenius or Calculus.JacobianApply or Calculus.JacobianAdjoint => Frob,
-        Add or Calculus.PowerSum => Sum,
+        Add => Sum,
         MatMul or Scale or Divide or Hadamard or HadamardDiv => Prod,
         Neg => Unary,
         Number n => n.Value < 0 ? Unary : Atom,
@@ -147,14 +147,12 @@ public static class TextPrinter
             case Calculus.Order o: sb.Append(o.Power == 1 ? "O(ε)" : $"O(ε^{o.Power})"); break;
             case Calculus.Commutation k: sb.Append($"K_({k.M},{k.N})"); break;
             case Calculus.PowerSum ps:
-                // Σ_{i=0}^{k-1} A^i C A^(k-1-i): a summation, written as a reader writes it.
-                sb.Append("Σ_{i=0}^{").Append(ps.K - 1).Append("} ");
-                Write(sb, ps.Base, Postfix + 1);
-                sb.Append("^i ");
-                Write(sb, ps.Inner, Prod + 1, notFirst: true);
-                sb.Append(' ');
-                Write(sb, ps.Base, Postfix + 1);
-                sb.Append("^(").Append(ps.K - 1).Append("-i)");
+                // Σ_{i=0}^{k-1} A^i C A^(k-1-i), as the language writes it (LaTeX and MathML draw the summation).
+                sb.Append(BuiltinFunctions.PowerSum.Text).Append('(');
+                Write(sb, ps.Base, 0);
+                sb.Append(", ");
+                Write(sb, ps.Inner, 0);
+                sb.Append(", ").Append(ps.K).Append(')');
                 break;
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
         }

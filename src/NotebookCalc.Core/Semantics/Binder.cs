@@ -139,10 +139,18 @@ internal sealed class Binder
 
     private ShapeVar Infer(SyntaxNode node)
     {
+        if (_inferring.TryPeek(out var parent)) _parents[node] = parent;
+        _inferring.Push(node);
         var shape = InferCore(node);
+        _inferring.Pop();
         _shapes[node] = shape;
         return shape;
     }
+
+    /// <summary>The syntax node each node was inferred within (its parent, or the call a rewritten product stands for).</summary>
+    private readonly Dictionary<SyntaxNode, SyntaxNode> _parents = new(ReferenceEqualityComparer.Instance);
+
+    private readonly Stack<SyntaxNode> _inferring = new();
 
     private ShapeVar InferCore(SyntaxNode node)
     {
@@ -282,11 +290,116 @@ internal sealed class Binder
         Defer(node, () =>
         {
             if (!(l.Resolved && r.Resolved)) return false;
-            result.Rows.Assign(Dim.Product(l.Rows.Value!, r.Rows.Value!));
-            result.Cols.Assign(Dim.Product(l.Cols.Value!, r.Cols.Value!));
+            Settle(node, result, ShapeVar.Of(new Shape(Product(node, l.Rows.Value!, r.Rows.Value!), Product(node, l.Cols.Value!, r.Cols.Value!))));
             return true;
         });
         return result;
+    }
+
+    /// <summary>a·b of two sizes (kron, vec); a constant size beyond <see cref="Dim.MaxConstant"/> is reported at the node.</summary>
+    private Dim Product(SyntaxNode node, Dim a, Dim b)
+    {
+        try { return Dim.Product(a, b); }
+        catch (OverflowException)
+        {
+            throw Error(DiagnosticCatalog.SizeTooLarge, node.Span,
+                $"{Snippet(node)} would have a dimension of more than {Dim.MaxConstant:N0} ({a} times {b}).",
+                "Nested Kronecker products multiply sizes; use fewer levels or smaller constant sizes (a named dimension such as n stays symbolic).");
+        }
+    }
+
+    /// <summary>
+    /// Gives a node whose shape was deferred the shape its operands determine (<paramref name="actual"/>), where the
+    /// context may already have fixed part of it (<paramref name="result"/>: a sum with a known operand, a trace needing a
+    /// square matrix). When the two clash — typically because an undeclared symbol was inferred one way and the context
+    /// needs another — the error names the node, both shapes, the construct that asks for the other shape, and the
+    /// symbols whose shapes were inferred.
+    /// </summary>
+    private void Settle(SyntaxNode node, ShapeVar result, ShapeVar actual)
+    {
+        if (ShapeVar.CanUnifyFully(result, actual))
+        {
+            ShapeVar.Unify(result, actual);
+            return;
+        }
+        throw ContextClash(node, Is(actual), Be(result));
+    }
+
+    /// <summary>What a shape being inferred is: "is n×m", "is a scalar", "is square", "has n rows".</summary>
+    private static string Is(ShapeVar s) =>
+        s.KnownScalar ? "is a scalar"
+        : s.Resolved ? $"is {s.ToShape()}"
+        : s.Rows.Root() == s.Cols.Root() ? "is square"
+        : s.Rows.Known ? $"has {s.Rows.Value} row{(s.Rows.IsOne ? "" : "s")}"
+        : s.Cols.Known ? $"has {s.Cols.Value} column{(s.Cols.IsOne ? "" : "s")}"
+        : "has an undetermined shape";
+
+    /// <summary>What a context asks a shape to be: "be n×m", "be a scalar", "be square", "have n rows".</summary>
+    private static string Be(ShapeVar s)
+    {
+        var text = Is(s);
+        return text.StartsWith("is ", StringComparison.Ordinal) ? "be " + text[3..] : "have " + text[4..];
+    }
+
+    private MatcalcException ContextClash(SyntaxNode node, string has, string expected)
+    {
+        // The construct that constrains the node: the nearest enclosing one that does more than pass the shape through.
+        var ctx = _parents.GetValueOrDefault(node);
+        while (ctx is not null && (ctx.Kind is SyntaxKind.Group or SyntaxKind.Negate or SyntaxKind.HadamardPower or SyntaxKind.Transpose
+                   || _rewritten.ContainsKey(ctx)
+                   || ctx.Kind == SyntaxKind.Call && BuiltinFunctions.TryGet(ctx.Text, out var f) && f.Name is "exp" or "log" or "sqrt" or "tanh" or "sigmoid" or "abs" or "sign" or "sin" or "cos" or "softmax" or "softmax_rows" or "transpose"))
+            ctx = _parents.GetValueOrDefault(ctx);
+        var (code, why) = ctx switch
+        {
+            null => (DiagnosticCatalog.ShapeMismatch, "the expected shape"),
+            { Kind: SyntaxKind.Binary, Text: ":" } => (DiagnosticCatalog.ShapeMismatch, "the operands of : must have the same shape"),
+            { Kind: SyntaxKind.Binary, Text: "+" or "-" or ".*" or "./" } => (DiagnosticCatalog.ShapeMismatch, $"the operands of {ctx.Text} must have the same shape, or one be a scalar"),
+            { Kind: SyntaxKind.Binary, Text: "*" or "juxt" } => (DiagnosticCatalog.MatMulMismatch, "in a product the columns of the left factor must equal the rows of the right one"),
+            { Kind: SyntaxKind.Binary, Text: "/" } => (DiagnosticCatalog.MatrixDenominator, "a denominator must be a scalar"),
+            { Kind: SyntaxKind.Power or SyntaxKind.Inverse or SyntaxKind.Determinant } => (DiagnosticCatalog.NotSquare, "powers, inverses and determinants need a square matrix"),
+            { Kind: SyntaxKind.Call, Text: var name } when BuiltinFunctions.TryGet(name, out var g) && g.Name is "tr" or "det" or "logdet" or "inv" or "diag" =>
+                (DiagnosticCatalog.NotSquare, g.Name == "diag" ? "diag of a matrix needs a square matrix" : $"{g.Name} needs a square matrix"),
+            _ => (DiagnosticCatalog.ShapeMismatch, "the shapes must agree"),
+        };
+        var where = ctx is null ? "" : $" in {Snippet(ctx)}";
+        if (code == DiagnosticCatalog.NotSquare) expected = "be square";
+        var inferred = Undeclared(node).ToList();
+        var because = inferred.Count == 0 ? "" : $" ({Inferred(inferred)})";
+        var hint = InferredHint(node) ?? "Check the declared shapes and the transposes; `matcalc show` lists the shape of every symbol.";
+        return Error(code, node.Span, $"{Snippet(node)} {has}{because}, but{where} it must {expected} ({why}).", hint);
+    }
+
+    private static string Inferred(IEnumerable<SymbolInfo> inferred) =>
+        string.Join(", ", inferred.Select(i => $"{i.Name} is not declared and {(i.Shape.Resolved ? "was taken to be " + Is(i.Shape)[3..] : "so far " + Is(i.Shape))}"));
+
+    /// <summary>"; r is not declared and was taken to be a scalar" for the undeclared symbols of a node, or "".</summary>
+    private string InferredNote(SyntaxNode node)
+    {
+        var inferred = Undeclared(node).ToList();
+        return inferred.Count == 0 ? "" : $" ({Inferred(inferred)})";
+    }
+
+    private string? InferredHint(SyntaxNode node)
+    {
+        var inferred = Undeclared(node).ToList();
+        return inferred.Count == 0 ? null
+            : $"The shape{(inferred.Count == 1 ? " of the undeclared " + inferred[0].Name + " was" : "s of the undeclared " + string.Join(" and ", inferred.Select(i => i.Name)) + " were")} inferred from the rest of the expression; " +
+              $"declare {(inferred.Count == 1 ? "it" : "them")} with the shape you mean (e.g. --where \"{inferred[0].Name}: n x m\"), or check the shapes with `matcalc show`.";
+    }
+
+    /// <summary>The undeclared symbols used in a node, in order of appearance.</summary>
+    private IEnumerable<SymbolInfo> Undeclared(SyntaxNode node)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<SyntaxNode>();
+        stack.Push(_rewritten.GetValueOrDefault(node) ?? node);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (n.Kind == SyntaxKind.Name && _symbols.TryGetValue(n.Text, out var info) && info.Declaration is null && seen.Add(n.Text)) yield return info;
+            if (_rewritten.TryGetValue(n, out var r)) { stack.Push(r); continue; }
+            for (var i = n.Children.Count - 1; i >= 0; i--) stack.Push(n.Children[i]);
+        }
     }
 
     private void Defer(SyntaxNode node, Func<bool> tryResolve)
@@ -300,19 +413,25 @@ internal sealed class Binder
         if (l.KnownScalar && r.KnownScalar) decision = Decision.Plain;
         else if (l.KnownScalar && r.KnownNonScalar) decision = Decision.BroadcastLeft;
         else if (r.KnownScalar && l.KnownNonScalar) decision = Decision.BroadcastRight;
-        else if (l.KnownNonScalar || r.KnownNonScalar) decision = Decision.Plain;
+        else if (l.KnownNonScalar && r.KnownNonScalar) decision = Decision.Plain;
+        // A x + b, X + I: an undeclared name or an unsized identity takes the shape of the other operand (b a vector, X + Z
+        // infers Z), as it always has.
+        else if ((l.KnownNonScalar && TakesOtherShape(node[1])) || (r.KnownNonScalar && TakesOtherShape(node[0]))) decision = Decision.Plain;
+        // W + x' I x, W - r C: a compound operand may yet turn out a scalar (broadcast) — decided once the names in it have
+        // their defaults; only then is it taken to have the known operand's shape.
+        else if ((l.KnownNonScalar || r.KnownNonScalar) && _forceElementwise) decision = Decision.Plain;
         else return false;
         _decisions[node] = decision;
         var (a, b) = decision switch { Decision.BroadcastLeft => (r, r), Decision.BroadcastRight => (l, l), _ => (l, r) };
         if (!ShapeVar.Unify(a, b))
             throw Error(DiagnosticCatalog.ShapeMismatch, node.OperatorSpan,
-                $"cannot {what} {Describe(node[0])} and {Describe(node[1])}: the shapes differ.",
-                TransposeHint(node, l, r, same: true));
-        ShapeVar.Unify(result, a);
+                $"cannot {what} {Describe(node[0])} and {Describe(node[1])}: the shapes differ{InferredNote(node)}.",
+                InferredHint(node) ?? TransposeHint(node, l, r, same: true));
+        Settle(node, result, a);
         return true;
     }
 
-    private bool ResolveProduct(SyntaxNode node, ShapeVar l, ShapeVar r, ShapeVar result, bool force)
+    private bool ResolveProduct(SyntaxNode node, ShapeVar l, ShapeVar r, ShapeVar result, bool force, bool strict = false)
     {
         Decision decision;
         if (l.KnownScalar) decision = Decision.Scale;
@@ -327,29 +446,52 @@ internal sealed class Binder
                 _notes.Add(DiagnosticCatalog.Inferred.At(info.FirstUse, $"{info.Name} is not declared; it is taken to be a scalar.",
                     $"Declare it to be explicit: {info.Name}: scalar"));
         }
-        else if (l.KnownNonScalar || r.KnownNonScalar) decision = Decision.MatMul;
+        // W b: a product fixes the rows of an undetermined name (or the size of I, tanh(I)). An undetermined compound operand
+        // with undeclared names in it (Y (1 + c) Y) waits until they have their defaults (c a scalar), and is forced to be
+        // a matrix only as a last resort. (Whether an identity is sized, I or I_n, must not change what a name is taken to
+        // be: printed text reads back to the same tree.)
+        else if (l.KnownNonScalar && (!strict || Forceable(node[1]))) decision = Decision.MatMul;
+        else if (r.KnownNonScalar && (!strict || Forceable(node[0]))) decision = Decision.MatMul;
         else return false;
         _decisions[node] = decision;
         switch (decision)
         {
             case Decision.Scale:
-                if (!ShapeVar.Unify(l, ShapeVar.Scalar())) throw new InvalidOperationException("scalar");
-                ShapeVar.Unify(result, r);
+                Settle(node[0], l, ShapeVar.Scalar());
+                Settle(node, result, r);
                 break;
             case Decision.ScaleRight:
-                ShapeVar.Unify(result, l);
+                Settle(node, result, l);
                 break;
             default:
                 if (!DimVar.Unify(l.Cols, r.Rows))
                     throw Error(DiagnosticCatalog.MatMulMismatch, node.OperatorSpan,
-                        $"cannot multiply {Describe(node[0])} by {Describe(node[1])}: inner dimensions {l.Cols} and {r.Rows} differ.",
-                        TransposeHint(node, l, r, same: false));
-                DimVar.Unify(result.Rows, l.Rows);
-                DimVar.Unify(result.Cols, r.Cols);
+                        $"cannot multiply {Describe(node[0])} by {Describe(node[1])}: inner dimensions {l.Cols} and {r.Rows} differ{InferredNote(node)}.",
+                        InferredHint(node) ?? TransposeHint(node, l, r, same: false));
+                Settle(node, result, new ShapeVar(l.Rows, r.Cols));
                 break;
         }
         return true;
     }
+
+    /// <summary>An operand a product may be forced to multiply as a matrix before the names have their defaults.</summary>
+    private bool Forceable(SyntaxNode n) => IsName(n) || !Undeclared(n).Any();
+
+    /// <summary>An undeclared symbol or an identity, possibly bracketed, negated or raised to a power.</summary>
+    private bool TakesOtherShape(SyntaxNode n) => n.Kind switch
+    {
+        SyntaxKind.Group or SyntaxKind.Power or SyntaxKind.Negate => TakesOtherShape(n[0]),
+        SyntaxKind.Name => IsBareUndeclaredSymbol(n) || _identities.Any(i => ReferenceEquals(i.Node, n)),
+        _ => false,
+    };
+
+    /// <summary>A name, possibly bracketed, negated, transposed or raised to a power.</summary>
+    private static bool IsName(SyntaxNode n) => n.Kind switch
+    {
+        SyntaxKind.Group or SyntaxKind.Power or SyntaxKind.Negate or SyntaxKind.Transpose => IsName(n[0]),
+        SyntaxKind.Name => true,
+        _ => false,
+    };
 
     private static SyntaxNode? BareName(SyntaxNode n) => n.Kind switch
     {
@@ -466,6 +608,18 @@ internal sealed class Binder
                 return Infer(node[0]).T;
             case "kron":
                 return DeferKron(node, Infer(node[0]), Infer(node[1]));
+            case "powersum":
+            {
+                var b = Infer(node[0]);
+                RequireSquare(node, node[0], b, "powersum(B, C, k)", "B is raised to powers: it must be square, and C of its shape.");
+                var c = Infer(node[1]);
+                if (!ShapeVar.Unify(b, c))
+                    throw Error(DiagnosticCatalog.ShapeMismatch, node[1].Span,
+                        $"powersum(B, C, k) = Σ Bⁱ C B^(k−1−i) needs C of B's shape, but {Describe(node[0])} and {Describe(node[1])} differ.",
+                        "Pass a square B and a C of the same shape.");
+                PowerSumCount(node[2]);
+                return b;
+            }
             case "diag":
             {
                 var a = Infer(node[0]);
@@ -476,15 +630,13 @@ internal sealed class Binder
                     if (a.Cols.IsOne)
                     {
                         _decisions[node] = Decision.DiagMatrix;
-                        DimVar.Unify(result.Rows, a.Rows);
-                        DimVar.Unify(result.Cols, a.Rows);
+                        Settle(node, result, new ShapeVar(a.Rows, a.Rows));
                     }
                     else
                     {
                         _decisions[node] = Decision.DiagVector;
                         RequireSquare(node, node[0], a, "diag(A)", "diag of a matrix takes its diagonal and needs a square matrix; diag(x) of a vector builds a diagonal matrix.");
-                        DimVar.Unify(result.Rows, a.Rows);
-                        result.Cols.Assign(Dim.One);
+                        Settle(node, result, new ShapeVar(a.Rows, new DimVar(Dim.One)));
                     }
                     return true;
                 });
@@ -498,7 +650,7 @@ internal sealed class Binder
                 Defer(node, () =>
                 {
                     if (!a.Resolved) return false;
-                    result.Rows.Assign(Dim.Product(a.Rows.Value!, a.Cols.Value!));
+                    Settle(node, result, ShapeVar.Of(Shape.Vector(Product(node, a.Rows.Value!, a.Cols.Value!))));
                     return true;
                 });
                 return result;
@@ -520,6 +672,14 @@ internal sealed class Binder
     }
 
     private readonly Dictionary<SyntaxNode, SyntaxNode> _rewritten = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The k of powersum(B, C, k): a whole number from 1 to the largest power a derivation writes.</summary>
+    private int PowerSumCount(SyntaxNode n)
+    {
+        if (n.Kind == SyntaxKind.Number && n.Value >= 1 && n.Value <= Calculus.PowerSums.MaxExponent && n.Value == Math.Floor(n.Value)) return (int)n.Value;
+        throw Error(DiagnosticCatalog.BadArguments, n.Span, $"'{Snippet(n)}' is not a number of terms for powersum.",
+            $"The third argument of powersum(B, C, k) is a whole number from 1 to {Calculus.PowerSums.MaxExponent:N0}: Σ_{{i=0}}^{{k−1}} Bⁱ C B^(k−1−i) has k terms.");
+    }
 
     private Dim DimArgument(SyntaxNode n)
     {
@@ -549,8 +709,10 @@ internal sealed class Binder
         while (true)
         {
             RunPending();
-            if (ForceOneProduct()) continue;
+            if (ForceOneProduct(strict: true)) continue;
             if (DefaultOneSymbol()) continue;
+            if (ForceOneProduct(strict: false)) continue;
+            if (ForceOneElementwise()) continue;
             break;
         }
         foreach (var s in _symbols.Values.Where(s => !s.Shape.Resolved))
@@ -582,14 +744,35 @@ internal sealed class Binder
         } while (progress);
     }
 
-    private bool ForceOneProduct()
+    private bool _forceElementwise;
+
+    /// <summary>An entrywise operation with one operand of known matrix shape and the other undetermined: the same shape.</summary>
+    private bool ForceOneElementwise()
+    {
+        foreach (var p in _pending)
+        {
+            if (p.Node.Kind != SyntaxKind.Binary || p.Node.Text is not ("+" or "-" or ".*" or "./")) continue;
+            _forceElementwise = true;
+            bool resolved;
+            try { resolved = p.TryResolve(); }
+            finally { _forceElementwise = false; }
+            if (resolved)
+            {
+                _pending.Remove(p);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private bool ForceOneProduct(bool strict)
     {
         foreach (var p in _pending)
         {
             if (p.Node.Kind != SyntaxKind.Binary || p.Node.Text is not ("*" or "juxt")) continue;
             var l = _shapes[p.Node[0]];
             var r = _shapes[p.Node[1]];
-            if (ResolveProduct(p.Node, l, r, _shapes[p.Node], force: true))
+            if (ResolveProduct(p.Node, l, r, _shapes[p.Node], force: true, strict))
             {
                 _pending.Remove(p);
                 return true;
@@ -750,6 +933,11 @@ internal sealed class Binder
             case "inv": return new Inverse(Arg());
             case "transpose": return new Transpose(Arg());
             case "kron": return new Kron(Build(node[0]), Build(node[1]));
+            case "powersum":
+            {
+                var k = PowerSumCount(node[2]);
+                return k == 1 ? Build(node[1]) : new Calculus.PowerSum(Build(node[0]), Build(node[1]), k);
+            }
             case "diag": return _decisions[node] == Decision.DiagMatrix ? new DiagMatrix(Arg()) : new DiagVector(Arg());
             case "vec": return new Vec(Arg());
             case "eye": return new Identity(ShapeOf(node).Rows);

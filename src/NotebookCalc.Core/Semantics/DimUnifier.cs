@@ -42,6 +42,31 @@ internal sealed class DimVar
 
     public bool Assign(Dim value) => Unify(this, new DimVar(value));
 
+    /// <summary>Whether <see cref="Unify"/> of every pair would succeed, without unifying anything.</summary>
+    public static bool CanUnifyAll(IEnumerable<(DimVar A, DimVar B)> pairs)
+    {
+        var parent = new Dictionary<DimVar, DimVar>(ReferenceEqualityComparer.Instance);
+        var value = new Dictionary<DimVar, Dim?>(ReferenceEqualityComparer.Instance);
+        DimVar Find(DimVar x)
+        {
+            x = x.Root();
+            while (parent.TryGetValue(x, out var p)) x = p;
+            return x;
+        }
+        Dim? ValueOf(DimVar root) => value.TryGetValue(root, out var v) ? v : root._value;
+        foreach (var (a, b) in pairs)
+        {
+            var ra = Find(a);
+            var rb = Find(b);
+            if (ra == rb) continue;
+            var (va, vb) = (ValueOf(ra), ValueOf(rb));
+            if (va is not null && vb is not null && va != vb) return false;
+            parent[ra] = rb;
+            value[rb] = va ?? vb;
+        }
+        return true;
+    }
+
     public override string ToString() => Value?.ToString() ?? "?";
 }
 
@@ -64,6 +89,10 @@ internal sealed record ShapeVar(DimVar Rows, DimVar Cols)
     public bool Resolved => Rows.Known && Cols.Known;
 
     public Shape ToShape() => new(Rows.Value!, Cols.Value!);
+
+    /// <summary>Whether <see cref="Unify"/> would succeed (rows with rows and columns with columns, linked dimensions
+    /// included), without unifying anything.</summary>
+    public static bool CanUnifyFully(ShapeVar a, ShapeVar b) => DimVar.CanUnifyAll([(a.Rows, b.Rows), (a.Cols, b.Cols)]);
 
     public static bool Unify(ShapeVar a, ShapeVar b) =>
         DimVar.Unify(a.Rows, b.Rows) & DimVar.Unify(a.Cols, b.Cols);

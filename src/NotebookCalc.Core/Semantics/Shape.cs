@@ -15,6 +15,7 @@ public abstract record Dim
     /// a·b in a normal form — constants multiplied and in front, named factors sorted — so that equal sizes are equal
     /// dimensions: kron(B', A) (q·p × m·n) multiplies vec(X) (n·m × 1).
     /// </summary>
+    /// <exception cref="OverflowException">The constant factor exceeds <see cref="MaxConstant"/> (nested Kronecker products).</exception>
     public static Dim Product(Dim a, Dim b)
     {
         var constant = 1L;
@@ -23,7 +24,10 @@ public abstract record Dim
         {
             switch (d)
             {
-                case ConstDim c: constant *= c.Value; break;
+                case ConstDim c:
+                    constant = checked(constant * c.Value);
+                    if (constant > MaxConstant) throw new OverflowException($"a dimension larger than {MaxConstant}");
+                    break;
                 case ProductDim p: Collect(p.Left); Collect(p.Right); break;
                 default: factors.Add(d); break;
             }
@@ -35,6 +39,9 @@ public abstract record Dim
         foreach (var f in factors) result = result is null ? f : new ProductDim(result, f);
         return result ?? One;
     }
+
+    /// <summary>The largest constant size a product of dimensions may have (a declared dimension is at most 100,000).</summary>
+    public const long MaxConstant = 1_000_000_000;
 
     public bool IsOne => this is ConstDim { Value: 1 };
 
@@ -61,7 +68,8 @@ public sealed record NamedDim(string Name) : Dim
 
 public sealed record ProductDim(Dim Left, Dim Right) : Dim
 {
-    public override int Evaluate(IReadOnlyDictionary<string, int> sizes) => Left.Evaluate(sizes) * Right.Evaluate(sizes);
+    /// <exception cref="OverflowException">The size is beyond an int (nested Kronecker products at large sizes).</exception>
+    public override int Evaluate(IReadOnlyDictionary<string, int> sizes) => checked(Left.Evaluate(sizes) * Right.Evaluate(sizes));
     public override IEnumerable<string> Names() => Left.Names().Concat(Right.Names());
     public override string ToString() => $"{Wrap(Left)}{Wrap(Right)}";
     private static string Wrap(Dim d) => d is ConstDim c ? c.Value + "·" : d.ToString();

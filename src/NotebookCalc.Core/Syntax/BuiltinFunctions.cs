@@ -61,6 +61,9 @@ public static class BuiltinFunctions
     public static readonly BuiltinFunction Inv = F("inv", "inv(A)", "square n×n → n×n", "d_inv", "^{-1}", "<mo>−1</mo>");
     public static readonly BuiltinFunction Transpose = F("transpose", "transpose(A)", "n×m → m×n", "d_transpose", @"^\top", "<mo>⊤</mo>");
     public static readonly BuiltinFunction Kron = F("kron", "kron(A, B)", "n×m, p×q → np×mq", "d_kron", @"\otimes", "<mo>⊗</mo>", args: 2);
+    public static readonly BuiltinFunction PowerSum = F("powersum", "powersum(B, C, k)",
+        "square B n×n, C n×n, a whole number k ≥ 1 → n×n: Σ_{i=0}^{k−1} Bⁱ C B^{k−1−i} (the differential of Bᵏ, as gradients of powers are written)",
+        "d_power", @"\sum", "<mo>∑</mo>", args: 3);
     public static readonly BuiltinFunction Eye = F("eye", "eye(n)", "dimension n → n×n identity", "d_const", "I", "<mi>I</mi>") with { TakesDimensions = true };
     public static readonly BuiltinFunction Zeros = F("zeros", "zeros(n, m)", "dimensions n, m → n×m zeros; zeros(n) is a column", "d_const", "0", "<mn>0</mn>") with { MinArgs = 1, MaxArgs = 2, TakesDimensions = true };
     public static readonly BuiltinFunction Ones = F("ones", "ones(n, m)", "dimensions n, m → n×m ones; ones(n) is a column", "d_const", @"\mathbf{1}", "<mn mathvariant=\"bold\">1</mn>") with { MinArgs = 1, MaxArgs = 2, TakesDimensions = true };
@@ -69,7 +72,7 @@ public static class BuiltinFunctions
     public static IReadOnlyList<BuiltinFunction> All { get; } =
     [
         Trace, Det, LogDet, Log, Exp, Sqrt, Tanh, Sigmoid, Abs, Sign, Sin, Cos, Softmax, SoftmaxRows, Sum, Diag, Vec, Norm, Norm1,
-        Inv, Transpose, Kron, Eye, Zeros, Ones,
+        Inv, Transpose, Kron, PowerSum, Eye, Zeros, Ones,
     ];
 
     private static readonly Dictionary<string, BuiltinFunction> BySpelling =

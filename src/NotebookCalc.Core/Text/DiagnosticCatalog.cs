@@ -60,6 +60,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor Misspelt = E("MC1017", "Misspelt name", "An undeclared name one slip away from a declared name the expression does not use.");
     public static readonly DiagnosticDescriptor ReservedName = E("MC1018", "Reserved name", "A declaration of a name that is reserved (I, a built-in function, `scalar`, `function`, `of`).");
     public static readonly DiagnosticDescriptor DeclaredTransposeMark = E("MC1019", "Declared name as exponent", "`A^T` (or `^top`) where T is a declared symbol: not read as a transpose, and a symbol cannot be an exponent.");
+    public static readonly DiagnosticDescriptor SizeTooLarge = E("MC1020", "Size too large", "A Kronecker product or vec whose constant size exceeds 10^9 (nested Kronecker products multiply sizes).");
     public static readonly DiagnosticDescriptor Inferred = Add(new("MC1100", Severity.Info, "Shape inferred", "An undeclared symbol taken to be a scalar or a column vector (a note, not an error)."));
 
     // ── MC2xxx: differentiation ──
@@ -67,7 +68,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor VariableNotInFunction = E("MC2002", "Variable not in the function", "The --wrt variable does not appear in the function.");
     public static readonly DiagnosticDescriptor NoMethod = E("MC2003", "No method applies", "None of the three methods can differentiate a construct of the function.");
     public static readonly DiagnosticDescriptor UnknownMethod = E("MC2004", "Unknown method", "--method names no method (all, differential, gateaux, index).");
-    public static readonly DiagnosticDescriptor OverBudget = E("MC2005", "Over budget", "Every method exceeds its budget (nodes per step, index entries, printed size or time) for this function.");
+    public static readonly DiagnosticDescriptor OverBudget = E("MC2005", "Over budget", "No method gives a result and at least one exceeds its budget (nodes per step, index entries, printed size or time) for this function.");
 
     // ── MC3xxx: numbers ──
     public static readonly DiagnosticDescriptor MissingValue = E("MC3001", "Missing value", "A symbol, or a dimension, has no concrete value at evaluation.");
@@ -85,6 +86,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor BadValues = E("MC3013", "Malformed values", "VALUES.json (or the values text) is not an object of numbers, vectors and lists of rows.");
     public static readonly DiagnosticDescriptor VecHessianTooLarge = E("MC3014", "Vec matrix too large", "The values given with --at make the vec Hessian or vec Jacobian larger than 160,000 entries (a Hessian of an X with more than 400 entries).");
     public static readonly DiagnosticDescriptor HessianFailsCheck = E("MC3015", "Derived Hessian or Jacobian fails its check", "The derived Hessian (Jacobian) disagrees with finite differences of the derived gradient (of F) on an instance, so no verdict is given (a bug in NotebookCalc).");
+    public static readonly DiagnosticDescriptor TooLargeToEvaluate = E("MC3016", "Too large to evaluate", "A value at the instance would have more than 4,000,000 entries (nested Kronecker products at the sizes drawn or given).");
 
     // ── MC4xxx: #!matcalc directives ──
     public static readonly DiagnosticDescriptor UnknownSubcommand = E("MC4001", "Unknown subcommand", "#!matcalc followed by a word that is not a subcommand.");

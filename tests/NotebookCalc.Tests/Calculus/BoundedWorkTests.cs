@@ -85,11 +85,14 @@ public class BoundedWorkTests
             Assert.Equal(30, sums[0].K);
             Assert.Equal(0, m.Gradient!.DescendantsAndSelf().Count(e => e is Power { Exponent: 29 }));
         }
-        // The scalar comes out of the summation in every method: one tree, 2 (Σ_{i=0}^{29} (X')^i X^30 (X')^(29-i)).
+        // The scalar comes out of the summation in every method: one tree, 2 Σ_{i=0}^{29} (X')^i X^30 (X')^(29-i), written
+        // in text as the language spells it (so that it parses back), in LaTeX as the summation.
         Assert.All(r.Methods, m => Assert.Equal(r.Gradient, m.Gradient));
-        Assert.Equal("2 (Σ_{i=0}^{29} (X')^i X^30 (X')^(29-i))", TextPrinter.Print(r.Gradient));
+        Assert.Equal("2 powersum(X', X^30, 30)", TextPrinter.Print(r.Gradient));
+        Assert.Contains(@"\sum_{i=0}^{29}", LatexPrinter.Print(r.Gradient));
+        Assert.Equal(r.Gradient, MatCalc.Parse(TextPrinter.Print(r.Gradient), "X: n x n").Expr);
         var d = r.Methods.Single(m => m.Method == DifferentialMethod.Name);
-        Assert.Contains(d.Steps, s => s.Text.Contains("Σ_{i=0}^{29} X^i dX X^(29-i)", StringComparison.Ordinal));
+        Assert.Contains(d.Steps, s => s.Text.Contains("powersum(X, dX, 30)", StringComparison.Ordinal));
     }
 
     /// <summary>Powers (with the summation node), against central differences, and the three methods agree.</summary>

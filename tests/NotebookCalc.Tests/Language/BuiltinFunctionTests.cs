@@ -18,7 +18,7 @@ public class BuiltinFunctionTests
         foreach (var f in BuiltinFunctions.All)
             foreach (var spelling in f.Spellings)
             {
-                var args = f.TakesDimensions ? string.Join(", ", Enumerable.Repeat("n", f.MaxArgs)) : f.MaxArgs == 2 ? "A, B" : "A";
+                var args = f.TakesDimensions ? string.Join(", ", Enumerable.Repeat("n", f.MaxArgs)) : f.MaxArgs == 3 ? "A, B, 3" : f.MaxArgs == 2 ? "A, B" : "A";
                 var e = MatCalc.Parse($"{spelling}({args})", Where);
                 Assert.Equal(MatCalc.Parse($"{f.Name}({args})", Where).Expr, e.Expr);
                 Assert.Equal("MC1018", Assert.Throws<MatcalcException>(() => Scope.Parse($"{spelling}: scalar")).Diagnostics[0].Id);

@@ -25,15 +25,8 @@ public class FuzzSliceTests
         Assert.True(report.Derived > 100, report.Summary());
         Assert.True(report.GradientsFdChecked >= 20, report.Summary());
         Assert.True(report.DiagnosticsByCode.Count > 10, report.Summary());
-        Assert.True(report.Failures.All(f => KnownFailures.Contains(f.Index)), report.Summary());
+        Assert.True(report.Failures.Count == 0, report.Summary());
     }
-
-    /// <summary>
-    /// Inputs of this slice that fail today because of engine bugs reported in issue 12's notes (to be removed as they are
-    /// fixed): #488 norm(abs(W + C + t r(V V'))) — the undeclared r before a bracket is inferred n×m, the sum type-checks
-    /// with shapes that do not agree, and evaluation throws ArgumentOutOfRangeException.
-    /// </summary>
-    private static readonly HashSet<int> KnownFailures = [488];
 
     [Fact]
     public void Slice_figures_are_printed()

@@ -28,6 +28,7 @@ public class LanguageTableTests
         { "X .^ 2", ["X^{∘2}", "X.^2", "X^{\\circ 2}", "X .^ (2)"] },
         { "X : Y", ["X:Y"] },
         { "kron(A, B)", ["A ⊗ B", "A \\otimes B"] },
+        { "powersum(A, B, 5)", ["powersum(A,B,5)", "powersum((A), B, 5.0)"] },
         { "tr(A)", ["trace(A)", "Tr(A)", "\\operatorname{tr}(A)", "\\operatorname{tr}A", "\\mathrm{tr}(A)", "\\text{tr}(A)"] },
         { "det(A)", ["|A|", "\\det(A)", "\\det A", "\\lvert A\\rvert"] },
         { "logdet(A)", ["ln(det(A))", "log(det(A))", "ln det(A)", "log|A|", "\\ln\\det(A)", "\\log\\det A", "ln|A|", "log det A"] },

@@ -157,12 +157,12 @@ public class ParseBackTests
 
     /// <summary>
     /// A step's right-hand side as a value: dX becomes a symbol dX of X's shape (εH and the like are symbols already); lines
-    /// that are notation rather than values — O(ε), d(…) of an expression, a summation Σ_i Aⁱ C A^(k−1−i), the Jacobian of
-    /// an opaque function — give null.
+    /// that are notation rather than values — O(ε), d(…) of an expression, the Jacobian of an opaque function — give null
+    /// (a summation Σ_i Aⁱ C A^(k−1−i) is a value: powersum(A, C, k)).
     /// </summary>
     private static Expr? AsValue(Expr step)
     {
-        if (step.DescendantsAndSelf().Any(e => e is Order or PowerSum or JacobianApply or JacobianAdjoint or OpaqueCall or Differential { Of: not Symbol }))
+        if (step.DescendantsAndSelf().Any(e => e is Order or JacobianApply or JacobianAdjoint or OpaqueCall or Differential { Of: not Symbol }))
             return null;
         return Replace(step);
 
