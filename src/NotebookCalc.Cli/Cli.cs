@@ -296,72 +296,41 @@ public static class Cli
         scope.With(values.Where(v => !scope.TryGet(v.Key, out _)).Select(v =>
             new Declaration(v.Key, new Shape(Dim.Of(v.Value.RowCount), Dim.Of(v.Value.ColumnCount)), SymbolProps.None, default)));
 
-    private static Command GradientCommand(TextWriter stdout, TextWriter stderr)
-    {
-        var cmd = FromTable("gradient");
-        cmd.SetAction(r => Guard(Text(r, "--format")!, stdout, stderr, () =>
-        {
-            var options = new GradientOptions
-            {
-                Method = Text(r, "--method")!, Check = Text(r, "--check") == "on", Seed = Value<int>(r, "--seed"), Dims = ParseDims(Text(r, "--dims")),
-            };
-            var scope = Scope.Parse(Text(r, "--where"));
-            var values = Text(r, "--at") is { } path ? ReadValues(path) : null;
-            if (values is not null) scope = WithValueShapes(scope, values);
-            var f = MatCalc.Parse(Text(r, "expr")!, scope);
-            // The check runs at the sizes of the given values (and their declared properties are verified first).
-            if (values is not null) options = options with { Dims = MatrixCalculus.SizesOf(f, values, options.Dims) };
-            var result = MatrixCalculus.Gradient(f, Text(r, "--wrt")!, options);
-            var value = values is null ? null : MatrixCalculus.EvaluateAt(result, values);
-            switch (Text(r, "--format"))
-            {
-                case "json": stdout.WriteLine(ToJson(GradientJson(result, value))); break;
-                case "latex": stdout.WriteLine(DerivationFormat.Latex(result)); break;
-                case "html": stdout.WriteLine(Formats.Of(result)[Formats.Html]); break;
-                default:
-                    stdout.WriteLine(DerivationFormat.Text(result));
-                    if (value is not null) stdout.WriteLine("value at the given point:\n" + MatrixText.Format(value));
-                    break;
-            }
-            return result.Check is { Passed: false, Skipped: false } ? Failed : Ok;
-        }));
-        return cmd;
-    }
+    /// <summary>A derivation of the result kind <typeparamref name="T"/>, as gradient, hessian and jacobian print it.</summary>
+    private sealed record Derivation<T>(
+        Func<Expression, string, GradientOptions, T> Derive,
+        Func<T, IReadOnlyDictionary<string, Matrix<double>>, Matrix<double>> At,
+        Func<T, Matrix<double>?, JsonObject> Json,
+        Func<T, string> Latex,
+        Func<T, string> Text,
+        string ValueLabel,
+        Func<T, bool> CheckFailed)
+        where T : notnull;
 
-    private static Command HessianCommand(TextWriter stdout, TextWriter stderr)
-    {
-        var cmd = FromTable("hessian");
-        cmd.SetAction(r => Guard(Text(r, "--format")!, stdout, stderr, () =>
-        {
-            var options = new GradientOptions
-            {
-                Method = Text(r, "--method")!, Check = Text(r, "--check") == "on", Seed = Value<int>(r, "--seed"), Dims = ParseDims(Text(r, "--dims")),
-            };
-            var scope = Scope.Parse(Text(r, "--where"));
-            var values = Text(r, "--at") is { } path ? ReadValues(path) : null;
-            if (values is not null) scope = WithValueShapes(scope, values);
-            var f = MatCalc.Parse(Text(r, "expr")!, scope);
-            if (values is not null) options = options with { Dims = MatrixCalculus.SizesOf(f, values, options.Dims) };
-            var result = MatrixCalculus.Hessian(f, Text(r, "--wrt")!, options);
-            var value = values is null ? null : MatrixCalculus.HessianAt(result, values);
-            switch (Text(r, "--format"))
-            {
-                case "json": stdout.WriteLine(ToJson(HessianJson(result, value))); break;
-                case "latex": stdout.WriteLine(DerivationFormat.Latex(result)); break;
-                case "html": stdout.WriteLine(Formats.Of(result)[Formats.Html]); break;
-                default:
-                    stdout.WriteLine(DerivationFormat.Text(result));
-                    if (value is not null) stdout.WriteLine("vec Hessian at the given point (column-major vec):\n" + MatrixText.Format(value));
-                    break;
-            }
-            return result.Check is { Passed: false, Skipped: false } ? Failed : Ok;
-        }));
-        return cmd;
-    }
+    private static Command GradientCommand(TextWriter stdout, TextWriter stderr) =>
+        DerivationCommand("gradient", stdout, stderr, new Derivation<GradientResult>(
+            MatrixCalculus.Gradient, MatrixCalculus.EvaluateAt, GradientJson, DerivationFormat.Latex, DerivationFormat.Text,
+            "value at the given point:", r => r.Check is { Passed: false, Skipped: false }));
 
-    private static Command JacobianCommand(TextWriter stdout, TextWriter stderr)
+    private static Command HessianCommand(TextWriter stdout, TextWriter stderr) =>
+        DerivationCommand("hessian", stdout, stderr, new Derivation<HessianResult>(
+            MatrixCalculus.Hessian, MatrixCalculus.HessianAt, HessianJson, DerivationFormat.Latex, DerivationFormat.Text,
+            "vec Hessian at the given point (column-major vec):", r => r.Check is { Passed: false, Skipped: false }));
+
+    private static Command JacobianCommand(TextWriter stdout, TextWriter stderr) =>
+        DerivationCommand("jacobian", stdout, stderr, new Derivation<JacobianResult>(
+            MatrixCalculus.Jacobian, MatrixCalculus.JacobianAt, JacobianJson, DerivationFormat.Latex, DerivationFormat.Text,
+            "vec Jacobian at the given point (column-major vec):", r => r.Check is { Passed: false, Skipped: false }));
+
+    /// <summary>
+    /// gradient, hessian and jacobian: parse f (undeclared symbols sized by --at values), derive, and print in the chosen
+    /// format; with --at the check runs at the values' sizes (their declared properties verified first) and the result is
+    /// also evaluated there. Exit 1 when the derived result fails its own check.
+    /// </summary>
+    private static Command DerivationCommand<T>(string name, TextWriter stdout, TextWriter stderr, Derivation<T> derivation)
+        where T : notnull
     {
-        var cmd = FromTable("jacobian");
+        var cmd = FromTable(name);
         cmd.SetAction(r => Guard(Text(r, "--format")!, stdout, stderr, () =>
         {
             var options = new GradientOptions
@@ -373,19 +342,19 @@ public static class Cli
             if (values is not null) scope = WithValueShapes(scope, values);
             var f = MatCalc.Parse(Text(r, "expr")!, scope);
             if (values is not null) options = options with { Dims = MatrixCalculus.SizesOf(f, values, options.Dims) };
-            var result = MatrixCalculus.Jacobian(f, Text(r, "--wrt")!, options);
-            var value = values is null ? null : MatrixCalculus.JacobianAt(result, values);
+            var result = derivation.Derive(f, Text(r, "--wrt")!, options);
+            var value = values is null ? null : derivation.At(result, values);
             switch (Text(r, "--format"))
             {
-                case "json": stdout.WriteLine(ToJson(JacobianJson(result, value))); break;
-                case "latex": stdout.WriteLine(DerivationFormat.Latex(result)); break;
+                case "json": stdout.WriteLine(ToJson(derivation.Json(result, value))); break;
+                case "latex": stdout.WriteLine(derivation.Latex(result)); break;
                 case "html": stdout.WriteLine(Formats.Of(result)[Formats.Html]); break;
                 default:
-                    stdout.WriteLine(DerivationFormat.Text(result));
-                    if (value is not null) stdout.WriteLine("vec Jacobian at the given point (column-major vec):\n" + MatrixText.Format(value));
+                    stdout.WriteLine(derivation.Text(result));
+                    if (value is not null) stdout.WriteLine(derivation.ValueLabel + "\n" + MatrixText.Format(value));
                     break;
             }
-            return result.Check is { Passed: false, Skipped: false } ? Failed : Ok;
+            return derivation.CheckFailed(result) ? Failed : Ok;
         }));
         return cmd;
     }
