@@ -21,15 +21,12 @@ public static class DerivationFormat
         _ => method,
     };
 
-    public static string Text(HessianResult r)
+    /// <summary>Each method under its title: its steps with their rules, or why it does not apply.</summary>
+    private static void AppendSteps(StringBuilder sb, IReadOnlyList<Derivation> methods, Func<string, string> title)
     {
-        var sb = new StringBuilder();
-        sb.Append("f = ").AppendLine(r.Function.Text);
-        foreach (var s in r.Function.Symbols) sb.Append("  ").Append(s.Name).Append(": ").AppendLine(s.Shape.ToString());
-        sb.Append("direction: ").Append(r.Direction.Name).Append(": ").AppendLine(r.Direction.Shape.ToString());
-        foreach (var m in r.Methods)
+        foreach (var m in methods)
         {
-            sb.AppendLine().Append(HessianMethodTitle(m.Method)).AppendLine(":");
+            sb.AppendLine().Append(title(m.Method)).AppendLine(":");
             if (!m.Succeeded)
             {
                 sb.Append("  not applicable: ").AppendLine(m.Unsupported);
@@ -37,6 +34,15 @@ public static class DerivationFormat
             }
             foreach (var step in m.Steps) sb.Append("  ").Append(step.Text).Append("    [").Append(step.Rule).AppendLine("]");
         }
+    }
+
+    public static string Text(HessianResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append("f = ").AppendLine(r.Function.Text);
+        foreach (var s in r.Function.Symbols) sb.Append("  ").Append(s.Name).Append(": ").AppendLine(s.Shape.ToString());
+        sb.Append("direction: ").Append(r.Direction.Name).Append(": ").AppendLine(r.Direction.Shape.ToString());
+        AppendSteps(sb, r.Methods, HessianMethodTitle);
         sb.AppendLine().Append($"∇²f[{r.Direction.Name}] = ").AppendLine(TextPrinter.Print(r.Map));
         if (r.VecForm is not null) sb.Append($"vec Hessian d2f/dvec({r.Variable.Name}) dvec({r.Variable.Name})' = ").AppendLine(TextPrinter.Print(r.VecForm));
         else sb.Append("vec Hessian: no Kronecker form (").Append(r.VecUnsupported).AppendLine("); its value is given with --at");
@@ -61,16 +67,7 @@ public static class DerivationFormat
         sb.Append("F = ").Append(r.Function.Text).Append("  (").Append(r.Function.Shape.ToString()).AppendLine(")");
         foreach (var s in r.Function.Symbols) sb.Append("  ").Append(s.Name).Append(": ").AppendLine(s.Shape.ToString());
         sb.Append("direction: ").Append(r.Direction.Name).Append(": ").AppendLine(r.Direction.Shape.ToString());
-        foreach (var m in r.Methods)
-        {
-            sb.AppendLine().Append(JacobianMethodTitle(m.Method)).AppendLine(":");
-            if (!m.Succeeded)
-            {
-                sb.Append("  not applicable: ").AppendLine(m.Unsupported);
-                continue;
-            }
-            foreach (var step in m.Steps) sb.Append("  ").Append(step.Text).Append("    [").Append(step.Rule).AppendLine("]");
-        }
+        AppendSteps(sb, r.Methods, JacobianMethodTitle);
         sb.AppendLine().Append($"DF({r.Variable.Name})[{r.Direction.Name}] = ").AppendLine(TextPrinter.Print(r.Map));
         if (r.VecForm is not null) sb.Append($"vec Jacobian dvec(F)/dvec({r.Variable.Name})' = ").AppendLine(TextPrinter.Print(r.VecForm));
         else sb.Append("vec Jacobian: no Kronecker form (").Append(r.VecUnsupported).AppendLine("); its value is given with --at");
