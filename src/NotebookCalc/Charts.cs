@@ -170,7 +170,18 @@ public static class Charts
         var data = c.Series.Select(s => Trace("scatter", ("x", s.X.Select((x, i) => c.Shows(x, s.Y[i]) ? x : (double?)null).ToArray()),
             ("y", s.Y.Select((y, i) => c.Shows(s.X[i], y) ? y : (double?)null).ToArray()),
             ("mode", s.Y.Count <= 60 ? "lines+markers" : "lines"), ("name", s.Name))).ToList();
-        return Figure(data, Axis(c.XTitle, log: c.LogX), Axis(c.YTitle, log: c.LogY), c.Title);
+        var x = Axis(c.XTitle, log: c.LogX);
+        var y = Axis(c.YTitle, log: c.LogY);
+        // A tick per decade, or per two or three when the values span more than ten or twenty: labels that do not collide.
+        static int Step(IEnumerable<double> shown)
+        {
+            var logs = shown.Select(Math.Log10).ToList();
+            return logs.Count == 0 ? 1 : Math.Max(1, (int)Math.Ceiling((logs.Max() - logs.Min()) / 10));
+        }
+        var points = c.Series.SelectMany(s => s.X.Zip(s.Y)).Where(p => c.Shows(p.First, p.Second)).ToList();
+        if (c.LogX) x["dtick"] = Step(points.Select(p => p.First));
+        if (c.LogY) y["dtick"] = Step(points.Select(p => p.Second));
+        return Figure(data, x, y, c.Title);
     }
 
     /// <summary>HTML for a static page: the chart of series (drawn with the page's plotly.js) and its summary in words.</summary>

@@ -34,7 +34,7 @@ public class SeriesChartTests
         var y = fig.GetProperty("layout").GetProperty("yaxis");
         Assert.Equal("log", y.GetProperty("type").GetString());
         Assert.Equal("power", y.GetProperty("exponentformat").GetString());
-        Assert.Equal(1, y.GetProperty("dtick").GetInt32());
+        Assert.Equal(2, y.GetProperty("dtick").GetInt32()); // 1.8e-11 to 67.3 spans 12.6 decades: a tick every other decade
         Assert.Equal("‖∇ℓ(w_k)‖", y.GetProperty("title").GetProperty("text").GetString());
         Assert.False(fig.GetProperty("layout").GetProperty("xaxis").TryGetProperty("type", out _)); // linear x
         var data = fig.GetProperty("data");
@@ -50,6 +50,8 @@ public class SeriesChartTests
         var logLog = JsonDocument.Parse(NotebookCalc.Charts.Figure(new SeriesChart("‖g_k‖", "‖g_k+1‖",
             [new ChartSeries("Newton", [1, 0.1, -1], [0.1, 0.01, 5])], logY: true, logX: true))).RootElement;
         Assert.Equal("log", logLog.GetProperty("layout").GetProperty("xaxis").GetProperty("type").GetString());
+        Assert.Equal(1, logLog.GetProperty("layout").GetProperty("xaxis").GetProperty("dtick").GetInt32()); // one decade: a tick per decade
+        Assert.Equal(1, logLog.GetProperty("layout").GetProperty("yaxis").GetProperty("dtick").GetInt32());
         Assert.Equal(JsonValueKind.Null, logLog.GetProperty("data")[0].GetProperty("x")[2].ValueKind); // x = −1 has no place on a log axis
         Assert.Equal(JsonValueKind.Null, logLog.GetProperty("data")[0].GetProperty("y")[2].ValueKind);
     }
