@@ -44,5 +44,8 @@ public static class NotebookCalcFormatters
                     var all = Formats.Of(value);
                     writer.Write(all.TryGetValue(mime, out var text) ? text : all[Formats.Plain]);
                 }, mime);
+        // A chart returned by a C# cell is shown with its summary as text/plain too (the kernel's default for a returned
+        // value is text/html alone), so a reader without HTML, and a test, sees the numbers the chart draws.
+        Formatter.SetPreferredMimeTypesFor(typeof(SeriesChart), Formats.Html, Formats.Plain);
     }
 }
