@@ -69,7 +69,7 @@ public class NewtonNotebookTests
         for (var i = 1; i <= 3; i++) Assert.Equal(newton.Groups[i].Value, descent.Groups[i + 1].Value); // the same minimiser
 
         // Quadratic: the ratio ‖g_k‖/‖g_k−1‖² settles (two consecutive ratios within 10 %) while ‖g_k‖ drops below 1e-9.
-        var rows = Regex.Matches(text, @"^\s+(\d+)\s+[\d.]+\s+(\d\.\d\de[+-]\d\d)\s+(\d\.\d\de[+-]\d\d)?\s*$", RegexOptions.Multiline)
+        var rows = Regex.Matches(text, @"^\s+(\d+)\s+[\d.]+\s+(\d\.\d\de[+-]\d\d)(?:\s+(\d\.\d\de[+-]\d\d))?\s*$", RegexOptions.Multiline)
             .Select(m => (K: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Norm: Number(m.Groups[2].Value),
                 Ratio: m.Groups[3].Success ? Number(m.Groups[3].Value) : double.NaN)).ToList();
         Assert.Equal(newtonSteps + 1, rows.Count);
