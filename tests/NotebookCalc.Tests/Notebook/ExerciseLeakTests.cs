@@ -131,7 +131,7 @@ public class ExerciseLeakTests
     /// declarations in force where it stands (the notebook's `let`s so far, and the line's `--where`) and reduced to a
     /// canonical form: symbols renamed in order of first appearance, printed, once as written and once after the library's
     /// simplifier; for a scalar also after the transpose swap (tr(M) = tr(Mᵀ), s = sᵀ, transposes pushed onto the
-    /// symbols). The properties that change a gradient (symmetric, diagonal, orthogonal, indicator) belong to the form,
+    /// symbols), the sizes that print (ones(N), I_n) renamed as well. The properties that change a gradient (symmetric, diagonal, orthogonal, indicator) belong to the form,
     /// so the Rayleigh quotient of a general A is not the lesson's symmetric one.
     /// </summary>
     [Fact]
@@ -190,6 +190,8 @@ public class ExerciseLeakTests
     [InlineData("x' A x", "x", "A: n x n; x: n", "x' S x", "x", "S: n x n symmetric; x: n", false)]
     [InlineData("norm(A X - B)^2", "X", "A: p x n; X: n x m; B: p x m", "norm(C Y - D)^2", "Y", "C: q x r; Y: r x s; D: q x s", true)]
     [InlineData("norm(A X - B)^2", "X", "A: p x n; X: n x m; B: p x m", "norm(C Y - D)^2", "C", "C: q x r; Y: r x s; D: q x s", false)]
+    [InlineData("norm(W X + b ones(N)' - T)^2", "b", "W: h x d; X: d x N; b: h; T: h x N", "norm(V Z + c ones(M)' - S)^2", "c", "V: k x e; Z: e x M; c: k; S: k x M", true)]
+    [InlineData("tr(X) + tr(A X)", "X", "X: n x n; A: n x n", "tr(Y) + tr(B Y)", "Y", "Y: m x m; B: m x m", true)]
     public void Canonical_forms_identify_renamed_copies(string exercise, string wrt, string where, string copy, string? copyWrt, string copyWhere, bool same)
     {
         var e = Canonical.Forms(MatCalc.Parse(exercise, where).Expr, wrt);
@@ -370,15 +372,25 @@ internal static class Canonical
             var name = n switch { Symbol s => s.Name, OpaqueCall c => "fn:" + c.Function, _ => null };
             if (name is not null && !names.ContainsKey(name)) names[name] = (name.StartsWith("fn:", StringComparison.Ordinal) ? "F" : "Q") + names.Count;
         }
-        return Map(e, names);
+        var dims = new Dictionary<string, Dim>(StringComparer.Ordinal);
+        foreach (var n in e.DescendantsAndSelf())
+            foreach (var d in n switch { Ones o => new[] { o.Shape.Rows, o.Shape.Cols }, ZeroMatrix z => [z.Shape.Rows, z.Shape.Cols], Identity i => [i.Dimension], _ => [] })
+                if (d is NamedDim { Name: var name } && !dims.ContainsKey(name)) dims[name] = Dim.Of("k" + (dims.Count + 1));
+        return Map(e, names, dims);
     }
 
-    private static Expr Map(Expr e, Dictionary<string, string> names) => e switch
+    /// <summary>The sizes that print (ones(N), zeros(n, m), I_n) renamed k1, k2, … too, so ones(N) and ones(M) agree.</summary>
+    private static Dim D(Dim d, Dictionary<string, Dim> dims) => d is NamedDim { Name: var n } && dims.TryGetValue(n, out var c) ? c : d;
+
+    private static Expr Map(Expr e, Dictionary<string, string> names, Dictionary<string, Dim> dims) => e switch
     {
+        Ones o => new Ones(new Shape(D(o.Shape.Rows, dims), D(o.Shape.Cols, dims))),
+        ZeroMatrix z => new ZeroMatrix(new Shape(D(z.Shape.Rows, dims), D(z.Shape.Cols, dims))),
+        Identity i => new Identity(D(i.Dimension, dims)),
         Symbol s => s with { Name = names[s.Name] },
-        OpaqueCall c => new OpaqueCall(names["fn:" + c.Function], c.ResultShape, Map(c.Argument, names)),
+        OpaqueCall c => new OpaqueCall(names["fn:" + c.Function], c.ResultShape, Map(c.Argument, names, dims)),
         _ when e.Children.Count == 0 => e,
-        _ => e.With(e.Children.Select(c => Map(c, names)).ToList()),
+        _ => e.With(e.Children.Select(c => Map(c, names, dims)).ToList()),
     };
 
     /// <summary>A scalar equals its transpose: tr(M) = tr(Mᵀ), uᵀMv = vᵀMᵀu, A : B = Aᵀ : Bᵀ, with transposes pushed onto symbols.</summary>
