@@ -69,14 +69,16 @@ public class SeriesChartTests
     }
 
     [Fact]
-    public void The_kernel_html_draws_the_chart_with_its_summary_and_escapes_what_it_shows()
+    public void The_html_draws_the_chart_with_its_summary_and_escapes_what_it_shows()
     {
-        var html = NotebookCalc.NotebookCalcFormatters.Of(Convergence())[Formats.Html];
-        Assert.Contains("class=\"mc-chart\"", html);
+        // (Charts.NotebookHtml, the kernel's form, embeds plotly.js once per process — state the plot-command test relies
+        // on — so the kernel's HTML is tested in the real kernel, ExtensionTests; the figures and captions are the same.)
+        var html = NotebookCalc.Charts.StaticHtml(Convergence(), "t");
+        Assert.Contains("<div class=\"mc-chart\" id=\"t-1\"", html);
         Assert.Contains("Plotly.newPlot(", html);
         Assert.Contains("Newton: 6 points, from 67.3 to 1.8e-11", html);
         var hostile = new SeriesChart("x</script><b>", "y & 'q'", [ChartSeries.Iterations("a</script><img src=x>", [1, 2])]);
-        var page = NotebookCalc.NotebookCalcFormatters.Of(hostile)[Formats.Html];
+        var page = NotebookCalc.Charts.StaticHtml(hostile, "h");
         var figures = page[page.LastIndexOf("<div class=\"mc-chart\"", StringComparison.Ordinal)..];
         Assert.DoesNotContain("</script><b>", figures);
         Assert.DoesNotContain("<img", figures);
