@@ -144,18 +144,11 @@ public static partial class MatrixCalculus
             names.Length > 0 ? $"Differentiate with respect to one of: {names}." : "The function is constant."));
     }
 
-    private static Derivation RunJacobian(string method, Expr f, Symbol x, Symbol h)
-    {
-        try
-        {
-            using var clock = Budget.Start();
-            var d = method == JacobianMethods.Gateaux ? JacobianMethods.DeriveGateaux(f, x, h) : JacobianMethods.DeriveDifferential(f, x, h);
-            Budget.CheckOutput(d);
-            return d with { Steps = WithoutRepeats(d.Steps) };
-        }
-        catch (BudgetExceededException ex) { return new Derivation(method, [], null, ex.Message) { OverBudget = true }; }
-        catch (UnsupportedConstructException ex) { return new Derivation(method, [], null, ex.Message); }
-    }
+    private static Derivation RunJacobian(string method, Expr f, Symbol x, Symbol h) => RunMethod(method,
+        () => method == JacobianMethods.Gateaux ? JacobianMethods.DeriveGateaux(f, x, h) : JacobianMethods.DeriveDifferential(f, x, h));
+
+    private static readonly Failure JacobianFailure = new("The Jacobian derivation", BudgetWhenAny: false, "No method could differentiate this function",
+        "Rewrite the construct, or differentiate with respect to another variable.");
 
     /// <summary>
     /// The Jacobian of F(X), matrix-, vector- or scalar-valued: the map H ↦ DF(X)[H] by the differential and Gâteaux methods,
@@ -166,47 +159,15 @@ public static partial class MatrixCalculus
         options ??= new GradientOptions();
         var x = JacobianVariable(f, wrt);
         CheckDims(f, options.Dims);
-        if (options.Method != "all" && !JacobianMethods.Names.Contains(options.Method))
-            throw new MatcalcException(options.Method, Diagnostic.Error("MC2004", new TextSpan(0, options.Method.Length),
-                $"The {options.Method} method is not available for Jacobians.", $"Use --method {string.Join(", ", JacobianMethods.Names)} or all."));
+        var names = MethodsToRun(options, JacobianMethods.Names, "for Jacobians");
         var h = DirectionFor(f, x);
-        var names = options.Method == "all" ? JacobianMethods.Names : [options.Method];
-        var methods = names.Select(m => RunJacobian(m, f.Expr, x, h)).ToList();
-        var succeeded = methods.Where(m => m.Succeeded).ToList();
-        if (succeeded.Count == 0 && methods.All(m => m.OverBudget))
-            throw new MatcalcException(f.Source, Diagnostic.Error("MC2005", new TextSpan(0, f.Source.Length),
-                $"The Jacobian derivation exceeds its budget: {string.Join("; ", methods.Select(m => $"{m.Method}: {m.Unsupported}"))}.", Budget.Hint));
-        if (succeeded.Count == 0)
-            throw new MatcalcException(f.Source, Diagnostic.Error("MC2003", new TextSpan(0, f.Source.Length),
-                $"No method could differentiate this function: {string.Join("; ", methods.Select(m => $"{m.Method}: {m.Unsupported}"))}.",
-                "Rewrite the construct, or differentiate with respect to another variable."));
+        var (methods, succeeded) = RunAll(f, names, m => RunJacobian(m, f.Expr, x, h), JacobianFailure);
         var primary = succeeded.FirstOrDefault(m => m.Method == JacobianMethods.Differential) ?? succeeded[0];
         var map = primary.Gradient!;
-        Expr? vec = null;
-        string? vecUnsupported = null;
-        try
-        {
-            using var clock = Budget.Start();
-            var (matrix, found) = VecForm.Of(map, h);
-            var rules = found.Where(r => r != Rules.IdentifyVecHessian.Name).ToList();
-            var n = Dim.Product(x.Shape.Rows, x.Shape.Cols);
-            matrix = Structure.Of(x) switch
-            {
-                VariableStructure.Symmetric => Ops.Mul(matrix, new Divide(new Add(new Identity(n), new Commutation(x.Shape.Rows, x.Shape.Cols)), new Number(2))),
-                VariableStructure.Diagonal => Ops.Mul(matrix, new DiagMatrix(new Vec(new Identity(x.Shape.Rows)))),
-                _ => matrix,
-            };
-            if (Structure.RuleOf(Structure.Of(x)) is { } structureRule) rules.Add(structureRule.Name);
-            vec = Budget.CheckSize(matrix, "the vec Jacobian");
-            var vecH = h.Shape.Cols.IsOne ? (Expr)h : new Vec(h);
-            var steps = primary.Steps.ToList();
-            steps.Add(new DerivationStep(new VecTerm(JacobianMethods.Map(x, h)), Ops.Mul(vec, vecH), rules.Count > 0 ? rules : [Rules.VecProduct.Name]));
-            steps.Add(new DerivationStep(new VecDerivativeTerm(x, 1), vec, [Rules.IdentifyJacobian.Name]));
-            var withVec = primary with { Steps = steps };
-            methods = methods.Select(m => ReferenceEquals(m, primary) ? withVec : m).ToList();
-        }
-        catch (UnsupportedConstructException ex) { vecUnsupported = ex.Message; }
-        var (agree, basis) = HessianAgreement(f, h, methods.Where(m => m.Succeeded).ToList(), map, options.Seed, options.Dims);
+        (methods, var vec, var vecUnsupported) = WithVecForm(methods, primary, x, h, new VecTerm(JacobianMethods.Map(x, h)), new VecDerivativeTerm(x, 1),
+            Rules.IdentifyJacobian.Name, "the vec Jacobian");
+        var (agree, basis) = Agreement(HessianCheck.SymbolsOf(f, h, [.. methods.Where(m => m.Succeeded).Select(m => m.Gradient!)]).Append(h).ToList(),
+            methods.Where(m => m.Succeeded).ToList(), map, OpaqueMap, f.Source, options.Seed, options.Dims);
         var check = options.Check ? JacobianCheck.Run(f, x, h, map, options.Seed, options.Dims) : null;
         return new JacobianResult(f, x, h, methods, map, vec, vecUnsupported, agree, basis, check);
     }
@@ -248,15 +209,9 @@ public static partial class MatrixCalculus
         var truth = result.Map;
         var label = $"DF({x.Name})[{h.Name}]";
         ClaimReport Report(ClaimReport r) => r with { Derivative = "jacobian", Direction = h.Name };
-        var scope = f.Scope.With(f.Symbols.Where(s => !f.Scope.TryGet(s.Name, out _))
-            .Select(s => new Declaration(s.Name, s.Shape, s.Props, default)))
-            .With([new Declaration(h.Name, h.Shape, h.Props, default)]);
-        Expression claim;
-        try { claim = ParseClaim(claimText, scope, f.Shape); }
-        catch (MatcalcException ex) when (ex.Diagnostics.Any(d => d.Id.StartsWith("MC1", StringComparison.Ordinal)))
-        {
-            return Report(new ClaimReport(false, $"wrong: the claim is not even well-shaped — {ex.Diagnostics[0].Message}", truth, null, "shape check", null, [], ex.Diagnostics));
-        }
+        var claim = ReadClaim(claimText, ClaimScope(f, h), f.Shape, diagnostics => new ClaimReport(false, $"wrong: the claim is not even well-shaped — {diagnostics[0].Message}",
+            truth, null, "shape check", null, [], diagnostics), out var illShaped);
+        if (claim is null) return Report(illShaped!);
         var directionHint = claim.Symbols.Any(s => s.Name == h.Name) ? [] : new List<string>
         {
             $"A Jacobian claim is the map applied to the direction {h.Name}: {label} (for A X B, A {h.Name} B). This claim does not contain {h.Name}.",
@@ -264,23 +219,9 @@ public static partial class MatrixCalculus
         if (claim.Shape != f.Shape)
             return Report(new ClaimReport(false, $"wrong: the claim is {claim.Shape} but {label} has the shape of F ({f.Shape})",
                 truth, claim.Expr, "shape check", null, [$"The Jacobian map takes a direction {h.Name} of the shape of {x.Name} to a matrix of the shape of F.", .. directionHint], []));
-        var symbolic = Simplifier.Simplify(claim.Expr) == truth;
         var symbols = HessianCheck.SymbolsOf(f, h, claim.Expr, truth).Append(h).ToList();
-        if (truth.DescendantsAndSelf().Any(e => e is JacobianAdjoint or JacobianApply) || claim.Expr.DescendantsAndSelf().Any(e => e is OpaqueCall))
-            return Report(symbolic
-                ? new ClaimReport(true, "right (equal to the derived Jacobian symbolically; the opaque function cannot be evaluated numerically)", truth, claim.Expr, "symbolic", null, [], [])
-                : new ClaimReport(false, "undecided: the claim differs symbolically and the opaque function cannot be evaluated", truth, claim.Expr,
-                    "symbolic", null, ["Replace the opaque function by a concrete one to compare numerically."], []));
-        var outcome = Verdicts.Compare(symbols, truth, claim.Expr, f.Source, options.Seed, options.Dims, symbolic,
-            b => HessianCheck.RequireAgreement(f, x, h, f.Expr, truth, b, "Jacobian"));
-        var basis = outcome.Basis;
-        if (outcome.Counter is null)
-        {
-            if (!outcome.Equal) throw CannotJudge(f, outcome);
-            return Report(new ClaimReport(true,
-                $"right (equal to the derived Jacobian on {basis.Instances.Count} instances with random directions {h.Name} over {basis.SizeAssignments} size assignment{(basis.SizeAssignments == 1 ? "" : "s")})",
-                truth, claim.Expr, symbolic ? "numeric (also equal symbolically)" : "numeric", null, [], [], basis));
-        }
-        return Report(new ClaimReport(false, "wrong: it differs from the derived Jacobian on a random instance", truth, claim.Expr, "numeric", outcome.Counter, directionHint, [], basis));
+        return Report(Judge(new ClaimTarget("Jacobian", e => e is JacobianAdjoint or JacobianApply, $" with random directions {h.Name}", SymbolicFallback: false, Structured: false),
+            f, x, truth, claim, symbols, options, b => HessianCheck.RequireAgreement(f, x, h, f.Expr, truth, b, "Jacobian"), (_, _) => directionHint));
     }
+
 }
