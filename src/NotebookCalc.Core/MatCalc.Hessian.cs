@@ -4,11 +4,13 @@ using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
 
-namespace NotebookCalc.Calculus;
+using NotebookCalc.Calculus;
 
-public static partial class MatrixCalculus
+namespace NotebookCalc;
+
+public static partial class MatCalc
 {
-    /// <summary>The Hessian of a scalar function: <c>MatrixCalculus.Hessian("tr(X' A X)", "X", "A: n x n; X: n x m")</c>.</summary>
+    /// <summary>The Hessian of a scalar function: <c>MatCalc.Hessian("tr(X' A X)", "X", "A: n x n; X: n x m")</c>.</summary>
     public static HessianResult Hessian(string expr, string wrt, string? where = null, GradientOptions? options = null) =>
         Hessian(MatCalc.Parse(expr, where), wrt, options);
 

@@ -2,14 +2,16 @@ using NotebookCalc.Numerics;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
 
-namespace NotebookCalc.Calculus;
+using NotebookCalc.Calculus;
+
+namespace NotebookCalc;
 
 /// <summary>
 /// The skeleton that gradients, Hessians and Jacobians share: check the method name, run each method under its budget,
 /// report when none succeeds, compare the methods' results, append the vec form, and judge a claim numerically. Each
 /// derivative supplies only what differs (its methods, its words, its hints).
 /// </summary>
-public static partial class MatrixCalculus
+public static partial class MatCalc
 {
     /// <summary>--method names one of <paramref name="available"/> or is "all" (MC2004 otherwise).</summary>
     private static IReadOnlyList<string> MethodsToRun(GradientOptions options, IReadOnlyList<string> available, string notAvailable)
