@@ -13,7 +13,7 @@ namespace NotebookCalc;
 public static partial class MatCalc
 {
     /// <summary>The methods in display order: Gâteaux, index notation, differential.</summary>
-    public static readonly string[] MethodNames = [GateauxMethod.Name, IndexMethod.Name, DifferentialMethod.Name];
+    public static readonly string[] MethodNames = DerivationMethods.Names;
 
     /// <summary>
     /// A step that writes the same line again (a rule applied where it changes nothing visible, e.g. tr(A H) rotated into
@@ -25,13 +25,8 @@ public static partial class MatCalc
     /// <summary>How the reason of a method that declined because of a bug begins (the fuzz harness looks for it).</summary>
     public const string InternalError = "internal error (a bug in NotebookCalc)";
 
-    private static Derivation Run(string method, Expr f, Symbol x) => RunMethod(method, () => method switch
-    {
-        GateauxMethod.Name => GateauxMethod.Derive(f, x),
-        IndexMethod.Name => IndexMethod.Derive(f, x),
-        DifferentialMethod.Name => DifferentialMethod.Derive(f, x),
-        _ => throw new UnsupportedConstructException($"unknown method {method}"),
-    },
+    private static Derivation Run(string method, Expr f, Symbol x) => RunMethod(method,
+        () => (DerivationMethods.Find(method) ?? throw new UnsupportedConstructException($"unknown method {method}")).Derive(f, x),
         // A gradient has the shape of its variable; anything else is a bug of the method, which then declines (the other
         // methods still answer) rather than give a wrong result.
         d => d.Gradient is { } g && g.Shape != x.Shape

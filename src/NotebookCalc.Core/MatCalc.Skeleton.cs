@@ -1,4 +1,5 @@
 using NotebookCalc.Numerics;
+using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
 
@@ -33,7 +34,7 @@ public static partial class MatCalc
         {
             using var clock = Budget.Start();
             var d = derive();
-            Budget.CheckOutput(d);
+            CheckOutput(d);
             return vet?.Invoke(d) ?? d with { Steps = WithoutRepeats(d.Steps) };
         }
         catch (BudgetExceededException ex)
@@ -189,5 +190,18 @@ public static partial class MatCalc
         }
         var verdict = part.Length > 0 ? $"wrong: {part} not the derived {target.Noun} on a random instance" : $"wrong: it differs from the derived {target.Noun} on a random instance";
         return new ClaimReport(false, verdict, truth, claim.Expr, "numeric", outcome.Counter, wrongHints(claim.Expr, structure), [], basis);
+    }
+
+    /// <summary>Throws when a derivation's printed steps exceed <see cref="Budget.MaxOutputChars"/>.</summary>
+    private static void CheckOutput(Derivation d)
+    {
+        long chars = 0;
+        foreach (var s in d.Steps)
+        {
+            if (s.Expression is { } e) Budget.CheckSize(e, "a step");
+            chars += s.Text.Length;
+            if (chars > Budget.MaxOutputChars)
+                throw new BudgetExceededException($"the derivation would print more than its budget of {Budget.MaxOutputChars:N0} characters");
+        }
     }
 }
