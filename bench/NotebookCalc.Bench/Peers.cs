@@ -5,10 +5,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
 using NotebookCalc;
-using NotebookCalc.Calculus;
 using NotebookCalc.Numerics;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 /// <summary>
 /// The peer benchmark: the SymPy conformance set and the source problems through SymPy's <c>.diff</c> (bench/peers/sympy_peer.py,

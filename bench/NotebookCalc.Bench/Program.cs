@@ -4,7 +4,10 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using NotebookCalc;
-using NotebookCalc.Calculus;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 // `peers`: NotebookCalc and SymPy side by side (Peers.cs); `startup`: whole-process timings (StartupBench.cs);
 // `scaling`: the Series* curves, then their section of docs/performance.md; `report`: that section from existing results;

@@ -1,8 +1,11 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using NotebookCalc;
-using NotebookCalc.Calculus;
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 // The scaling series of docs/performance.md (`dotnet cake --target=Scaling`). Each case is one point of a curve; the report
 // (PerformanceReport.cs) reads BenchmarkDotNet's CSV and plots time against the parameter on log-log axes.

@@ -4,8 +4,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotebookCalc;
-using NotebookCalc.Calculus;
 using NotebookCalc.Rendering;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 /// <summary>
 /// `startup`: times matcalc as whole processes (what a person at a terminal waits for): one warm-up run, then N runs of each

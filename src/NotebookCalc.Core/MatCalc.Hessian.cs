@@ -3,8 +3,13 @@ using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Differentiation.Gateaux;
+using NotebookCalc.Differentiation.Index;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
-using NotebookCalc.Calculus;
 
 namespace NotebookCalc;
 

@@ -4,6 +4,9 @@ using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Syntax;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc;
 

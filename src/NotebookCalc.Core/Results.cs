@@ -2,8 +2,10 @@ using MathNet.Numerics.LinearAlgebra;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
 
-using NotebookCalc.Calculus;
 using NotebookCalc.Numerics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc;
 

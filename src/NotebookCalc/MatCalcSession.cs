@@ -2,10 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
-using NotebookCalc.Calculus;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Notebook;
 
@@ -21,7 +25,7 @@ public sealed class MatCalcSession
     /// its C# cells the same ones, so a cell runs unchanged in both.
     /// </summary>
     public static readonly IReadOnlyList<string> CSharpUsings =
-        ["System", "System.Linq", "System.Collections.Generic", "NotebookCalc", "NotebookCalc.Calculus", "NotebookCalc.Numerics", "MathNet.Numerics.LinearAlgebra"];
+        ["System", "System.Linq", "System.Collections.Generic", "NotebookCalc", "NotebookCalc.Expressions", "NotebookCalc.Rewriting", "NotebookCalc.Differentiation", "NotebookCalc.Numerics", "MathNet.Numerics.LinearAlgebra"];
 
     public Scope Scope { get; private set; } = Scope.Empty;
 

@@ -1,8 +1,11 @@
 using MathNet.Numerics.LinearAlgebra;
 using Microsoft.DotNet.Interactive.Formatting;
-using NotebookCalc.Calculus;
 using NotebookCalc.Notebook;
 using NotebookCalc.Rendering;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc;
 

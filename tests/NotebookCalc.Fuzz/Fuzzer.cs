@@ -2,11 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using MathNet.Numerics.LinearAlgebra;
-using NotebookCalc.Calculus;
 using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Fuzz;
 
@@ -317,7 +319,7 @@ public sealed class Fuzzer(FuzzOptions options)
                 Scale(var k, _) when !k.IsScalar => "scaling by a non-scalar",
                 Divide(_, var d) when !d.IsScalar => "division by a non-scalar",
                 Broadcast(var v, _) when !v.IsScalar => "broadcast of a non-scalar",
-                Semantics.Trace(var a) when !a.Shape.IsSquare => "trace of a non-square matrix",
+                Expressions.Trace(var a) when !a.Shape.IsSquare => "trace of a non-square matrix",
                 Det(var a) when !a.Shape.IsSquare => "determinant of a non-square matrix",
                 LogDet(var a) when !a.Shape.IsSquare => "log-determinant of a non-square matrix",
                 Inverse(var a) when !a.Shape.IsSquare => "inverse of a non-square matrix",

@@ -1,4 +1,7 @@
-using NotebookCalc.Calculus;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Notebook;
 

@@ -1,5 +1,8 @@
 using System.Text;
-using NotebookCalc.Calculus;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Rendering;
 

@@ -1,7 +1,10 @@
 using NotebookCalc.Text;
 using MathNet.Numerics.LinearAlgebra;
-using NotebookCalc.Calculus;
 using NotebookCalc.Notebook;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Rendering;
 

@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text;
 using MathNet.Numerics.LinearAlgebra;
-using NotebookCalc.Calculus;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Rendering;
 

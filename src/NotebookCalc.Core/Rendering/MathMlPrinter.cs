@@ -1,7 +1,10 @@
 using System.Text;
-using NotebookCalc.Calculus;
 using NotebookCalc.Semantics;
 using NotebookCalc.Syntax;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Rendering;
 

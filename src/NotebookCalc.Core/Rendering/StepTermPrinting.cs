@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text;
-using NotebookCalc.Calculus;
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Rendering;
 
@@ -71,7 +74,7 @@ internal sealed record IndexNotation(
     }
 
     /// <summary>Scalar factors that print as one unit (a symbol, a number, a function call) need no brackets.</summary>
-    public static bool SelfDelimiting(Expr e) => e is Symbol or Semantics.Number or Trace or Det or LogDet or Norm or Power;
+    public static bool SelfDelimiting(Expr e) => e is Symbol or Expressions.Number or Trace or Det or LogDet or Norm or Power;
 
     /// <summary>The exponent of a power factor: t, or k−1−t.</summary>
     public static string Exponent(PowerFactor p) => p.Left ? p.Index : $"{p.K - 1}-{p.Index}";

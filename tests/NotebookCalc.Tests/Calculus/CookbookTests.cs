@@ -1,8 +1,10 @@
 using System.Text.Json;
-using NotebookCalc.Calculus;
 using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Calculus;
 

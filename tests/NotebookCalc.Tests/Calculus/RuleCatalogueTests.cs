@@ -1,6 +1,8 @@
-using NotebookCalc.Calculus;
 using NotebookCalc.Numerics;
 using NotebookCalc.Tests.Support;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Calculus;
 

@@ -1,5 +1,8 @@
-using NotebookCalc.Calculus;
 using NotebookCalc.Rendering;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Calculus;
 

@@ -1,8 +1,11 @@
 using System.Xml.Linq;
-using NotebookCalc.Calculus;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Tests.Support;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Calculus;
 

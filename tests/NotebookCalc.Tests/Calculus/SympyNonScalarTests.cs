@@ -1,8 +1,10 @@
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
-using NotebookCalc.Calculus;
 using NotebookCalc.Numerics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Calculus;
 

@@ -1,7 +1,10 @@
-using NotebookCalc.Calculus;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using Xunit.Abstractions;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Calculus;
 

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using NotebookCalc.Calculus;
 using NotebookCalc.Notebook;
 using NotebookCalc.Rendering;
 using NotebookCalc.Tests.Support;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Cli;
 

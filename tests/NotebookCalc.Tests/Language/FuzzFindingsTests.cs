@@ -1,9 +1,14 @@
-using NotebookCalc.Calculus;
 using NotebookCalc.Fuzz;
 using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Differentiation.Gateaux;
+using NotebookCalc.Differentiation.Index;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Language;
 

@@ -1,6 +1,9 @@
-using NotebookCalc.Calculus;
 using NotebookCalc.Fuzz;
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Language;
 

@@ -1,11 +1,13 @@
 using System.Text.Json;
-using NotebookCalc.Calculus;
 using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Tests.Calculus;
 using NotebookCalc.Tests.Support;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Language;
 

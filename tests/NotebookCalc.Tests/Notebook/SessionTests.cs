@@ -1,11 +1,14 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Microsoft.DotNet.Interactive.Formatting;
-using NotebookCalc.Calculus;
 using NotebookCalc.Notebook;
 using NotebookCalc.Rendering;
 using Html = NotebookCalc.Rendering.Html;
 using NotebookCalc.Tests.Support;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Notebook;
 

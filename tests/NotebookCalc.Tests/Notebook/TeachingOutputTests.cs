@@ -1,7 +1,13 @@
-using NotebookCalc.Calculus;
 using NotebookCalc.Notebook;
 using NotebookCalc.Rendering;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Differentiation.Gateaux;
+using NotebookCalc.Differentiation.Index;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Notebook;
 

@@ -1,7 +1,10 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using NotebookCalc.Calculus;
 using NotebookCalc.Rendering;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Notebook;
 

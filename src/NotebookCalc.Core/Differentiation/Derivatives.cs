@@ -1,6 +1,13 @@
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Differentiation.Gateaux;
+using NotebookCalc.Differentiation.Index;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Differentiation;
 
 /// <summary>Derivatives of the entrywise and softmax functions, shared by the three methods.</summary>
 public static class Derivatives

@@ -1,6 +1,10 @@
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Rewriting;
 
 /// <summary>
 /// Writes results the way a textbook would: transposes pushed onto symbols ((AB)ᵀ = BᵀAᵀ, (A⁻¹)ᵀ = (Aᵀ)⁻¹, Sᵀ = S for
@@ -44,7 +48,7 @@ public static class Simplifier
         public readonly List<Expr> Chain = chain;
         public readonly Shape Shape = shape;
 
-        public static Monomial Scalar(double c) => new(c, new(ExprOrder.SymbolsFirst), [], Semantics.Shape.Scalar);
+        public static Monomial Scalar(double c) => new(c, new(ExprOrder.SymbolsFirst), [], Expressions.Shape.Scalar);
 
         /// <summary>The scalar factors with their exponents, compared as trees.</summary>
         public ValueList<(Expr, double)> ScalarKey => Scalars.Select(s => (s.Key, s.Value.Exp)).ToList();

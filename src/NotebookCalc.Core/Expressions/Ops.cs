@@ -1,6 +1,10 @@
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Expressions;
 
 /// <summary>
 /// Smart constructors used by the derivation: they keep the tree well-shaped (a 1×1 factor scales instead of

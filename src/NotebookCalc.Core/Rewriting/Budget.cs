@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Rewriting;
 
 /// <summary>Raised when a method cannot handle a construct; the message says which and why.</summary>
 public class UnsupportedConstructException(string message) : Exception(message);

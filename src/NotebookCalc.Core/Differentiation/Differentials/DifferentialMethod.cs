@@ -1,8 +1,12 @@
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Differentiation.Differentials;
 
 /// <summary>
 /// The Frobenius-product differential method (Magnus–Neudecker): take df with the differential rules, one layer per

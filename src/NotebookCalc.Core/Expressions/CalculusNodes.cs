@@ -1,6 +1,10 @@
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Expressions;
 
 /// <summary>d(A): the differential of A, left unevaluated while a derivation is in progress. d(X) of a variable is dX.</summary>
 public sealed record Differential(Expr Of) : UnaryExpr(Of)

@@ -3,8 +3,11 @@ using MathNet.Numerics.LinearAlgebra;
 using NotebookCalc.Numerics;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Numerics;
 
 /// <summary>
 /// Decides numerically whether two formulas for the same matrix are equal: on instances that differ in the concrete size

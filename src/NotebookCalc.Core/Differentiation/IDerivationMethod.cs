@@ -1,6 +1,13 @@
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Differentiation.Gateaux;
+using NotebookCalc.Differentiation.Index;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Differentiation;
 
 /// <summary>
 /// A method of deriving the gradient of a scalar f with respect to X, with every step as data. Each method lives in its

@@ -1,6 +1,10 @@
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Rewriting;
 
 /// <summary>
 /// Moves everything off the variation in a scalar C : T that is linear in it (dX for the differential method, H for

@@ -3,8 +3,11 @@ using MathNet.Numerics.LinearAlgebra;
 using NotebookCalc.Numerics;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Numerics;
 
 /// <summary>Numerical verification of a gradient: central differences along random directions and, for small X, per entry.</summary>
 public static class GradientCheck

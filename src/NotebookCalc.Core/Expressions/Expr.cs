@@ -1,6 +1,11 @@
 using System.Globalization;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
+using NotebookCalc.Semantics;
 
-namespace NotebookCalc.Semantics;
+namespace NotebookCalc.Expressions;
 
 /// <summary>Properties a declaration can give a matrix symbol.</summary>
 [Flags]

@@ -1,6 +1,13 @@
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Differentiation.Gateaux;
+using NotebookCalc.Differentiation.Index;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Differentiation;
 
 /// <summary>The two derivations of a Hessian from the derived gradient G(X): its differential, and its Gâteaux derivative.</summary>
 public static class HessianMethods

@@ -1,7 +1,14 @@
 using System.Collections;
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Differentiation.Gateaux;
+using NotebookCalc.Differentiation.Index;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Differentiation;
 
 /// <summary>
 /// One side of a derivation step as data: an expression, a named function or its differential, a directional derivative,
@@ -151,5 +158,5 @@ public sealed class IndexList(IReadOnlyList<string> names) : IReadOnlyList<strin
 public sealed record RuleRef(string Id, string? Condition)
 {
     /// <summary>The reference for a rule name, with the catalogue's condition (names outside the catalogue have none).</summary>
-    public static RuleRef Of(string id) => new(id, Calculus.Rules.Exists(id) ? Calculus.Rules.Get(id).Assumption : null);
+    public static RuleRef Of(string id) => new(id, Rewriting.Rules.Exists(id) ? Rewriting.Rules.Get(id).Assumption : null);
 }

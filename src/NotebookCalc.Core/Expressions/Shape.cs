@@ -1,6 +1,11 @@
 using System.Globalization;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
+using NotebookCalc.Semantics;
 
-namespace NotebookCalc.Semantics;
+namespace NotebookCalc.Expressions;
 
 /// <summary>A symbolic dimension: a positive integer, a name (n, m), or a product (from Kronecker products and vec).</summary>
 public abstract record Dim

@@ -1,6 +1,13 @@
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Differentiation.Gateaux;
+using NotebookCalc.Differentiation.Index;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Differentiation;
 
 /// <summary>
 /// One line of a derivation: <c>Lhs = Rhs</c>, both typed terms (<see cref="StepTerm"/>), justified by the named rules of

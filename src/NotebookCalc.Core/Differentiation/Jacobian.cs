@@ -4,8 +4,14 @@ using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Differentiation.Gateaux;
+using NotebookCalc.Differentiation.Index;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Differentiation;
 
 /// <summary>The derivations of a Jacobian: the differential dF = L(dX), and the Gâteaux derivative DF(X)[H].</summary>
 public static class JacobianMethods

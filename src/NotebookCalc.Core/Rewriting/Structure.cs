@@ -1,7 +1,11 @@
 using MathNet.Numerics.LinearAlgebra;
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Rewriting;
 
 /// <summary>The structure a variable is declared with, which restricts the directions dX it can move in.</summary>
 public enum VariableStructure { None, Symmetric, Diagonal }

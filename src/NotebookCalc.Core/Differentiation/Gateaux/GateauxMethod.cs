@@ -1,6 +1,10 @@
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Differentiation.Gateaux;
 
 /// <summary>
 /// The Gâteaux (directional) derivative: expand f(X + εH) in powers of ε — exactly for the polynomial parts, to first

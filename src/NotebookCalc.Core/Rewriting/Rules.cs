@@ -1,6 +1,10 @@
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Rewriting;
 
 /// <summary>
 /// A named rule of the derivation, with its statement in LaTeX. <see cref="Example"/> is a function whose derivation

@@ -1,7 +1,12 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
+using NotebookCalc.Semantics;
 
-namespace NotebookCalc.Semantics;
+namespace NotebookCalc.Expressions;
 
 /// <summary>
 /// A total order on expression trees that never looks at printed text: the node kind first (leaves before operators,

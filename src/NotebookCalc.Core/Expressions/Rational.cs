@@ -1,4 +1,9 @@
-namespace NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
+using NotebookCalc.Semantics;
+namespace NotebookCalc.Expressions;
 
 /// <summary>
 /// Exact fractions for exponents and coefficients: a double that is within rounding of p/q with a small q is that

@@ -1,6 +1,10 @@
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Rewriting;
 
 /// <summary>
 /// The summation Σ_{i=0}^{k−1} Aⁱ C A^{k−1−i} (<see cref="PowerSum"/>) that the differential of a matrix power is: built

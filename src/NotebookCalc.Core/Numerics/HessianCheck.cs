@@ -3,8 +3,11 @@ using MathNet.Numerics.LinearAlgebra;
 using NotebookCalc.Numerics;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Calculus;
+namespace NotebookCalc.Numerics;
 
 /// <summary>Numerical verification of a Hessian map: finite differences of the gradient, symmetry, and second differences of f.</summary>
 public static class HessianCheck
