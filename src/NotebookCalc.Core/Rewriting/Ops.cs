@@ -4,7 +4,7 @@ using NotebookCalc.Expressions;
 using NotebookCalc.Numerics;
 using NotebookCalc.Rewriting;
 
-namespace NotebookCalc.Expressions;
+namespace NotebookCalc.Rewriting;
 
 /// <summary>
 /// Smart constructors used by the derivation: they keep the tree well-shaped (a 1×1 factor scales instead of
