@@ -5,10 +5,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
 using NotebookCalc;
-using NotebookCalc.Calculus;
 using NotebookCalc.Numerics;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Differentiation.Differentials;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 /// <summary>
 /// The peer benchmark: the SymPy conformance set and the source problems through SymPy's <c>.diff</c> (bench/peers/sympy_peer.py,
@@ -125,7 +128,7 @@ public static class Peers
         string status, detail = "";
         try
         {
-            var g = MatrixCalculus.Gradient(f, p.Wrt, all);
+            var g = MatCalc.Gradient(f, p.Wrt, all);
             var symbols = f.Symbols.Concat(g.Gradient.DescendantsAndSelf().OfType<Symbol>()).DistinctBy(s => s.Name);
             var value = Evaluator.Evaluate(g.Gradient, Sampler.Bind(symbols, b.Values, p.Expr), p.Expr);
             status = Close(value, reference) ? "right" : "wrong";
@@ -134,8 +137,8 @@ public static class Peers
         catch (MatcalcException ex) { status = "error"; detail = ex.Diagnostics[0].Message; }
         catch (UnsupportedConstructException ex) { status = "error"; detail = ex.Message; }
 
-        var d = Median(reps, () => MatrixCalculus.Gradient(f, p.Wrt, differential));
-        var a = Median(reps, () => MatrixCalculus.Gradient(f, p.Wrt, all));
+        var d = Median(reps, () => MatCalc.Gradient(f, p.Wrt, differential));
+        var a = Median(reps, () => MatCalc.Gradient(f, p.Wrt, all));
         if (p.Sympy is null) return (null, new Ours(status, detail, d, a));
 
         var request = new JsonObject

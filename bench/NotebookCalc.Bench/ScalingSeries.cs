@@ -1,8 +1,11 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using NotebookCalc;
-using NotebookCalc.Calculus;
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 // The scaling series of docs/performance.md (`dotnet cake --target=Scaling`). Each case is one point of a curve; the report
 // (PerformanceReport.cs) reads BenchmarkDotNet's CSV and plots time against the parameter on log-log axes.
@@ -35,7 +38,7 @@ public class SeriesSize
     }
 
     [Benchmark]
-    public object Gradient_with_check() => MatrixCalculus.Gradient(_f, "X", new GradientOptions { Seed = 1 });
+    public object Gradient_with_check() => MatCalc.Gradient(_f, "X", new GradientOptions { Seed = 1 });
 }
 
 /// <summary>
@@ -58,7 +61,7 @@ public class SeriesPower
     public void Setup() => _f = MatCalc.Parse(Form == "tr" ? $"tr(X^{K})" : $"ln det(X^{K})", "X: n x n");
 
     [Benchmark]
-    public object Derivation() => MatrixCalculus.Gradient(_f, "X", new GradientOptions { Check = false });
+    public object Derivation() => MatCalc.Gradient(_f, "X", new GradientOptions { Check = false });
 }
 
 /// <summary>
@@ -91,7 +94,7 @@ public class SeriesFactors
     }
 
     [Benchmark]
-    public object Gradient_with_check() => MatrixCalculus.Gradient(_f, "X", new GradientOptions { Seed = 1 });
+    public object Gradient_with_check() => MatCalc.Gradient(_f, "X", new GradientOptions { Seed = 1 });
 }
 
 /// <summary>
@@ -115,7 +118,7 @@ public class SeriesCheckSize
     {
         _f = MatCalc.Parse("norm(X W Z - X)^2", "X: a x b; W: b x c; Z: c x b");
         _w = _f.Symbols.Single(s => s.Name == "W");
-        _gradient = MatrixCalculus.Gradient(_f, "W", new GradientOptions { Check = false }).Gradient;
+        _gradient = MatCalc.Gradient(_f, "W", new GradientOptions { Check = false }).Gradient;
         _dims = new Dictionary<string, int> { ["a"] = N, ["b"] = N, ["c"] = N };
     }
 

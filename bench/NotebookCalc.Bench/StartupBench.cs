@@ -4,8 +4,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotebookCalc;
-using NotebookCalc.Calculus;
 using NotebookCalc.Rendering;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 /// <summary>
 /// `startup`: times matcalc as whole processes (what a person at a terminal waits for): one warm-up run, then N runs of each
@@ -137,7 +140,7 @@ public static class StartupBench
         var answers = key.Select(e =>
         {
             var f = MatCalc.Parse((string)e["function"]!, (string?)e["where"]);
-            var right = TextPrinter.Print(MatrixCalculus.Gradient(f, (string)e["wrt"]!, new GradientOptions { Check = false }).Gradient);
+            var right = TextPrinter.Print(MatCalc.Gradient(f, (string)e["wrt"]!, new GradientOptions { Check = false }).Gradient);
             return (Id: (string)e["id"]!, Function: (string)e["function"]!, Wrt: (string)e["wrt"]!, Where: (string?)e["where"], Right: right,
                 Wrong: (string?)e["start"] ?? "0");
         }).ToList();

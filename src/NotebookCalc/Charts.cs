@@ -1,8 +1,10 @@
 using Plotly.NET;
 using Plotly.NET.CSharp;
-using NotebookCalc.Calculus;
 using NotebookCalc.Notebook;
 using NotebookCalc.Numerics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 using Chart = Plotly.NET.CSharp.Chart;
 
 namespace NotebookCalc;

@@ -1,6 +1,8 @@
-using NotebookCalc.Calculus;
 using NotebookCalc.Numerics;
 using XPlot.Plotly;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc;
 

@@ -2,11 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using MathNet.Numerics.LinearAlgebra;
-using NotebookCalc.Calculus;
 using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Fuzz;
 
@@ -189,14 +191,14 @@ public sealed class Fuzzer(FuzzOptions options)
 
             stage = "gradient";
             GradientResult r;
-            try { r = MatrixCalculus.Gradient(f, wrt, new GradientOptions { Seed = 1 + index % 997 }); }
+            try { r = MatCalc.Gradient(f, wrt, new GradientOptions { Seed = 1 + index % 997 }); }
             catch (MatcalcException ex)
             {
                 if (count) Count(ex);
                 return null;
             }
             if (count) Report.Derived++;
-            if (r.Methods.FirstOrDefault(m => m.Unsupported?.StartsWith(MatrixCalculus.InternalError, StringComparison.Ordinal) == true) is { } broken)
+            if (r.Methods.FirstOrDefault(m => m.Unsupported?.StartsWith(MatCalc.InternalError, StringComparison.Ordinal) == true) is { } broken)
                 return Fail("method declined with an internal error", $"{broken.Method}: {broken.Unsupported}");
             foreach (var m in r.Methods.Where(m => m.Succeeded))
             {
@@ -207,7 +209,7 @@ public sealed class Fuzzer(FuzzOptions options)
             if (claimText is not null)
             {
                 stage = "check";
-                try { MatrixCalculus.Check(f, wrt, claimText, new GradientOptions { Seed = 1 + index % 997 }); }
+                try { MatCalc.Check(f, wrt, claimText, new GradientOptions { Seed = 1 + index % 997 }); }
                 catch (MatcalcException ex) { if (count) Count(ex); }
                 if (count) Report.Claims++;
             }
@@ -239,7 +241,7 @@ public sealed class Fuzzer(FuzzOptions options)
             var own = TextPrinter.Print(r.Gradient);
             try
             {
-                var report = MatrixCalculus.Check(f, wrt, own, new GradientOptions { Seed = 1 + index % 997 });
+                var report = MatCalc.Check(f, wrt, own, new GradientOptions { Seed = 1 + index % 997 });
                 if (!report.Right) return Fail("own gradient judged wrong", $"claim {own}: {report.Verdict}");
             }
             catch (MatcalcException ex) when (ex.Diagnostics.Any(d => d.Id == "MC3002")) { }
@@ -317,7 +319,7 @@ public sealed class Fuzzer(FuzzOptions options)
                 Scale(var k, _) when !k.IsScalar => "scaling by a non-scalar",
                 Divide(_, var d) when !d.IsScalar => "division by a non-scalar",
                 Broadcast(var v, _) when !v.IsScalar => "broadcast of a non-scalar",
-                Semantics.Trace(var a) when !a.Shape.IsSquare => "trace of a non-square matrix",
+                Expressions.Trace(var a) when !a.Shape.IsSquare => "trace of a non-square matrix",
                 Det(var a) when !a.Shape.IsSquare => "determinant of a non-square matrix",
                 LogDet(var a) when !a.Shape.IsSquare => "log-determinant of a non-square matrix",
                 Inverse(var a) when !a.Shape.IsSquare => "inverse of a non-square matrix",

@@ -1,6 +1,10 @@
 using MathNet.Numerics.LinearAlgebra;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Numerics;
 
@@ -230,7 +234,7 @@ public static class Evaluator
                     throw Fail(source, "MC3008", $"The exponent of {Short(p)} is too large to evaluate.", "Evaluate a lower power.");
                 return Finite(MatrixPower(a, p.Exponent), p, a, p.Exponent, source);
             }
-            case Calculus.PowerSum ps:
+            case Expressions.PowerSum ps:
             {
                 var a = V(ps.Base);
                 var c = V(ps.Inner);
@@ -308,7 +312,7 @@ public static class Evaluator
                 var a = V(n.A);
                 return S(n.Kind == NormKind.One ? a.Enumerate().Sum(Math.Abs) : Math.Sqrt(a.Enumerate().Sum(x => x * x)));
             }
-            case Calculus.Commutation k:
+            case Expressions.Commutation k:
             {
                 // K vec(A) = vec(Aᵀ) for A m×n: vec(A)[i + j m] = A[i, j] = vec(Aᵀ)[j + i n].
                 var (m, n) = (Size(k.M, b, source), Size(k.N, b, source));
@@ -318,13 +322,13 @@ public static class Evaluator
                         kk[j + i * n, i + j * m] = 1;
                 return kk;
             }
-            case Calculus.Unvec u:
+            case Expressions.Unvec u:
             {
                 var v = V(u.V);
                 var (rows, cols) = SizeOf(u.Target, b, source);
                 return M.Dense(rows, cols, v.ToColumnMajorArray());
             }
-            case Calculus.KronAdjoint k:
+            case Expressions.KronAdjoint k:
             {
                 var c = V(k.Cotangent);
                 var other = V(k.Other);
@@ -347,7 +351,7 @@ public static class Evaluator
                 }
                 return g;
             }
-            case Calculus.JacobianAdjoint or Calculus.JacobianApply or Calculus.Differential:
+            case Expressions.JacobianAdjoint or Expressions.JacobianApply or Expressions.Differential:
                 throw Fail(source, "MC3005", "A Jacobian tensor of an opaque function has no numeric value.",
                     "Replace the opaque function by a concrete one (for example softmax(…)) to check numerically.");
             case OpaqueCall c:

@@ -1,6 +1,10 @@
 using MathNet.Numerics.LinearAlgebra;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Numerics;
 
@@ -292,7 +296,7 @@ public static class Sampler
             .Select(e => e switch
             {
                 Power { A.IsScalar: false } p when Math.Abs(p.Exponent) >= 8 && p.Exponent == Math.Floor(p.Exponent) => (Base: p.A, K: Math.Abs(p.Exponent)),
-                Calculus.PowerSum ps when ps.K >= 8 => (Base: ps.Base, K: (double)ps.K),
+                Expressions.PowerSum ps when ps.K >= 8 => (Base: ps.Base, K: (double)ps.K),
                 _ => (Base: (Expr?)null, K: 0.0),
             })
             .Where(p => p.Base is not null)

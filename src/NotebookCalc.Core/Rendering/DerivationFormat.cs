@@ -1,5 +1,8 @@
 using System.Text;
-using NotebookCalc.Calculus;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Rendering;
 
@@ -161,7 +164,7 @@ public static class DerivationFormat
         if (showAnswer && c.Basis is { Instances.Count: > 0 } basis) sb.Append("basis: ").AppendLine(basis.Summary);
         if (showAnswer) sb.Append($"{c.Label(variable)} = ").AppendLine(TextPrinter.Print(c.Gradient));
         if (c.Counterexample is not null)
-            sb.AppendLine(showAnswer ? MatrixCalculus.Describe(c.Counterexample, variable, c.Label(variable)) : HiddenCounterexample(c.Counterexample, variable, c.Label(variable)));
+            sb.AppendLine(showAnswer ? MatCalc.Describe(c.Counterexample, variable, c.Label(variable)) : HiddenCounterexample(c.Counterexample, variable, c.Label(variable)));
         foreach (var d in c.ClaimDiagnostics) sb.Append("  ").AppendLine(d.Message + (d.Hint is null || !showAnswer ? "" : $" ({d.Hint})"));
         foreach (var h in c.Hints) sb.Append("hint: ").AppendLine(showAnswer ? h : HiddenHint(h));
         return sb.ToString().TrimEnd('\n', '\r');

@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text;
 using MathNet.Numerics.LinearAlgebra;
-using NotebookCalc.Calculus;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Rendering;
 
@@ -69,11 +72,7 @@ public static class Html
                 sb.Append("<ol>");
                 foreach (var s in m.Steps)
                 {
-                    var lhs = MathMlLayout.Lhs(s.LhsLatex, s.LhsText);
-                    var line = s.RhsText is null ? Eq(lhs, MathMlPrinter.Row(s.Expression))
-                        : s.RhsMathMl is { } rhs ? Eq(lhs, $"<mrow>{rhs}</mrow>")
-                        : $"<code>{Escape(s.Text)}</code>";
-                    sb.Append($"<li>{line}{Rules(s)}</li>");
+                    sb.Append($"<li>{Eq(MathMlPrinter.Row(s.Lhs), MathMlPrinter.Row(s.Rhs))}{Rules(s)}</li>");
                 }
                 sb.Append("</ol>");
             }
@@ -163,7 +162,7 @@ public static class Html
             {
                 sb.Append("<ol>");
                 foreach (var s in m.Steps)
-                    sb.Append($"<li>{Eq(MathMlLayout.Lhs(s.LhsLatex, s.LhsText), MathMlPrinter.Row(s.Expression))}{Rules(s)}</li>");
+                    sb.Append($"<li>{Eq(MathMlPrinter.Row(s.Lhs), MathMlPrinter.Row(s.Rhs))}{Rules(s)}</li>");
                 sb.Append("</ol>");
             }
             sb.Append("</section>");

@@ -2,6 +2,10 @@ using System.Globalization;
 using System.Text;
 using NotebookCalc.Semantics;
 using NotebookCalc.Syntax;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Rendering;
 
@@ -9,7 +13,7 @@ namespace NotebookCalc.Rendering;
 /// Prints an expression as textbook LaTeX: W^\top, \Omega^{-1}, \odot, \operatorname{tr}, \ln\det, \lVert A\rVert_F^2,
 /// \lambda_1, \frac{\lambda_1}{2}, with minimal parentheses. Output is valid under KaTeX strict mode (tested).
 /// </summary>
-public static class LatexPrinter
+public static partial class LatexPrinter
 {
     private const int Frob = TextPrinter.Frob, Sum = TextPrinter.Sum, Prod = TextPrinter.Prod, Unary = TextPrinter.Unary,
         Postfix = TextPrinter.Postfix, Atom = TextPrinter.Atom;
@@ -49,7 +53,7 @@ public static class LatexPrinter
         Divide => Atom, // \frac{}{} is self-delimiting
         Inverse => Postfix, // printed as a superscript: A^{-1}
         Kron => Prod, // printed infix as A \otimes B (a call kron(A, B) in text)
-        Calculus.PowerSum => Sum, // drawn as a summation (a call powersum(B, C, k) in text)
+        Expressions.PowerSum => Sum, // drawn as a summation (a call powersum(B, C, k) in text)
         _ => TextPrinter.Level(e),
     };
 
@@ -170,24 +174,24 @@ public static class LatexPrinter
                 Write(sb, c.Arg, 0);
                 sb.Append("\\right)");
                 break;
-            case Calculus.Differential { Of: Symbol s }: sb.Append("d").Append(Name(s.Name)); break;
-            case Calculus.Differential d: Call(sb, "d", d.Of); break;
-            case Calculus.JacobianApply j:
+            case Expressions.Differential { Of: Symbol s }: sb.Append("d").Append(Name(s.Name)); break;
+            case Expressions.Differential d: Call(sb, "d", d.Of); break;
+            case Expressions.JacobianApply j:
                 sb.Append(Jacobian(j.Function, j.Arg)).Append(" : ");
                 Write(sb, j.Direction, Frob + 1, notFirst: true);
                 break;
-            case Calculus.JacobianAdjoint j:
+            case Expressions.JacobianAdjoint j:
                 Write(sb, j.Cotangent, Postfix);
                 sb.Append(" : ").Append(Jacobian(j.Function, j.Arg));
                 break;
-            case Calculus.KronAdjoint k:
+            case Expressions.KronAdjoint k:
                 sb.Append(k.IsLeft ? "\\mathcal{K}_{1}\\left(" : "\\mathcal{K}_{2}\\left(");
                 Write(sb, k.Cotangent, 0);
                 sb.Append(", ");
                 Write(sb, k.Other, 0);
                 sb.Append("\\right)");
                 break;
-            case Calculus.PowerSum ps:
+            case Expressions.PowerSum ps:
                 sb.Append("\\sum_{i=0}^{").Append(ps.K - 1).Append("} ");
                 Write(sb, ps.Base, Atom);
                 sb.Append("^{i} ");
@@ -196,9 +200,9 @@ public static class LatexPrinter
                 Write(sb, ps.Base, Atom);
                 sb.Append("^{").Append(ps.K - 1).Append("-i}");
                 break;
-            case Calculus.Order o: sb.Append(o.Power == 1 ? "O(\\varepsilon)" : $"O(\\varepsilon^{o.Power})"); break;
-            case Calculus.Unvec u: Call(sb, "\\operatorname{vec}^{-1}", u.V); break;
-            case Calculus.Commutation k: sb.Append("K_{").Append(DimLatex(k.M)).Append(',').Append(DimLatex(k.N)).Append('}'); break;
+            case Expressions.Order o: sb.Append(o.Power == 1 ? "O(\\varepsilon)" : $"O(\\varepsilon^{o.Power})"); break;
+            case Expressions.Unvec u: Call(sb, "\\operatorname{vec}^{-1}", u.V); break;
+            case Expressions.Commutation k: sb.Append("K_{").Append(DimLatex(k.M)).Append(',').Append(DimLatex(k.N)).Append('}'); break;
             default: throw new NotSupportedException($"cannot print {e.GetType().Name}");
         }
     }

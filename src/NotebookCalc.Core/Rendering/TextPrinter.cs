@@ -2,6 +2,10 @@ using System.Globalization;
 using System.Text;
 using NotebookCalc.Semantics;
 using NotebookCalc.Syntax;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Rendering;
 
@@ -9,7 +13,7 @@ namespace NotebookCalc.Rendering;
 /// Prints an expression as matcalc text (ASCII) that parses back to an equal tree, with minimal parentheses.
 /// Levels and operator spellings come from <see cref="OperatorFacts"/>, the table the parser binds by.
 /// </summary>
-public static class TextPrinter
+public static partial class TextPrinter
 {
     internal const int Frob = Precedence.Frobenius, Sum = Precedence.Sum, Prod = Precedence.Product, Unary = Precedence.Unary,
         Postfix = Precedence.Postfix, Atom = Precedence.Atom;
@@ -24,7 +28,7 @@ public static class TextPrinter
     /// <summary>The precedence level of the operator at the root of e as printed.</summary>
     internal static int Level(Expr e) => e switch
     {
-        Frobenius or Calculus.JacobianApply or Calculus.JacobianAdjoint => Frob,
+        Frobenius or Expressions.JacobianApply or Expressions.JacobianAdjoint => Frob,
         Add => Sum,
         MatMul or Scale or Divide or Hadamard or HadamardDiv => Prod,
         Neg => Unary,
@@ -134,19 +138,19 @@ public static class TextPrinter
             case Vec v: Call(sb, BuiltinFunctions.Vec, v.A); break;
             case Norm n: Call(sb, n.Kind == NormKind.One ? BuiltinFunctions.Norm1 : BuiltinFunctions.Norm, n.A); break;
             case OpaqueCall c: Call(sb, c.Function, c.Arg); break;
-            case Calculus.Differential { Of: Symbol s }: sb.Append('d').Append(s.Name); break;
-            case Calculus.Differential d: Call(sb, "d", d.Of); break;
-            case Calculus.JacobianApply j:
+            case Expressions.Differential { Of: Symbol s }: sb.Append('d').Append(s.Name); break;
+            case Expressions.Differential d: Call(sb, "d", d.Of); break;
+            case Expressions.JacobianApply j:
                 sb.Append($"d{j.Function}/d{TextPrinter.Print(j.Arg)} : ");
                 Write(sb, j.Direction, Frob + 1, notFirst: true);
                 break;
-            case Calculus.JacobianAdjoint j:
+            case Expressions.JacobianAdjoint j:
                 Write(sb, j.Cotangent, Postfix);
                 sb.Append($" : d{j.Function}/d{TextPrinter.Print(j.Arg)}");
                 break;
-            case Calculus.Order o: sb.Append(o.Power == 1 ? "O(ε)" : $"O(ε^{o.Power})"); break;
-            case Calculus.Commutation k: sb.Append($"K_({k.M},{k.N})"); break;
-            case Calculus.PowerSum ps:
+            case Expressions.Order o: sb.Append(o.Power == 1 ? "O(ε)" : $"O(ε^{o.Power})"); break;
+            case Expressions.Commutation k: sb.Append($"K_({k.M},{k.N})"); break;
+            case Expressions.PowerSum ps:
                 // Σ_{i=0}^{k-1} A^i C A^(k-1-i), as the language writes it (LaTeX and MathML draw the summation).
                 sb.Append(BuiltinFunctions.PowerSum.Text).Append('(');
                 Write(sb, ps.Base, 0);

@@ -1,6 +1,10 @@
 using System.Globalization;
 using NotebookCalc.Syntax;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Semantics;
 
@@ -676,9 +680,9 @@ internal sealed class Binder
     /// <summary>The k of powersum(B, C, k): a whole number from 1 to the largest power a derivation writes.</summary>
     private int PowerSumCount(SyntaxNode n)
     {
-        if (n.Kind == SyntaxKind.Number && n.Value >= 1 && n.Value <= Calculus.PowerSums.MaxExponent && n.Value == Math.Floor(n.Value)) return (int)n.Value;
+        if (n.Kind == SyntaxKind.Number && n.Value >= 1 && n.Value <= Rewriting.PowerSums.MaxExponent && n.Value == Math.Floor(n.Value)) return (int)n.Value;
         throw Error(DiagnosticCatalog.BadArguments, n.Span, $"'{Snippet(n)}' is not a number of terms for powersum.",
-            $"The third argument of powersum(B, C, k) is a whole number from 1 to {Calculus.PowerSums.MaxExponent:N0}: Σ_{{i=0}}^{{k−1}} Bⁱ C B^(k−1−i) has k terms.");
+            $"The third argument of powersum(B, C, k) is a whole number from 1 to {Rewriting.PowerSums.MaxExponent:N0}: Σ_{{i=0}}^{{k−1}} Bⁱ C B^(k−1−i) has k terms.");
     }
 
     private Dim DimArgument(SyntaxNode n)
@@ -936,7 +940,7 @@ internal sealed class Binder
             case "powersum":
             {
                 var k = PowerSumCount(node[2]);
-                return k == 1 ? Build(node[1]) : new Calculus.PowerSum(Build(node[0]), Build(node[1]), k);
+                return k == 1 ? Build(node[1]) : new Expressions.PowerSum(Build(node[0]), Build(node[1]), k);
             }
             case "diag": return _decisions[node] == Decision.DiagMatrix ? new DiagMatrix(Arg()) : new DiagVector(Arg());
             case "vec": return new Vec(Arg());

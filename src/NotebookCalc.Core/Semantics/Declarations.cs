@@ -1,6 +1,10 @@
 using System.Globalization;
 using NotebookCalc.Syntax;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Semantics;
 

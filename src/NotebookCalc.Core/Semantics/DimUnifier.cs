@@ -1,3 +1,7 @@
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 namespace NotebookCalc.Semantics;
 
 /// <summary>A dimension being inferred: a union-find node that may carry a known <see cref="Dim"/>.</summary>

@@ -2,7 +2,7 @@ namespace NotebookCalc.Syntax;
 
 /// <summary>
 /// A built-in function of the matcalc language (LANGUAGE.md §1): its name and other spellings, how many arguments it
-/// takes, the shape rule, the derivative rule that differentiates it (a name in <c>Calculus.Rules</c>), and how each
+/// takes, the shape rule, the derivative rule that differentiates it (a name in <c>Rewriting.Rules</c>), and how each
 /// printer spells it.
 /// </summary>
 /// <param name="Aliases">Other spellings that read as this function (`trace`, `Tr` for `tr`; `ln` for `log`).</param>

@@ -1,8 +1,10 @@
 using System.Text.Json;
-using NotebookCalc.Calculus;
 using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Calculus;
 
@@ -57,7 +59,7 @@ public class CookbookTests
     public void Gradient_is_checked_and_equals_the_known_answer(string id)
     {
         var c = Cases.Single(x => x.Id == id);
-        var r = MatrixCalculus.Gradient(c.Expr, c.Wrt, c.Where, new GradientOptions { Seed = 2 });
+        var r = MatCalc.Gradient(c.Expr, c.Wrt, c.Where, new GradientOptions { Seed = 2 });
         Assert.True(r.Check!.Passed, $"{c.Id}: {r.Check.Summary}\n  ∂f = {TextPrinter.Print(r.Gradient)}");
         var f = r.Function;
         var scope = f.Scope.With(f.Symbols.Where(s => !f.Scope.TryGet(s.Name, out _)).Select(s => new Declaration(s.Name, s.Shape, s.Props, default)));
@@ -90,7 +92,7 @@ public class CookbookTests
         var gaps = new List<string>();
         foreach (var c in Cases)
         {
-            var r = MatrixCalculus.Gradient(c.Expr, c.Wrt, c.Where, new GradientOptions { Check = false });
+            var r = MatCalc.Gradient(c.Expr, c.Wrt, c.Where, new GradientOptions { Check = false });
             gaps.AddRange(r.Methods.Where(m => !m.Succeeded).Select(m => $"{c.Id}/{m.Method}"));
         }
         Assert.Equal(["cookbook-trace-kron/index"], gaps);

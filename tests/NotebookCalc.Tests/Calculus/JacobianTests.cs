@@ -1,12 +1,14 @@
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
-using NotebookCalc.Calculus;
 using NotebookCalc.Notebook;
 using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Tests.Cli;
 using NotebookCalc.Text;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Calculus;
 
@@ -34,7 +36,7 @@ public class JacobianTests
     [MemberData(nameof(Cases))]
     public void The_jacobian_is_derived_two_ways_checked_and_its_vec_form_is_its_matrix(string expr, string wrt, string where, string? map, string? vec)
     {
-        var r = MatrixCalculus.Jacobian(expr, wrt, where, new GradientOptions { Seed = 2 });
+        var r = MatCalc.Jacobian(expr, wrt, where, new GradientOptions { Seed = 2 });
         Assert.All(r.Methods, m => Assert.True(m.Succeeded, $"{expr} {m.Method}: {m.Unsupported}"));
         Assert.All(r.Methods.SelectMany(m => m.Steps), s => Assert.NotEmpty(s.Rules));
         Assert.True(r.Agree, r.AgreementBasis);
@@ -84,7 +86,7 @@ public class JacobianTests
     [InlineData("exp(X)", "X", "X: n x n", "exp(X) H", false)]
     public void Jacobian_claims_are_judged(string expr, string wrt, string where, string claim, bool right)
     {
-        var report = MatrixCalculus.CheckJacobian(expr, wrt, claim, where);
+        var report = MatCalc.CheckJacobian(expr, wrt, claim, where);
         Assert.Equal("jacobian", report.Derivative);
         Assert.True(report.Right == right, report.Verdict);
         if (!right)
@@ -102,7 +104,7 @@ public class JacobianTests
     public void The_jacobian_of_the_variable_itself_is_the_identity_by_every_method(string expr, string wrt, string where)
     {
         // Regression (SymPy's A.diff(A)): the differential method had no layer to apply to dF = dX and answered the zero map.
-        var r = MatrixCalculus.Jacobian(expr, wrt, where, new GradientOptions { Seed = 2 });
+        var r = MatCalc.Jacobian(expr, wrt, where, new GradientOptions { Seed = 2 });
         Assert.All(r.Methods, m => Assert.Equal("H", TextPrinter.Print(m.Gradient!)));
         Assert.Equal("H", TextPrinter.Print(r.Map));
         Assert.True(r.Agree, r.AgreementBasis);
@@ -110,7 +112,7 @@ public class JacobianTests
         var b = Sampler.Sample(r.Function.Symbols, 5);
         var vec = Evaluator.Evaluate(r.VecForm!, b);
         Assert.Equal(Matrix<double>.Build.DenseIdentity(vec.RowCount), vec);
-        Assert.True(MatrixCalculus.CheckJacobian(expr, wrt, "H", where).Right);
+        Assert.True(MatCalc.CheckJacobian(expr, wrt, "H", where).Right);
     }
 
     [Fact]

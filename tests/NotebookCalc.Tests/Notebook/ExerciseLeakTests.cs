@@ -1,9 +1,12 @@
 using System.Text.Json;
-using NotebookCalc.Calculus;
 using NotebookCalc.Cli;
 using NotebookCalc.Notebook;
 using NotebookCalc.Semantics;
 using NotebookCalc.Tests.Support;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Notebook;
 

@@ -20,8 +20,8 @@ public class NewtonNotebookTests
     public void The_derived_gradient_and_Hessian_are_the_textbook_ones_on_data_and_the_Hessian_is_positive_semidefinite()
     {
         var f = MatCalc.Parse(Loss, "A: N x d; w: d; y: N");
-        var gradient = MatrixCalculus.Gradient(f, "w", new GradientOptions { Check = false });
-        var hessian = MatrixCalculus.Hessian(f, "w", new GradientOptions { Check = false });
+        var gradient = MatCalc.Gradient(f, "w", new GradientOptions { Check = false });
+        var hessian = MatCalc.Hessian(f, "w", new GradientOptions { Check = false });
         var random = new Random(5);
         double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
         for (var trial = 0; trial < 3; trial++)
@@ -34,8 +34,8 @@ public class NewtonNotebookTests
             var s = (a * w).Map(t => 1 / (1 + Math.Exp(-t)));
             var textbookGradient = a.TransposeThisAndMultiply(s - y);
             var textbookHessian = a.TransposeThisAndMultiply(Matrix<double>.Build.Diagonal(s.Column(0).PointwiseMultiply(1 - s.Column(0)).ToArray()) * a);
-            var g = MatrixCalculus.EvaluateAt(gradient, at);
-            var h = MatrixCalculus.HessianAt(hessian, at);
+            var g = MatCalc.EvaluateAt(gradient, at);
+            var h = MatCalc.HessianAt(hessian, at);
             Assert.True((g - textbookGradient).FrobeniusNorm() <= 1e-12 * textbookGradient.FrobeniusNorm());
             Assert.True((h - textbookHessian).FrobeniusNorm() <= 1e-12 * textbookHessian.FrobeniusNorm());
             // Column j of the Hessian against a central difference of the textbook gradient along e_j.

@@ -1,11 +1,14 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Microsoft.DotNet.Interactive.Formatting;
-using NotebookCalc.Calculus;
 using NotebookCalc.Notebook;
 using NotebookCalc.Rendering;
 using Html = NotebookCalc.Rendering.Html;
 using NotebookCalc.Tests.Support;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Notebook;
 
@@ -164,7 +167,7 @@ public class SessionTests
     public void Formatters_register_with_the_interactive_formatter()
     {
         NotebookCalcFormatters.Register();
-        var g = MatrixCalculus.Gradient("tr(W W')", "W", "W: n x m");
+        var g = MatCalc.Gradient("tr(W W')", "W", "W: n x m");
         Assert.Contains("<math", g.ToDisplayString("text/html"));
         Assert.Contains("\\begin{align*}", g.ToDisplayString("text/latex"));
         Assert.Contains("∂f/∂W = 2 W", g.ToDisplayString("text/plain"));

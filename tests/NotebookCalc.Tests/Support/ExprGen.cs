@@ -1,5 +1,9 @@
 using CsCheck;
 using NotebookCalc.Semantics;
+using NotebookCalc.Differentiation;
+using NotebookCalc.Expressions;
+using NotebookCalc.Numerics;
+using NotebookCalc.Rewriting;
 
 namespace NotebookCalc.Tests.Support;
 
@@ -125,8 +129,8 @@ public static class ExprGen
         Kind.NN => new Shape(N, N),
         Kind.NM => new Shape(N, Mdim),
         Kind.MN => new Shape(Mdim, N),
-        Kind.N1 => NotebookCalc.Semantics.Shape.Vector(N),
+        Kind.N1 => NotebookCalc.Expressions.Shape.Vector(N),
         Kind.MM => new Shape(Mdim, Mdim),
-        _ => NotebookCalc.Semantics.Shape.Scalar,
+        _ => NotebookCalc.Expressions.Shape.Scalar,
     };
 }
