@@ -5,7 +5,6 @@ using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Differentiation;
 using NotebookCalc.Expressions;
-using NotebookCalc.Numerics;
 using NotebookCalc.Rewriting;
 
 namespace NotebookCalc;

@@ -115,7 +115,7 @@ public class ParseBackTests
         {
             ParsesBack(m.Gradient!, scope, $"{p.Id}: {m.Method} map");
             foreach (var (step, k) in m.Steps.Select((s, k) => (s, k)))
-                if (step.RhsText is null && !step.Expression.DescendantsAndSelf().Any(e => e is Commutation) && AsValue(step.Expression) is { } value)
+                if (step.Expression is { } rhs && !rhs.DescendantsAndSelf().Any(e => e is Commutation) && AsValue(rhs) is { } value)
                     ParsesBack(value, scope, $"{p.Id}: {m.Method} step {k + 1} ({step.Text})");
         }
         if (p.Claim is not null && TryParse(p.Claim, scope, r.Function.Shape) is { } claim)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using MathNet.Numerics.LinearAlgebra;
-using NotebookCalc.Calculus;
+using NotebookCalc.Numerics;
 using NotebookCalc.Tests.Support;
 
 namespace NotebookCalc.Tests.Notebook;
