@@ -253,7 +253,7 @@ public static partial class MatrixCalculus
             .Select(s => new Declaration(s.Name, s.Shape, s.Props, default)))
             .With([new Declaration(h.Name, h.Shape, h.Props, default)]);
         Expression claim;
-        try { claim = ParseClaim(claimText, scope, f.Shape); }
+        try { claim = ParseDerivativeClaim(claimText, scope, f.Shape, VecShape(f.Shape, x.Shape)); }
         catch (MatcalcException ex) when (ex.Diagnostics.Any(d => d.Id.StartsWith("MC1", StringComparison.Ordinal)))
         {
             return Report(new ClaimReport(false, $"wrong: the claim is not even well-shaped — {ex.Diagnostics[0].Message}", truth, null, "shape check", null, [], ex.Diagnostics));
@@ -262,6 +262,14 @@ public static partial class MatrixCalculus
         {
             $"A Jacobian claim is the map applied to the direction {h.Name}: {label} (for A X B, A {h.Name} B). This claim does not contain {h.Name}.",
         };
+        if (IsVecClaim(claim, h, VecShape(f.Shape, x.Shape)))
+            return JudgeVecClaim("jacobian", f, x, h, truth, result.VecForm, result.VecUnsupported, claim, options,
+                b => HessianCheck.RequireAgreement(f, x, h, f.Expr, truth, b, "Jacobian"), []);
+        if (claim.Shape != f.Shape && directionHint.Count > 0)
+        {
+            var (verdict, hints) = VecShapeMessage("jacobian", claim.Shape, f.Shape, VecShape(f.Shape, x.Shape), x, h);
+            return Report(new ClaimReport(false, verdict, truth, claim.Expr, "shape check", null, [.. hints, .. directionHint], []));
+        }
         if (claim.Shape != f.Shape)
             return Report(new ClaimReport(false, $"wrong: the claim is {claim.Shape} but {label} has the shape of F ({f.Shape})",
                 truth, claim.Expr, "shape check", null, [$"The Jacobian map takes a direction {h.Name} of the shape of {x.Name} to a matrix of the shape of F.", .. directionHint], []));

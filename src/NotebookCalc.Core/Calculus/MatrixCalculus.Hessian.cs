@@ -185,7 +185,7 @@ public static partial class MatrixCalculus
         Expression claim;
         try
         {
-            claim = ParseClaim(claimText, scope, x.Shape);
+            claim = ParseDerivativeClaim(claimText, scope, x.Shape, VecShape(x.Shape, x.Shape));
         }
         catch (MatcalcException ex) when (ex.Diagnostics.Any(d => d.Id.StartsWith("MC1", StringComparison.Ordinal)))
         {
@@ -197,6 +197,17 @@ public static partial class MatrixCalculus
         {
             $"A Hessian claim is the map applied to the direction {h.Name}: ∇²f[{h.Name}] (for tr(Xᵀ A X), (A + Aᵀ) {h.Name}). This claim does not contain {h.Name}.",
         };
+        if (IsVecClaim(claim, h, VecShape(x.Shape, x.Shape)))
+            return JudgeVecClaim("hessian", f, x, h, truth, result.VecForm, result.VecUnsupported, claim, options, b =>
+            {
+                GradientCheck.RequireAgreement(f, x, result.Gradient, b);
+                HessianCheck.RequireAgreement(f, x, h, result.Gradient, truth, b);
+            }, result.Gradient.DescendantsAndSelf().OfType<Symbol>());
+        if (claim.Shape != x.Shape && !usesDirection)
+        {
+            var (shapeVerdict, shapeHints) = VecShapeMessage("hessian", claim.Shape, x.Shape, VecShape(x.Shape, x.Shape), x, h);
+            return Report(new ClaimReport(false, shapeVerdict, truth, claim.Expr, "shape check", null, [.. shapeHints, .. directionHint], []));
+        }
         if (claim.Shape != x.Shape)
             return Report(new ClaimReport(false,
                 $"wrong: the claim is {claim.Shape} but ∇²f[{h.Name}] has the shape of {x.Name} ({x.Shape})",
