@@ -118,7 +118,7 @@ public sealed class VecForm
         var terms = DifferentialMethod.Terms(map).ToList();
         var n = Dim.Product(h.Shape.Rows, h.Shape.Cols);
         var rows = Dim.Product(map.Shape.Rows, map.Shape.Cols);
-        var m = Ops.Sum(terms.Select(v.Linear), new Shape(rows, n));
+        var m = ProductChains.LeftAssociated(Ops.Sum(terms.Select(v.Linear), new Shape(rows, n)));
         v.Used.Add(Rules.IdentifyVecHessian.Name);
         return (m, v.Used.OrderBy(r => r, StringComparer.Ordinal).ToList());
     }

@@ -281,6 +281,7 @@ public static class Simplifier
                 }
             }
             Collect(e, 1);
+            LogisticFacts.Fold(factors, Normalize);
             // ⊙ commutes: one order for the factors (symbols first, by name) makes A ⊙ X and X ⊙ A like terms.
             factors = factors.OrderBy(f => f.Base is Symbol or Transpose { A: Symbol } ? 0 : 1).ThenBy(f => TextPrinter.Print(f.Base), StringComparer.Ordinal).ToList();
             Expr? acc = null;
