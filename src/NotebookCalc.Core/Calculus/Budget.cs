@@ -1,3 +1,4 @@
+using NotebookCalc.Rendering;
 using System.Diagnostics;
 using NotebookCalc.Semantics;
 
@@ -68,7 +69,7 @@ public static class Budget
         long chars = 0;
         foreach (var s in d.Steps)
         {
-            CheckSize(s.Expression, "a step");
+            if (s.Expression is { } e) CheckSize(e, "a step");
             chars += s.Text.Length;
             if (chars > MaxOutputChars)
                 throw new BudgetExceededException($"the derivation would print more than its budget of {MaxOutputChars:N0} characters");

@@ -1,27 +1,26 @@
-using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 
 namespace NotebookCalc.Calculus;
 
-/// <summary>One line of a derivation: <c>Lhs = Expression</c>, justified by the named rules.</summary>
-public sealed record DerivationStep(string LhsLatex, string LhsText, Expr Expression, IReadOnlyList<string> Rules, string? Note = null)
+/// <summary>
+/// One line of a derivation: <c>Lhs = Rhs</c>, both typed terms (<see cref="StepTerm"/>), justified by the named rules of
+/// the catalogue. The printers write it (Rendering's StepFormat); a step holds no markup.
+/// </summary>
+public sealed record DerivationStep(StepTerm Lhs, StepTerm Rhs, IReadOnlyList<string> Rules, string? Note = null)
 {
-    /// <summary>Right-hand side written out by hand when it is not a single expression (e.g. "tr(GᵀE_ij) = G_ij").</summary>
-    public string? RhsLatex { get; init; }
+    public DerivationStep(StepTerm lhs, Expr rhs, IReadOnlyList<string> rules) : this(lhs, new ExprTerm(rhs), rules) { }
 
-    public string? RhsText { get; init; }
+    /// <summary>The right-hand side when it is one expression; null for an index sum or the basis chain.</summary>
+    public Expr? Expression => Rhs is ExprTerm e ? e.Expr : null;
 
-    /// <summary>The hand-written right-hand side as presentation MathML (the inside of an &lt;mrow&gt;), for HTML.</summary>
-    public string? RhsMathMl { get; init; }
-
-    public string RightLatex => RhsLatex ?? LatexPrinter.Print(Expression);
-
-    public string Latex => $"{LhsLatex} = {RightLatex}";
-
-    public string Text => $"{LhsText} = {RhsText ?? TextPrinter.Print(Expression)}";
+    /// <summary>The rules applied, as references into the catalogue with the side conditions they relied on.</summary>
+    public IReadOnlyList<RuleRef> Applied => Rules.Select(RuleRef.Of).ToList();
 
     /// <summary>The rules' names joined for display (the first is the main one).</summary>
     public string Rule => string.Join(", ", Rules);
+
+    /// <summary>Same line as <paramref name="other"/>: the same terms on both sides (compared as trees, not as text).</summary>
+    public bool SameLine(DerivationStep other) => Lhs == other.Lhs && Rhs == other.Rhs;
 }
 
 /// <summary>A derivation by one method: its steps and the gradient it arrives at (or why it could not).</summary>

@@ -20,18 +20,20 @@ public sealed class DifferentialMethod
 
     public const string Name = "differential";
 
+    private static readonly DifferentialTerm Df = new(FunctionTerm.F);
+
     public static Derivation Derive(Expr f, Symbol x)
     {
         var m = new DifferentialMethod(x);
-        var steps = new List<DerivationStep> { new("f", "f", f, ["definition"]) };
+        var steps = new List<DerivationStep> { new(FunctionTerm.F, f, ["definition"]) };
         Expr df = new Differential(f);
-        steps.Add(new DerivationStep("df", "df", df, ["definition"]));
+        steps.Add(new DerivationStep(Df, df, ["definition"]));
         for (var guard = 0; guard < 10_000 && HasPending(df, x); guard++)
         {
             Budget.Tick();
             m._used.Clear();
             df = Budget.CheckSize(m.StepOnce(df), "the differential");
-            steps.Add(new DerivationStep("df", "df", df, m._used.OrderBy(RuleOrder).ToList()));
+            steps.Add(new DerivationStep(Df, df, m._used.OrderBy(RuleOrder).ToList()));
         }
 
         // Rewrite each term as G_i : dX.
@@ -45,16 +47,15 @@ public sealed class DifferentialMethod
         var contributions = raw.Select(g => { var s = Simplifier.Simplify(g, out var r); tidyRules.UnionWith(r); return s; }).ToList();
         var dX = new Differential(x);
         var frob = Ops.Sum(contributions.Select(g => (Expr)new Frobenius(g, dX)), Shape.Scalar);
-        steps.Add(new DerivationStep("df", "df", frob, m._used.OrderBy(RuleOrder).Concat(tidyRules).ToList()));
+        steps.Add(new DerivationStep(Df, frob, m._used.OrderBy(RuleOrder).Concat(tidyRules).ToList()));
         var sum = Ops.Sum(contributions, x.Shape);
         if (contributions.Count > 1)
-            steps.Add(new DerivationStep("df", "df", new Frobenius(sum, dX), [Rules.FrobeniusCollect.Name]));
-        var lhsLatex = $@"\frac{{\partial f}}{{\partial {LatexPrinter.Name(x.Name)}}}";
-        var lhsText = $"df/d{x.Name}";
-        steps.Add(new DerivationStep(lhsLatex, lhsText, sum, [Rules.IdentifyGradient.Name]));
+            steps.Add(new DerivationStep(Df, new Frobenius(sum, dX), [Rules.FrobeniusCollect.Name]));
+        var gradient = new PartialTerm(x);
+        steps.Add(new DerivationStep(gradient, sum, [Rules.IdentifyGradient.Name]));
         var simplified = Simplifier.Simplify(sum, out var simplifyRules);
         if (simplified != sum)
-            steps.Add(new DerivationStep(lhsLatex, lhsText, simplified, simplifyRules));
+            steps.Add(new DerivationStep(gradient, simplified, simplifyRules));
         return new Derivation(Name, steps, simplified);
     }
 
@@ -207,7 +208,7 @@ public sealed class DifferentialMethod
                 throw new UnsupportedConstructException("powersum(B, C, k) with B depending on the variable (a second-order term); write the power it is the differential of");
             case OpaqueCall c: return Use(Rules.DOpaque, new JacobianApply(c.Function, c.Arg, D(c.Arg), c.Shape));
             default:
-                throw new UnsupportedConstructException($"no differential rule for {a.GetType().Name} ({TextPrinter.Print(a)})");
+                throw new UnsupportedConstructException($"no differential rule for {a.GetType().Name} ({a})");
         }
     }
 

@@ -1,4 +1,3 @@
-using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 
 namespace NotebookCalc.Calculus;
@@ -43,17 +42,14 @@ public sealed class GateauxMethod
     /// The Gâteaux derivative of a matrix-valued g (a gradient, for the Hessian) along <paramref name="h"/>: g(X + εH)
     /// expanded to first order with the same named rules, the difference quotient, and its limit Dg(X)[H] (unsimplified).
     /// </summary>
-    internal static (IReadOnlyList<DerivationStep> Steps, Expr Directional) Directional(Expr g, Symbol x, Symbol h, string gLatex, string gText)
+    internal static (IReadOnlyList<DerivationStep> Steps, Expr Directional) Directional(Expr g, Symbol x, Symbol h, FunctionTerm function)
     {
         var m = new GateauxMethod(x, h);
-        var xl = LatexPrinter.Name(x.Name);
-        var hl = LatexPrinter.Name(h.Name);
-        var shifted = $"{gLatex}({xl} + \\varepsilon {hl})";
-        var shiftedText = $"{gText}({x.Name} + ε {h.Name})";
+        var shifted = new ApplyTerm(function, x, h);
         var steps = new List<DerivationStep>
         {
-            new($"{gLatex}({xl})", $"{gText}({x.Name})", g, ["definition"]),
-            new(shifted, shiftedText, m.Substitute(g), [Rules.GateauxSubstitute.Name]),
+            new(new ApplyTerm(function, x), g, ["definition"]),
+            new(shifted, m.Substitute(g), [Rules.GateauxSubstitute.Name]),
         };
         var series = m.Expand(g);
         var coefficients = Enumerable.Range(0, 2).Select(k => Simplifier.Simplify(series.At(k, g.Shape))).ToList();
@@ -61,36 +57,31 @@ public sealed class GateauxMethod
         var exact = !series.Truncated && series.C.Count <= 2;
         // A map that is linear already (F = Xᵀ) expands with no rule of its own: it is the expansion of a transpose.
         var used = m._used.Count > 0 ? m._used.OrderBy(r => r, StringComparer.Ordinal).ToList() : [Rules.GateauxExpand.Name];
-        steps.Add(new DerivationStep(shifted, shiftedText, m.Polynomial(coefficients, 0, exact ? 0 : 2), used));
-        steps.Add(new DerivationStep($@"\frac{{{shifted} - {gLatex}({xl})}}{{\varepsilon}}", $"({shiftedText} - {gText}({x.Name}))/ε",
-            m.Polynomial(coefficients, 1, exact ? 0 : 1), [Rules.GateauxDifferenceQuotient.Name]));
+        steps.Add(new DerivationStep(shifted, m.Polynomial(coefficients, 0, exact ? 0 : 2), used));
+        steps.Add(new DerivationStep(new DifferenceQuotientTerm(function, x, h), m.Polynomial(coefficients, 1, exact ? 0 : 1),
+            [Rules.GateauxDifferenceQuotient.Name]));
         return (steps, series.At(1, g.Shape));
     }
 
     private Derivation Run(Expr f)
     {
-        var xl = LatexPrinter.Name(_x.Name);
-        var hl = LatexPrinter.Name(_h.Name);
-        var shifted = $"f({xl} + \\varepsilon {hl})";
-        var shiftedText = $"f({_x.Name} + ε {_h.Name})";
+        var shifted = new ApplyTerm(FunctionTerm.F, _x, _h);
         var steps = new List<DerivationStep>
         {
-            new($"f({xl})", $"f({_x.Name})", f, ["definition"]),
-            new(shifted, shiftedText, Substitute(f), [Rules.GateauxSubstitute.Name]),
+            new(new ApplyTerm(FunctionTerm.F, _x), f, ["definition"]),
+            new(shifted, Substitute(f), [Rules.GateauxSubstitute.Name]),
         };
 
         var series = Expand(f);
         var order = series.Truncated ? 1 : series.C.Count - 1;
         var coefficients = Enumerable.Range(0, order + 1).Select(k => Simplifier.Simplify(series.At(k, Shape.Scalar))).ToList();
-        steps.Add(new DerivationStep(shifted, shiftedText, Polynomial(coefficients, 0, series.Truncated ? 2 : 0), _used.OrderBy(r => r, StringComparer.Ordinal).ToList()));
+        steps.Add(new DerivationStep(shifted, Polynomial(coefficients, 0, series.Truncated ? 2 : 0), _used.OrderBy(r => r, StringComparer.Ordinal).ToList()));
 
         var quotient = Polynomial(coefficients, 1, series.Truncated ? 1 : 0);
-        steps.Add(new DerivationStep($@"\frac{{{shifted} - f({xl})}}{{\varepsilon}}", $"({shiftedText} - f({_x.Name}))/ε", quotient,
-            [Rules.GateauxDifferenceQuotient.Name]));
+        steps.Add(new DerivationStep(new DifferenceQuotientTerm(FunctionTerm.F, _x, _h), quotient, [Rules.GateauxDifferenceQuotient.Name]));
         var directional = order >= 1 ? series.At(1, Shape.Scalar) : new Number(0);
-        var dfLatex = $"Df({xl})[{hl}]";
-        var dfText = $"Df({_x.Name})[{_h.Name}]";
-        steps.Add(new DerivationStep(dfLatex, dfText, Simplifier.Simplify(directional), [Rules.GateauxLimit.Name]));
+        var df = new DirectionTerm(FunctionTerm.F, _x, _h);
+        steps.Add(new DerivationStep(df, Simplifier.Simplify(directional), [Rules.GateauxLimit.Name]));
 
         // Write Df(X)[H] as Σ tr(G_iᵀ H) with the trace identities, then collect.
         var form = new FrobeniusForm(_x, e => e == _h, traceNames: true);
@@ -99,49 +90,17 @@ public sealed class GateauxMethod
         var parts = terms.Select(t => form.Adjoint(new Number(1), t)).Where(g => !Ops.IsZero(g))
             .Select(g => { var s = Simplifier.Simplify(g, out var r); tidy.UnionWith(r); return s; }).ToList();
         var traced = Ops.Sum(parts.Select(TraceForm), Shape.Scalar);
-        steps.Add(new DerivationStep(dfLatex, dfText, traced, form.Used.OrderBy(r => r, StringComparer.Ordinal).Concat(tidy).ToList()));
+        steps.Add(new DerivationStep(df, traced, form.Used.OrderBy(r => r, StringComparer.Ordinal).Concat(tidy).ToList()));
         var g = Simplifier.Simplify(Ops.Sum(parts, _x.Shape), out var simplifyRules);
         if (parts.Count > 1)
-            steps.Add(new DerivationStep(dfLatex, dfText, TraceForm(g), [Rules.FrobeniusCollect.Name, .. simplifyRules]));
+            steps.Add(new DerivationStep(df, TraceForm(g), [Rules.FrobeniusCollect.Name, .. simplifyRules]));
 
-        // H = E_ij (e_i for a vector) picks out one entry; G is bracketed only when it is not a single symbol.
-        var gl = LatexPrinter.Print(g);
-        var gt = TextPrinter.Print(g);
-        var atomic = g is Symbol;
-        var (glb, gtb) = atomic ? (gl, gt) : ($@"\left({gl}\right)", $"({gt})");
-        var vector = _x.Shape.IsColumnVector;
-        var (idx, basisL, basisT) = vector ? ("i", "e_{i}", "e_i") : ("ij", "E_{ij}", "E_ij");
-        var basisLatex = _x.IsScalar
-            ? $@"Df({xl})[1] = {gl}"
-            : vector
-                ? $@"Df({xl})[{basisL}] = {glb}^\top {basisL} = {glb}_{{{idx}}}"
-                : $@"Df({xl})[{basisL}] = \operatorname{{tr}}\left({glb}^\top {basisL}\right) = {glb}_{{{idx}}}";
-        steps.Add(new DerivationStep(_x.IsScalar ? $@"\frac{{\partial f}}{{\partial {xl}}}" : $@"\frac{{\partial f}}{{\partial {xl}_{{{idx}}}}}",
-            _x.IsScalar ? $"df/d{_x.Name}" : $"df/d{_x.Name}_{idx}", g, [Rules.GateauxBasis.Name])
-        {
-            RhsLatex = basisLatex,
-            RhsMathMl = BasisMathMl(g, atomic, vector),
-            RhsText = _x.IsScalar ? gt
-                : vector ? $"Df({_x.Name})[{basisT}] = {gtb}' {basisT} = {gtb}_{idx}"
-                : $"Df({_x.Name})[{basisT}] = tr({gtb}' {basisT}) = {gtb}_{idx}",
-        });
-        steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", g, [Rules.IdentifyGradient.Name]));
+        // H = E_ij (e_i for a vector) picks out one entry of G.
+        var idx = new IndexList(_x.IsScalar ? [] : _x.Shape.IsColumnVector ? ["i"] : ["i", "j"]);
+        steps.Add(new DerivationStep(new PartialTerm(_x, idx), new BasisTerm(_x, g, idx), [Rules.GateauxBasis.Name]));
+        // For a scalar variable the basis step (Df(x)[1] = G) identifies the derivative already.
+        if (!_x.IsScalar) steps.Add(new DerivationStep(new PartialTerm(_x), g, [Rules.IdentifyGradient.Name]));
         return new Derivation(Name, steps, g);
-    }
-
-    /// <summary>Df(X)[E_ij] = tr(Gᵀ E_ij) = G_ij (e_i and Gᵀe_i for a vector; G for a scalar) as presentation MathML.</summary>
-    private string BasisMathMl(Expr g, bool atomic, bool vector)
-    {
-        var gm = MathMlPrinter.Row(g);
-        if (_x.IsScalar) return gm;
-        var gb = atomic ? gm : $"<mrow><mo>(</mo>{gm}<mo>)</mo></mrow>";
-        var idx = vector ? "<mi>i</mi>" : "<mrow><mi>i</mi><mi>j</mi></mrow>";
-        var basis = vector ? $"<msub><mi>e</mi>{idx}</msub>" : $"<msub><mi>E</mi>{idx}</msub>";
-        var df = $"<mi>D</mi><mi>f</mi><mrow><mo>(</mo>{MathMlPrinter.Name(_x.Name)}<mo>)</mo></mrow><mrow><mo>[</mo>{basis}<mo>]</mo></mrow><mo>=</mo>";
-        var middle = vector
-            ? $"<msup>{gb}<mo>⊤</mo></msup>{basis}"
-            : $"<mi>tr</mi><mo>&#x2061;</mo><mrow><mo>(</mo><msup>{gb}<mo>⊤</mo></msup>{basis}<mo>)</mo></mrow>";
-        return $"{df}{middle}<mo>=</mo><msub>{gb}{idx}</msub>";
     }
 
     /// <summary>tr(Gᵀ H) (or G·H for a scalar variable).</summary>
@@ -336,7 +295,7 @@ public sealed class GateauxMethod
             case OpaqueCall c:
                 return FirstOrder(Rules.GateauxOpaque, e, Expand(c.Arg), a1 => new JacobianApply(c.Function, c.Arg, a1, c.Shape));
             default:
-                throw new UnsupportedConstructException($"no expansion rule for {e.GetType().Name} ({TextPrinter.Print(e)})");
+                throw new UnsupportedConstructException($"no expansion rule for {e.GetType().Name} ({e})");
         }
     }
 }

@@ -34,11 +34,7 @@ public static class HessianMethods
 
     public static readonly string[] Names = [Gateaux, Differential];
 
-    private const string GradLatex = @"\nabla f", GradText = "∇f";
-
-    public static string MapLatex(Symbol h) => $@"\nabla^2 f[{Rendering.LatexPrinter.Name(h.Name)}]";
-
-    public static string MapText(Symbol h) => $"∇²f[{h.Name}]";
+    private static readonly DifferentialTerm DGradient = new(FunctionTerm.Gradient);
 
     /// <summary>
     /// d(∇f) by the differential rules, one layer per step, then dX = H identifies the map (hessian_differential), tidied by
@@ -48,26 +44,26 @@ public static class HessianMethods
     {
         var steps = new List<DerivationStep>
         {
-            new(GradLatex, GradText, gradient, [Rules.IdentifyGradient.Name]),
-            new($@"d({GradLatex})", $"d({GradText})", new Differential(gradient), ["definition"]),
+            new(FunctionTerm.Gradient, gradient, [Rules.IdentifyGradient.Name]),
+            new(DGradient, new Differential(gradient), ["definition"]),
         };
         var layers = DifferentialMethod.Layers(gradient, x);
         foreach (var (e, rules) in layers)
-            steps.Add(new DerivationStep($@"d({GradLatex})", $"d({GradText})", e, rules));
+            steps.Add(new DerivationStep(DGradient, e, rules));
         // No layer when the gradient is the variable itself (f = ‖X‖²/2): d(∇f) = dX, not zero.
         var last = layers.Count > 0 ? layers[^1].Expr : new Differential(gradient);
         var map = Replace(last, e => e is Differential { Of: Symbol s } && s.Name == x.Name ? h : null);
-        steps.Add(new DerivationStep(MapLatex(h), MapText(h), map, [Rules.HessianDifferential.Name]));
+        steps.Add(new DerivationStep(new HessianMapTerm(h), map, [Rules.HessianDifferential.Name]));
         return Finish(steps, map, x, h, Differential);
     }
 
     /// <summary>∇f(X + εH) expanded to first order, the difference quotient and its limit (gateaux_hessian).</summary>
     public static Derivation DeriveGateaux(Expr gradient, Symbol x, Symbol h)
     {
-        var (expansion, directional) = GateauxMethod.Directional(gradient, x, h, GradLatex, GradText);
+        var (expansion, directional) = GateauxMethod.Directional(gradient, x, h, FunctionTerm.Gradient);
         var steps = new List<DerivationStep>(expansion)
         {
-            new(MapLatex(h), MapText(h), directional, [Rules.GateauxHessian.Name]),
+            new(new HessianMapTerm(h), directional, [Rules.GateauxHessian.Name]),
         };
         return Finish(steps, directional, x, h, Gateaux);
     }
@@ -76,14 +72,14 @@ public static class HessianMethods
     {
         var simplified = Simplifier.Simplify(map, out var rules);
         // A tidying that no catalogued rewrite names is regrouping (A(BC) = (AB)C, A ⊙ B = B ⊙ A, c(dM) = (cd)M).
-        if (simplified != map) steps.Add(new DerivationStep(MapLatex(h), MapText(h), simplified, rules.Count > 0 ? rules : [Rules.Regroup.Name]));
+        if (simplified != map) steps.Add(new DerivationStep(new HessianMapTerm(h), simplified, rules.Count > 0 ? rules : [Rules.Regroup.Name]));
         var structure = Structure.Of(x);
         if (structure != VariableStructure.None)
         {
             var projected = Simplifier.Simplify(Structure.Project(structure, simplified), out var projectRules);
             var rule = Structure.RuleOf(structure)!.Name;
             if (projected == simplified) steps[^1] = steps[^1] with { Rules = [.. steps[^1].Rules, rule] };
-            else steps.Add(new DerivationStep(MapLatex(h), MapText(h), projected, [rule, .. projectRules]));
+            else steps.Add(new DerivationStep(new HessianMapTerm(h), projected, [rule, .. projectRules]));
             simplified = projected;
         }
         return new Derivation(method, steps, simplified);

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 
 namespace NotebookCalc.Calculus;
@@ -42,7 +39,6 @@ public sealed class IndexMethod
     {
         public override Shape Shape { get; } = A.Shape;
         public override Expr WithArg(Expr arg) => new PowerPart(arg, K, Index, Left);
-        public string Exponent => Left ? Index : $"{K - 1}-{Index}";
     }
 
     private readonly Symbol _x;
@@ -73,36 +69,32 @@ public sealed class IndexMethod
 
     private Derivation Run(Expr f)
     {
-        var xl = LatexPrinter.Name(_x.Name);
-        var steps = new List<DerivationStep> { new("f", "f", f, ["definition"]) };
+        var steps = new List<DerivationStep> { new(FunctionTerm.F, f, ["definition"]) };
         var terms = Entries(ToIndex(f, null, null));
-        steps.Add(Step("f", "f", terms, f, [Rules.IndexWrite.Name]));
+        steps.Add(Step(FunctionTerm.F, terms, [Rules.IndexWrite.Name]));
 
-        var entry = (_a, _b) switch
-        {
-            (null, null) => xl,
-            (not null, null) => $"{xl}_{{{_a}}}",
-            (null, not null) => $"{xl}_{{{_b}}}",
-            _ => $"{xl}_{{{_a}{_b}}}",
-        };
-        var entryText = (_a, _b) switch { (null, null) => _x.Name, (not null, null) => $"{_x.Name}_{_a}", (null, not null) => $"{_x.Name}_{_b}", _ => $"{_x.Name}_{_a}{_b}" };
-        var lhsLatex = $@"\frac{{\partial f}}{{\partial {entry}}}";
-        var lhsText = $"df/d{entryText}";
+        var entry = new PartialTerm(_x, new[] { _a, _b }.OfType<string>().ToList());
         _used.Clear();
         var derivative = Entries(terms.SelectMany(Differentiate).ToList());
-        steps.Add(Step(lhsLatex, lhsText, derivative, f, [Rules.IndexProduct.Name, .. _used.OrderBy(r => r, StringComparer.Ordinal)]));
+        steps.Add(Step(entry, derivative, [Rules.IndexProduct.Name, .. _used.OrderBy(r => r, StringComparer.Ordinal)]));
 
         var contracted = derivative.Select(Contract).Where(t => t.Coef != 0).ToList();
-        steps.Add(Step(lhsLatex, lhsText, contracted, f, [Rules.IndexContract.Name]));
+        steps.Add(Step(entry, contracted, [Rules.IndexContract.Name]));
 
         _used.Clear();
         var matrix = Ops.Sum(contracted.Select(ToMatrix), _x.Shape);
-        steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", matrix,
-            [Rules.IndexToMatrix.Name, .. _used.Where(r => r == Rules.PowerSumCommuting.Name)]));
+        var gradient = new PartialTerm(_x);
+        var translated = new DerivationStep(gradient, matrix, [Rules.IndexToMatrix.Name, .. _used.Where(r => r == Rules.PowerSumCommuting.Name)]);
         var g = Simplifier.Simplify(matrix, out var rules);
+        // Products with no index left (a scalar variable) are matrix notation already: no translation step of their own.
+        var indexFree = contracted.All(t => t.Summed.Count == 0 && t.Factors.All(x => x.Row is null && x.Col is null));
         // A rewrite that names no rule (a broadcast 1 written as ones(n, m)) is no step of its own: the translation shows it.
-        if (g != matrix && rules.Count == 0) steps[^1] = steps[^1] with { Expression = g };
-        else if (g != matrix) steps.Add(new DerivationStep($@"\frac{{\partial f}}{{\partial {xl}}}", $"df/d{_x.Name}", g, rules));
+        if (g != matrix && rules.Count == 0) steps.Add(translated with { Rhs = new ExprTerm(g) });
+        else
+        {
+            if (!indexFree) steps.Add(translated);
+            if (g != matrix) steps.Add(new DerivationStep(gradient, g, rules));
+        }
         return new Derivation(Name, steps, g);
     }
 
@@ -115,8 +107,20 @@ public sealed class IndexMethod
             : throw new BudgetExceededException($"the index form would have {entries:N0} entries, over the budget of {Budget.MaxIndexEntries:N0}");
     }
 
-    private DerivationStep Step(string lhsLatex, string lhsText, IReadOnlyList<Term> terms, Expr placeholder, IReadOnlyList<string> rules) =>
-        new(lhsLatex, lhsText, placeholder, rules) { RhsLatex = Latex(terms), RhsText = Text(terms), RhsMathMl = MathMl(terms) };
+    private static DerivationStep Step(StepTerm lhs, IReadOnlyList<Term> terms, IReadOnlyList<string> rules) =>
+        new(lhs, AsSum(terms), rules);
+
+    /// <summary>The terms as a step term: products of entries and deltas with their summed indices, as data.</summary>
+    private static IndexSumTerm AsSum(IReadOnlyList<Term> terms) => new(terms.Select(t => new IndexProduct(
+        t.Coef, t.Scalars.ToList(), t.Factors.Select(AsFactor).ToList(), t.Summed.ToList(),
+        t.Factors.Select(f => f.Atom).OfType<PowerPart>().FirstOrDefault(p => p.Left) is { } power ? new PowerRange(power.Index, power.K - 1) : null)).ToList());
+
+    private static IndexFactor AsFactor(Factor f) => f.Atom switch
+    {
+        Identity => new DeltaFactor(f.Row, f.Col),
+        PowerPart p => new PowerFactor(p.A, p.K, p.Index, p.Left, f.Row, f.Col),
+        _ => new EntryFactor(f.Atom, f.Row, f.Col),
+    };
 
     // ───────────── matrix → index notation ─────────────
 
@@ -592,7 +596,7 @@ public sealed class IndexMethod
         if (edges.Count > 0 && edges.Any(e => e.Matrix.DescendantsAndSelf().Any(x => x is PowerPart)))
             throw new UnsupportedConstructException("the summation of a matrix power's derivative leaves an index pattern that is not a matrix expression");
         if (edges.Count > 0)
-            throw new UnsupportedConstructException($"the index pattern {string.Join(", ", edges.Select(e => $"{TextPrinter.Print(e.Matrix)}[{e.From},{e.To}]"))} is not a matrix expression");
+            throw new UnsupportedConstructException($"the index pattern {string.Join(", ", edges.Select(e => $"{e.Matrix}[{e.From},{e.To}]"))} is not a matrix expression");
         var matrix = chain is null ? result : Ops.Mul(result, chain);
         return matrix.DescendantsAndSelf().Any(e => e is PowerPart) ? ReadPowerSum(matrix) : matrix;
     }
@@ -639,100 +643,4 @@ public sealed class IndexMethod
         var s = Product(chain.Skip(second.I + 1), b.Shape.Cols);
         return Ops.Mul(coef, Ops.Mul(Ops.Mul(p, sum), s));
     }
-
-    // ───────────── display ─────────────
-
-    /// <summary>How one notation writes the parts of an index expression (LaTeX, plain text, MathML).</summary>
-    private sealed record Notation(
-        string Zero, string Plus, string Minus, Func<string, string> Sum, Func<double, string> Number, Func<Expr, string> Scalar,
-        Func<string, string> Delta, Func<Expr, string> Atom, Func<string, string, string> Subscript, string Separator, Func<string, int, string> Range,
-        Func<string, bool, long, string> Fraction);
-
-    /// <summary>Terms written out: ±, Σ over the summed indices, coefficient, scalar factors, entries with their indices, δs.</summary>
-    private static string Write(IReadOnlyList<Term> terms, Notation n)
-    {
-        if (terms.Count == 0) return n.Zero;
-        var sb = new StringBuilder();
-        for (var k = 0; k < terms.Count; k++)
-        {
-            var t = terms[k];
-            if (k > 0) sb.Append(t.Coef < 0 ? n.Minus : n.Plus);
-            else if (t.Coef < 0) sb.Append(n.Minus.Trim());
-            var abs = Math.Abs(t.Coef);
-            if (t.Factors.Select(f => f.Atom).OfType<PowerPart>().FirstOrDefault(p => p.Left) is { } power) sb.Append(n.Range(power.Index, power.K - 1));
-            if (t.Summed.Count > 0) sb.Append(n.Sum(string.Join("", t.Summed.Distinct())));
-            var parts = new List<string>();
-            if (Rational.IsFraction(abs, out var p, out var q) && q <= 16)
-            {
-                // A fractional coefficient is written as the other methods write it: λ₁/2, not 0.5 λ₁.
-                var numerator = (p == 1 && t.Scalars.Count > 0 ? [] : new List<string> { n.Number(p) }).Concat(t.Scalars.Select(n.Scalar)).ToList();
-                parts.Add(n.Fraction(string.Join(n.Separator, numerator), numerator.Count > 1, q));
-            }
-            else
-            {
-                if (abs != 1 || (t.Scalars.Count == 0 && t.Factors.Count == 0)) parts.Add(n.Number(abs));
-                parts.AddRange(t.Scalars.Select(n.Scalar));
-            }
-            foreach (var f in t.Factors)
-            {
-                var idx = string.Concat(new[] { f.Row, f.Col }.OfType<string>());
-                parts.Add(f.IsDelta ? n.Delta(idx) : idx.Length == 0 ? n.Atom(f.Atom) : n.Subscript(n.Atom(f.Atom), idx));
-            }
-            sb.Append(string.Join(n.Separator, parts));
-        }
-        return sb.ToString();
-    }
-
-    /// <summary>Scalar factors that print as one unit (a symbol, a number, a function call) need no brackets.</summary>
-    private static bool SelfDelimiting(Expr e) => e is Symbol or Number or Trace or Det or LogDet or Norm or Power;
-
-    private static readonly Notation LatexNotation = new(
-        "0", " + ", " - ", idx => $@"\sum_{{{idx}}} ", LatexPrinter.Number,
-        s => SelfDelimiting(s) ? LatexPrinter.Print(s) : $@"\left({LatexPrinter.Print(s)}\right)",
-        idx => $@"\delta_{{{idx}}}",
-        a => a switch
-        {
-            PowerPart p => $@"\left({(p.A is Symbol ? LatexPrinter.Print(p.A) : $@"\left({LatexPrinter.Print(p.A)}\right)")}^{{{p.Exponent}}}\right)",
-            Symbol => LatexPrinter.Print(a),
-            _ => $@"\left({LatexPrinter.Print(a)}\right)",
-        },
-        (body, idx) => $"{body}_{{{idx}}}", " ", (t, last) => $@"\sum_{{{t}=0}}^{{{last}}} ",
-        (num, _, q) => $@"\frac{{{num}}}{{{q}}}");
-
-    private static readonly Notation TextNotation = new(
-        "0", " + ", " - ", idx => $"Σ_{idx} ", v => v.ToString("G6", CultureInfo.InvariantCulture),
-        s => s is Symbol ? TextPrinter.Print(s) : $"({TextPrinter.Print(s)})",
-        idx => $"δ_{idx}",
-        a => a switch
-        {
-            PowerPart p => $"({(p.A is Symbol ? TextPrinter.Print(p.A) : $"({TextPrinter.Print(p.A)})")}^{(p.Left ? p.Index : $"({p.Exponent})")})",
-            Symbol => TextPrinter.Print(a),
-            _ => $"({TextPrinter.Print(a)})",
-        },
-        (body, idx) => $"{body}_{idx}", " ", (t, last) => $"Σ_{{{t}=0}}^{{{last}}} ",
-        (num, several, q) => several ? $"({num}) / {q}" : $"{num} / {q}");
-
-    private static string MathMlIndices(string idx) => string.Concat(idx.Select(c => $"<mi>{c}</mi>"));
-
-    private static readonly Notation MathMlNotation = new(
-        "<mn>0</mn>", "<mo>+</mo>", "<mo>−</mo>", idx => $"<munder><mo>∑</mo><mrow>{MathMlIndices(idx)}</mrow></munder>",
-        v => $"<mn>{v.ToString("G6", CultureInfo.InvariantCulture)}</mn>",
-        s => SelfDelimiting(s) ? MathMlPrinter.Row(s) : $"<mrow><mo>(</mo>{MathMlPrinter.Row(s)}<mo>)</mo></mrow>",
-        idx => $"<msub><mi>δ</mi><mrow>{MathMlIndices(idx)}</mrow></msub>",
-        a => a switch
-        {
-            PowerPart p => $"<mrow><mo>(</mo><msup>{(p.A is Symbol ? MathMlPrinter.Row(p.A) : $"<mrow><mo>(</mo>{MathMlPrinter.Row(p.A)}<mo>)</mo></mrow>")}<mrow>{(p.Left ? $"<mi>{p.Index}</mi>" : $"<mn>{p.K - 1}</mn><mo>−</mo><mi>{p.Index}</mi>")}</mrow></msup><mo>)</mo></mrow>",
-            Symbol => MathMlPrinter.Row(a),
-            _ => $"<mrow><mo>(</mo>{MathMlPrinter.Row(a)}<mo>)</mo></mrow>",
-        },
-        (body, idx) => $"<msub>{body}<mrow>{MathMlIndices(idx)}</mrow></msub>", "<mo>&#x2062;</mo>", // invisible times: a line may break there
-        (t, last) => $"<munderover><mo>∑</mo><mrow><mi>{t}</mi><mo>=</mo><mn>0</mn></mrow><mn>{last}</mn></munderover>",
-        (num, _, q) => $"<mfrac><mrow>{num}</mrow><mn>{q}</mn></mfrac>");
-
-    private static string Latex(IReadOnlyList<Term> terms) => Write(terms, LatexNotation);
-
-    private static string Text(IReadOnlyList<Term> terms) => Write(terms, TextNotation);
-
-    /// <summary>The terms as presentation MathML: Σ with its indices under it, subscripted entries, δ.</summary>
-    private static string MathMl(IReadOnlyList<Term> terms) => Write(terms, MathMlNotation);
 }

@@ -46,37 +46,38 @@ public static class JacobianMethods
 
     public static readonly string[] Names = [Gateaux, Differential];
 
-    public static string MapLatex(Symbol x, Symbol h) => $"DF({LatexPrinter.Name(x.Name)})[{LatexPrinter.Name(h.Name)}]";
+    /// <summary>DF(X)[H], the left-hand side of the map's steps.</summary>
+    public static DirectionTerm Map(Symbol x, Symbol h) => new(FunctionTerm.Matrix, x, h);
 
-    public static string MapText(Symbol x, Symbol h) => $"DF({x.Name})[{h.Name}]";
+    private static readonly DifferentialTerm DF = new(FunctionTerm.Matrix);
 
     public static Derivation DeriveDifferential(Expr f, Symbol x, Symbol h)
     {
         var steps = new List<DerivationStep>
         {
-            new("F", "F", f, ["definition"]),
-            new("dF", "dF", new Differential(f), ["definition"]),
+            new(FunctionTerm.Matrix, f, ["definition"]),
+            new(DF, new Differential(f), ["definition"]),
         };
         var layers = DifferentialMethod.Layers(f, x);
-        foreach (var (e, rules) in layers) steps.Add(new DerivationStep("dF", "dF", e, rules));
+        foreach (var (e, rules) in layers) steps.Add(new DerivationStep(DF, e, rules));
         // No layer when F is the variable itself: dF = dX is already the differential (not zero).
         var last = layers.Count > 0 ? layers[^1].Expr : new Differential(f);
         var map = HessianMethods.Replace(last, e => e is Differential { Of: Symbol s } && s.Name == x.Name ? h : null);
-        steps.Add(new DerivationStep(MapLatex(x, h), MapText(x, h), map, [Rules.IdentifyJacobian.Name]));
+        steps.Add(new DerivationStep(Map(x, h), map, [Rules.IdentifyJacobian.Name]));
         return Finish(steps, map, x, h, Differential);
     }
 
     public static Derivation DeriveGateaux(Expr f, Symbol x, Symbol h)
     {
-        var (expansion, directional) = GateauxMethod.Directional(f, x, h, "F", "F");
-        var steps = new List<DerivationStep>(expansion) { new(MapLatex(x, h), MapText(x, h), directional, [Rules.GateauxLimit.Name]) };
+        var (expansion, directional) = GateauxMethod.Directional(f, x, h, FunctionTerm.Matrix);
+        var steps = new List<DerivationStep>(expansion) { new(Map(x, h), directional, [Rules.GateauxLimit.Name]) };
         return Finish(steps, directional, x, h, Gateaux);
     }
 
     private static Derivation Finish(List<DerivationStep> steps, Expr map, Symbol x, Symbol h, string method)
     {
         var simplified = Simplifier.Simplify(map, out var rules);
-        if (simplified != map) steps.Add(new DerivationStep(MapLatex(x, h), MapText(x, h), simplified, rules.Count > 0 ? rules : [Rules.Regroup.Name]));
+        if (simplified != map) steps.Add(new DerivationStep(Map(x, h), simplified, rules.Count > 0 ? rules : [Rules.Regroup.Name]));
         return new Derivation(method, steps, simplified);
     }
 }
@@ -198,11 +199,9 @@ public static partial class MatrixCalculus
             if (Structure.RuleOf(Structure.Of(x)) is { } structureRule) rules.Add(structureRule.Name);
             vec = Budget.CheckSize(matrix, "the vec Jacobian");
             var vecH = h.Shape.Cols.IsOne ? (Expr)h : new Vec(h);
-            var xl = LatexPrinter.Name(x.Name);
             var steps = primary.Steps.ToList();
-            steps.Add(new DerivationStep($@"\operatorname{{vec}}\left({JacobianMethods.MapLatex(x, h)}\right)", $"vec({JacobianMethods.MapText(x, h)})",
-                Ops.Mul(vec, vecH), rules.Count > 0 ? rules : [Rules.VecProduct.Name]));
-            steps.Add(new DerivationStep($@"\frac{{\partial \operatorname{{vec}} F}}{{\partial (\operatorname{{vec}} {xl})^\top}}", $"dvec(F)/dvec({x.Name})'", vec, [Rules.IdentifyJacobian.Name]));
+            steps.Add(new DerivationStep(new VecTerm(JacobianMethods.Map(x, h)), Ops.Mul(vec, vecH), rules.Count > 0 ? rules : [Rules.VecProduct.Name]));
+            steps.Add(new DerivationStep(new VecDerivativeTerm(x, 1), vec, [Rules.IdentifyJacobian.Name]));
             var withVec = primary with { Steps = steps };
             methods = methods.Select(m => ReferenceEquals(m, primary) ? withVec : m).ToList();
         }

@@ -100,13 +100,9 @@ public static partial class MatrixCalculus
             if (Structure.RuleOf(Structure.Of(x)) is { } structureRule) rules.Add(structureRule.Name);
             vec = Budget.CheckSize(matrix, "the vec Hessian");
             var vecH = h.Shape.Cols.IsOne ? (Expr)h : new Vec(h);
-            var lhsLatex = $@"\operatorname{{vec}}\left({HessianMethods.MapLatex(h)}\right)";
-            var lhsText = $"vec({HessianMethods.MapText(h)})";
-            var xl = LatexPrinter.Name(x.Name);
             var steps = primary.Steps.ToList();
-            steps.Add(new DerivationStep(lhsLatex, lhsText, Ops.Mul(vec, vecH), rules.Where(r => r != Rules.IdentifyVecHessian.Name).DefaultIfEmpty(Rules.VecProduct.Name).ToList()));
-            steps.Add(new DerivationStep($@"\frac{{\partial^2 f}}{{\partial \operatorname{{vec}} {xl}\, \partial (\operatorname{{vec}} {xl})^\top}}",
-                $"d2f/dvec({x.Name}) dvec({x.Name})'", vec, [Rules.IdentifyVecHessian.Name]));
+            steps.Add(new DerivationStep(new VecTerm(new HessianMapTerm(h)), Ops.Mul(vec, vecH), rules.Where(r => r != Rules.IdentifyVecHessian.Name).DefaultIfEmpty(Rules.VecProduct.Name).ToList()));
+            steps.Add(new DerivationStep(new VecDerivativeTerm(x, 2), vec, [Rules.IdentifyVecHessian.Name]));
             var withVec = primary with { Steps = steps };
             methods = methods.Select(m => ReferenceEquals(m, primary) ? withVec : m).ToList();
         }

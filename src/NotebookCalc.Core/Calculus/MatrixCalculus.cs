@@ -89,7 +89,7 @@ public static partial class MatrixCalculus
     /// itself) only makes the reader look for a difference: it is left out.
     /// </summary>
     private static IReadOnlyList<DerivationStep> WithoutRepeats(IReadOnlyList<DerivationStep> steps) =>
-        steps.Where((s, i) => i == 0 || s.Text != steps[i - 1].Text).ToList();
+        steps.Where((s, i) => i == 0 || !s.SameLine(steps[i - 1])).ToList();
 
     /// <summary>How the reason of a method that declined because of a bug begins (the fuzz harness looks for it).</summary>
     public const string InternalError = "internal error (a bug in NotebookCalc)";
@@ -184,7 +184,7 @@ public static partial class MatrixCalculus
         // Already structured (x xᵀ for a symmetric variable): the last line stands, and names the rule too.
         if (projected == m.Gradient)
             return m with { Steps = [.. m.Steps.SkipLast(1), last with { Rules = [.. last.Rules, rule] }] };
-        var step = new DerivationStep(last.LhsLatex, last.LhsText, projected, [rule, .. rules]);
+        var step = new DerivationStep(last.Lhs, projected, [rule, .. rules]);
         return m with { Steps = [.. m.Steps, step], Gradient = projected };
     }
 

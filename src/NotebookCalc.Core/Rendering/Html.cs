@@ -69,11 +69,7 @@ public static class Html
                 sb.Append("<ol>");
                 foreach (var s in m.Steps)
                 {
-                    var lhs = MathMlLayout.Lhs(s.LhsLatex, s.LhsText);
-                    var line = s.RhsText is null ? Eq(lhs, MathMlPrinter.Row(s.Expression))
-                        : s.RhsMathMl is { } rhs ? Eq(lhs, $"<mrow>{rhs}</mrow>")
-                        : $"<code>{Escape(s.Text)}</code>";
-                    sb.Append($"<li>{line}{Rules(s)}</li>");
+                    sb.Append($"<li>{Eq(MathMlPrinter.Row(s.Lhs), MathMlPrinter.Row(s.Rhs))}{Rules(s)}</li>");
                 }
                 sb.Append("</ol>");
             }
@@ -168,7 +164,7 @@ public static class Html
             {
                 sb.Append("<ol>");
                 foreach (var s in m.Steps)
-                    sb.Append($"<li>{Eq(MathMlLayout.Lhs(s.LhsLatex, s.LhsText), MathMlPrinter.Row(s.Expression))}{Rules(s)}</li>");
+                    sb.Append($"<li>{Eq(MathMlPrinter.Row(s.Lhs), MathMlPrinter.Row(s.Rhs))}{Rules(s)}</li>");
                 sb.Append("</ol>");
             }
             sb.Append("</section>");

@@ -9,7 +9,7 @@ namespace NotebookCalc.Rendering;
 /// Prints an expression as textbook LaTeX: W^\top, \Omega^{-1}, \odot, \operatorname{tr}, \ln\det, \lVert A\rVert_F^2,
 /// \lambda_1, \frac{\lambda_1}{2}, with minimal parentheses. Output is valid under KaTeX strict mode (tested).
 /// </summary>
-public static class LatexPrinter
+public static partial class LatexPrinter
 {
     private const int Frob = TextPrinter.Frob, Sum = TextPrinter.Sum, Prod = TextPrinter.Prod, Unary = TextPrinter.Unary,
         Postfix = TextPrinter.Postfix, Atom = TextPrinter.Atom;

@@ -9,7 +9,7 @@ namespace NotebookCalc.Rendering;
 /// Presentation MathML from expression trees (same layout decisions as <see cref="LatexPrinter"/>), so notebooks and
 /// browsers show mathematics with no script and no network. All text content is XML-escaped.
 /// </summary>
-public static class MathMlPrinter
+public static partial class MathMlPrinter
 {
     private const int Frob = TextPrinter.Frob, Sum = TextPrinter.Sum, Prod = TextPrinter.Prod, Unary = TextPrinter.Unary,
         Postfix = TextPrinter.Postfix, Atom = TextPrinter.Atom;

@@ -9,7 +9,7 @@ namespace NotebookCalc.Rendering;
 /// Prints an expression as matcalc text (ASCII) that parses back to an equal tree, with minimal parentheses.
 /// Levels and operator spellings come from <see cref="OperatorFacts"/>, the table the parser binds by.
 /// </summary>
-public static class TextPrinter
+public static partial class TextPrinter
 {
     internal const int Frob = Precedence.Frobenius, Sum = Precedence.Sum, Prod = Precedence.Product, Unary = Precedence.Unary,
         Postfix = Precedence.Postfix, Atom = Precedence.Atom;

@@ -53,7 +53,7 @@ public class BoundedWorkTests
     {
         var r = MatrixCalculus.Gradient($"tr({Product(16)})", "X", "X: n x n", new GradientOptions { Method = "gateaux", Check = false });
         var expansion = r.Methods[0].Steps.First(s => s.Rules.Contains(Rules.GateauxExpand.Name));
-        var text = TextPrinter.Print(expansion.Expression);
+        var text = TextPrinter.Print(expansion.Expression!);
         Assert.Contains("O(ε^2)", text);
         Assert.DoesNotContain("ε^2 ", text);
         // 16 first-order terms, each with one H: 16 H's in the ε coefficient.

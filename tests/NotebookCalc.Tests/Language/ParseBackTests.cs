@@ -91,7 +91,7 @@ public class ParseBackTests
         {
             ParsesBack(m.Gradient!, scope, $"{id}: {m.Method} gradient");
             foreach (var (step, k) in m.Steps.Select((s, k) => (s, k)))
-                if (step.RhsText is null && AsValue(step.Expression) is { } value)
+                if (step.Expression is { } rhs && AsValue(rhs) is { } value)
                     ParsesBack(value, scope, $"{id}: {m.Method} step {k + 1} ({step.Text})");
         }
         // A claim as check prints it (the curriculum's first guesses are wrong on purpose, some ill-shaped: those print nothing).
