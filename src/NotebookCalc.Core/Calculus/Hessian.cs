@@ -31,8 +31,16 @@ public static class HessianMethods
 {
     public const string Differential = "differential";
     public const string Gateaux = "gateaux";
+    public const string Index = IndexMethod.Name;
 
-    public static readonly string[] Names = [Gateaux, Differential];
+    public static readonly string[] Names = [Gateaux, Index, Differential];
+
+    /// <summary>∂²f/∂X_ij ∂X_ab = ∂(∇f)_ij/∂X_ab in index notation, applied to H and read back as matrices (IndexJacobian.cs).</summary>
+    public static Derivation DeriveIndex(Expr gradient, Symbol x, Symbol h)
+    {
+        var (steps, map) = IndexMethod.HessianMap(gradient, x, h);
+        return Finish(steps, map, x, h, Index);
+    }
 
     private static readonly DifferentialTerm DGradient = new(FunctionTerm.Gradient);
 

@@ -43,8 +43,16 @@ public static class JacobianMethods
 {
     public const string Differential = "differential";
     public const string Gateaux = "gateaux";
+    public const string Index = IndexMethod.Name;
 
-    public static readonly string[] Names = [Gateaux, Differential];
+    public static readonly string[] Names = [Gateaux, Index, Differential];
+
+    /// <summary>∂F_ij/∂X_ab in index notation, applied to H and read back as matrices (IndexJacobian.cs).</summary>
+    public static Derivation DeriveIndex(Expr f, Symbol x, Symbol h)
+    {
+        var (steps, map) = IndexMethod.JacobianMap(f, x, h);
+        return Finish(steps, map, x, h, Index);
+    }
 
     /// <summary>DF(X)[H], the left-hand side of the map's steps.</summary>
     public static DirectionTerm Map(Symbol x, Symbol h) => new(FunctionTerm.Matrix, x, h);
@@ -149,7 +157,12 @@ public static partial class MatrixCalculus
         try
         {
             using var clock = Budget.Start();
-            var d = method == JacobianMethods.Gateaux ? JacobianMethods.DeriveGateaux(f, x, h) : JacobianMethods.DeriveDifferential(f, x, h);
+            var d = method switch
+            {
+                JacobianMethods.Gateaux => JacobianMethods.DeriveGateaux(f, x, h),
+                JacobianMethods.Index => JacobianMethods.DeriveIndex(f, x, h),
+                _ => JacobianMethods.DeriveDifferential(f, x, h),
+            };
             Budget.CheckOutput(d);
             return d with { Steps = WithoutRepeats(d.Steps) };
         }
@@ -203,7 +216,7 @@ public static partial class MatrixCalculus
             steps.Add(new DerivationStep(new VecTerm(JacobianMethods.Map(x, h)), Ops.Mul(vec, vecH), rules.Count > 0 ? rules : [Rules.VecProduct.Name]));
             steps.Add(new DerivationStep(new VecDerivativeTerm(x, 1), vec, [Rules.IdentifyJacobian.Name]));
             var withVec = primary with { Steps = steps };
-            methods = methods.Select(m => ReferenceEquals(m, primary) ? withVec : m).ToList();
+            methods = IndexMethod.WithVecMatrix(methods.Select(m => ReferenceEquals(m, primary) ? withVec : m).ToList(), vec, x, 1).ToList();
         }
         catch (UnsupportedConstructException ex) { vecUnsupported = ex.Message; }
         var (agree, basis) = HessianAgreement(f, h, methods.Where(m => m.Succeeded).ToList(), map, options.Seed, options.Dims);

@@ -34,7 +34,12 @@ public static partial class MatrixCalculus
         try
         {
             using var clock = Budget.Start();
-            var d = method == HessianMethods.Gateaux ? HessianMethods.DeriveGateaux(gradient, x, h) : HessianMethods.DeriveDifferential(gradient, x, h);
+            var d = method switch
+            {
+                HessianMethods.Gateaux => HessianMethods.DeriveGateaux(gradient, x, h),
+                HessianMethods.Index => HessianMethods.DeriveIndex(gradient, x, h),
+                _ => HessianMethods.DeriveDifferential(gradient, x, h),
+            };
             Budget.CheckOutput(d);
             return d with { Steps = WithoutRepeats(d.Steps) };
         }
@@ -104,7 +109,7 @@ public static partial class MatrixCalculus
             steps.Add(new DerivationStep(new VecTerm(new HessianMapTerm(h)), Ops.Mul(vec, vecH), rules.Where(r => r != Rules.IdentifyVecHessian.Name).DefaultIfEmpty(Rules.VecProduct.Name).ToList()));
             steps.Add(new DerivationStep(new VecDerivativeTerm(x, 2), vec, [Rules.IdentifyVecHessian.Name]));
             var withVec = primary with { Steps = steps };
-            methods = methods.Select(m => ReferenceEquals(m, primary) ? withVec : m).ToList();
+            methods = IndexMethod.WithVecMatrix(methods.Select(m => ReferenceEquals(m, primary) ? withVec : m).ToList(), vec, x, 2).ToList();
         }
         catch (UnsupportedConstructException ex)
         {

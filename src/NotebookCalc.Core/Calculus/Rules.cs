@@ -199,6 +199,13 @@ public static class Rules
     public static readonly Rule IdentifyJacobian = ByName["identify_jacobian"] = new Rule("identify_jacobian",
         @"dF = L(dX) \iff DF(X)[H] = L(H)", "A X B", "X", Mats) { Derivative = "jacobian" };
 
+    // ── index notation for Jacobians and Hessians: ∂F_ij/∂X_ab, applied to H and read as the vec matrix ──
+    public static readonly Rule IndexDirection = ByName["index_direction"] = new Rule("index_direction",
+        @"DF(X)[H]_{ij} = \textstyle\sum_{ab} \frac{\partial F_{ij}}{\partial X_{ab}} H_{ab}", "A X B", "X", Mats) { Derivative = "jacobian" };
+    public static readonly Rule IndexVec = ByName["index_vec"] = new Rule("index_vec",
+        @"\left[\frac{\partial \operatorname{vec} F}{\partial (\operatorname{vec} X)^\top}\right]_{i + p(j-1),\; a + n(b-1)} = \frac{\partial F_{ij}}{\partial X_{ab}} \text{ for } F \in \mathbb{R}^{p \times q},\ X \in \mathbb{R}^{n \times m} \text{ (column-major vec, numerator layout)}",
+        "A X B", "X", Mats) { Derivative = "jacobian" };
+
     public static IReadOnlyCollection<Rule> All => ByName.Values;
 
     public static Rule Get(string name) => ByName[name];
