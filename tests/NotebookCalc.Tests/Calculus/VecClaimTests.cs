@@ -76,6 +76,29 @@ public class VecClaimTests
         Assert.False(doubled.Right, doubled.Verdict);
     }
 
+    /// <summary>The five seed problems: the Hessian of each function, and the Jacobian of its matrix-valued inner part.</summary>
+    [Theory]
+    [InlineData("hessian", "l1/2 tr(W W') + l2/2 tr(W inv(Omega) W')", "W", "W: n x m; Omega: m x m invertible; l1: scalar; l2: scalar")]
+    [InlineData("hessian", "ln det(W W' + sigma^2 I)", "W", "W: n x m; sigma: scalar")]
+    [InlineData("hessian", "norm(W .* (A - U V'))^2", "U", "W: n x m; A: n x m; U: n x k; V: m x k")]
+    [InlineData("hessian", "norm(softmax(w' B) - beta D' Z)^2", "w", "D: d x m; Z: d x l; B: d x l; w: d x n; beta: n x m")]
+    [InlineData("hessian", "norm(X W Z - X)^2", "W", "X: a x b; W: b x c; Z: c x b")]
+    [InlineData("jacobian", "W inv(Omega) W'", "W", "W: n x m; Omega: m x m invertible")]
+    [InlineData("jacobian", "inv(W W' + sigma^2 I)", "W", "W: n x m; sigma: scalar")]
+    [InlineData("jacobian", "W .* (A - U V')", "U", "W: n x m; A: n x m; U: n x k; V: m x k")]
+    [InlineData("jacobian", "softmax(w' B)", "w", "B: d x l; w: d x n")]
+    [InlineData("jacobian", "X W Z - X", "W", "X: a x b; W: b x c; Z: c x b")]
+    public void The_seed_problems_vec_matrices_parse_back_and_are_judged_right(string derivative, string expr, string wrt, string where)
+    {
+        var (vec, claim) = derivative == "hessian"
+            ? (MatrixCalculus.Hessian(expr, wrt, where, Seeded).VecForm, (Func<string, ClaimReport>)(c => MatrixCalculus.CheckHessian(expr, wrt, c, where, Seeded)))
+            : (MatrixCalculus.Jacobian(expr, wrt, where, Seeded).VecForm, c => MatrixCalculus.CheckJacobian(expr, wrt, c, where, Seeded));
+        Assert.NotNull(vec);
+        var r = claim(TextPrinter.Print(vec!));
+        Assert.True(r.Right && r.VecMatrix, r.Verdict);
+        Assert.False(claim($"-({TextPrinter.Print(vec!)})").Right);
+    }
+
     [Theory]
     [InlineData("tr(X' A X)", "X", "A: n x n; X: n x m", "kron(I_m, A + A')", true)]
     [InlineData("tr(X' A X)", "X", "A: n x n; X: n x m", "kron(I_m, A) + kron(I_m, A')", true)]
