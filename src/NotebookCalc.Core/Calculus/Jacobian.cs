@@ -275,11 +275,12 @@ public static partial class MatrixCalculus
             $"A Jacobian claim is the map applied to the direction {h.Name}: {label} (for A X B, A {h.Name} B). This claim does not contain {h.Name}.",
         };
         if (IsVecClaim(claim, h, VecShape(f.Shape, x.Shape)))
-            return JudgeVecClaim("jacobian", f, x, h, truth, result.VecForm, result.VecUnsupported, claim, options,
+            return JudgeVecClaim("jacobian", f, x, h, truth, result.VecForm, claim, options,
                 b => HessianCheck.RequireAgreement(f, x, h, f.Expr, truth, b, "Jacobian"), []);
         if (claim.Shape != f.Shape && directionHint.Count > 0)
         {
             var (verdict, hints) = VecShapeMessage("jacobian", claim.Shape, f.Shape, VecShape(f.Shape, x.Shape), x, h);
+            if (TransposedVecClaim(f, x, h, truth, result.VecForm, claim, options) is { } transposed) hints.Insert(0, transposed);
             return Report(new ClaimReport(false, verdict, truth, claim.Expr, "shape check", null, [.. hints, .. directionHint], []));
         }
         if (claim.Shape != f.Shape)

@@ -199,7 +199,7 @@ public static partial class MatrixCalculus
             $"A Hessian claim is the map applied to the direction {h.Name}: ∇²f[{h.Name}] (for tr(Xᵀ A X), (A + Aᵀ) {h.Name}). This claim does not contain {h.Name}.",
         };
         if (IsVecClaim(claim, h, VecShape(x.Shape, x.Shape)))
-            return JudgeVecClaim("hessian", f, x, h, truth, result.VecForm, result.VecUnsupported, claim, options, b =>
+            return JudgeVecClaim("hessian", f, x, h, truth, result.VecForm, claim, options, b =>
             {
                 GradientCheck.RequireAgreement(f, x, result.Gradient, b);
                 HessianCheck.RequireAgreement(f, x, h, result.Gradient, truth, b);

@@ -55,6 +55,24 @@ public static partial class MatrixCalculus
         return (verdict, hints);
     }
 
+    /// <summary>
+    /// For a Jacobian claim of the transposed vec shape: whether its transpose is the vec Jacobian (judged as a vec claim),
+    /// as a hint that names the denominator layout; null when it is not (or cannot be judged).
+    /// </summary>
+    internal static string? TransposedVecClaim(Expression f, Symbol x, Symbol h, Expr map, Expr? vec, Expression claim, GradientOptions options)
+    {
+        if (claim.Shape != VecShape(f.Shape, x.Shape).Transposed || claim.Symbols.Any(s => s.Name == h.Name)) return null;
+        try
+        {
+            var t = JudgeVecClaim("jacobian", f, x, h, map, vec, claim.WithExpr(Ops.T(claim.Expr)), options,
+                b => HessianCheck.RequireAgreement(f, x, h, f.Expr, map, b, "Jacobian"), []);
+            return t.Right
+                ? $"The transpose of the claim is the vec Jacobian (equal on {t.Basis?.Instances.Count ?? 0} instances): the claim is in denominator layout, ∂(vec {x.Name})ᵀ… with one row per entry of vec {x.Name}; this tool writes ∂vec F/∂(vec {x.Name})ᵀ, numerator layout."
+                : null;
+        }
+        catch (MatcalcException) { return null; }
+    }
+
     /// <summary>The projection onto structured directions, as a vec matrix (sym: (I + K)/2, diagonal: diag(vec I)); null when X is unstructured.</summary>
     private static Expr? VecProjection(Symbol x)
     {
@@ -93,7 +111,7 @@ public static partial class MatrixCalculus
     /// projected too); without one, the claim C is compared through its action on random directions, unvec(C vec H),
     /// against the map.
     /// </summary>
-    internal static ClaimReport JudgeVecClaim(string what, Expression f, Symbol x, Symbol h, Expr map, Expr? vec, string? vecUnsupported,
+    internal static ClaimReport JudgeVecClaim(string what, Expression f, Symbol x, Symbol h, Expr map, Expr? vec,
         Expression claim, GradientOptions options, Action<Bindings> validate, IEnumerable<Symbol> extraSymbols)
     {
         var hessian = what == "hessian";
@@ -127,7 +145,8 @@ public static partial class MatrixCalculus
             var applied = Ops.Mul(claim.Expr, vecH);
             var asMap = c.IsOne ? applied : Ops.Mul(new Kron(Ops.T(new Vec(new Identity(c))), new Identity(r)), new Kron(new Identity(c), applied));
             (truth, compared) = (map, hessian ? Structure.Project(Structure.Of(x), asMap) : asMap);
-            hints.Add($"The derived {(hessian ? "Hessian" : "Jacobian")} has no Kronecker form here ({vecUnsupported}); the claim C was judged by its action on random directions, unvec(C vec({h.Name})), against the map.");
+            // The reason there is none is not repeated: it quotes the derived map, which a graded answer must not see.
+            hints.Add($"The derived {(hessian ? "Hessian" : "Jacobian")} has no Kronecker form here; the claim C was judged by its action on random directions, unvec(C vec({h.Name})), against the map.");
         }
         var outcome = Verdicts.Compare(symbols, truth, compared, f.Source, options.Seed, options.Dims, symbolic, validate);
         var basis = outcome.Basis;

@@ -152,6 +152,12 @@ public class VecClaimTests
         Assert.Contains("mn×pq", r.Verdict);
         Assert.Contains(r.Hints, h => h.Contains("denominator layout") && h.Contains("numerator layout"));
         Assert.Contains(r.Hints, h => h.Contains("column-major"));
+        Assert.Contains(r.Hints, h => h.StartsWith("The transpose of the claim is the vec Jacobian"));
+        // A claim of that shape whose transpose is wrong too gets the shape hint only.
+        var other = MatrixCalculus.CheckJacobian("A X B", "X", "kron(B, 2 A')", "A: p x n; X: n x m; B: m x q", Seeded);
+        Assert.False(other.Right);
+        Assert.DoesNotContain(other.Hints, h => h.StartsWith("The transpose of the claim is the vec Jacobian"));
+        Assert.Contains(other.Hints, h => h.Contains("denominator layout"));
     }
 
     [Theory]
