@@ -280,8 +280,10 @@ public static partial class MatrixCalculus
         if (claim.Shape != f.Shape && directionHint.Count > 0)
         {
             var (verdict, hints) = VecShapeMessage("jacobian", claim.Shape, f.Shape, VecShape(f.Shape, x.Shape), x, h);
-            if (TransposedVecClaim(f, x, h, truth, result.VecForm, claim, options) is { } transposed) hints.Insert(0, transposed);
-            return Report(new ClaimReport(false, verdict, truth, claim.Expr, "shape check", null, [.. hints, .. directionHint], []));
+            // A claim of the transposed vec shape is a vec matrix in the other layout: the layout hints, not the direction hint.
+            var layout = claim.Shape == VecShape(f.Shape, x.Shape).Transposed;
+            if (TransposedVecClaim(f, x, h, truth, result.VecForm, claim, options) is { } transposed) hints[0] = transposed;
+            return Report(new ClaimReport(false, verdict, truth, claim.Expr, "shape check", null, layout ? hints : [.. hints, .. directionHint], []));
         }
         if (claim.Shape != f.Shape)
             return Report(new ClaimReport(false, $"wrong: the claim is {claim.Shape} but {label} has the shape of F ({f.Shape})",

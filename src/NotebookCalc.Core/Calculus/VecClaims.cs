@@ -67,7 +67,7 @@ public static partial class MatrixCalculus
             var t = JudgeVecClaim("jacobian", f, x, h, map, vec, claim.WithExpr(Ops.T(claim.Expr)), options,
                 b => HessianCheck.RequireAgreement(f, x, h, f.Expr, map, b, "Jacobian"), []);
             return t.Right
-                ? $"The transpose of the claim is the vec Jacobian (equal on {t.Basis?.Instances.Count ?? 0} instances): the claim is in denominator layout, ∂(vec {x.Name})ᵀ… with one row per entry of vec {x.Name}; this tool writes ∂vec F/∂(vec {x.Name})ᵀ, numerator layout."
+                ? $"The transpose of the claim is the vec Jacobian (equal on {t.Basis?.Instances.Count ?? 0} instances): the claim is in denominator layout, one row per entry of vec {x.Name} and one column per entry of vec F. This tool writes ∂vec F/∂(vec {x.Name})ᵀ in numerator layout; transpose the claim."
                 : null;
         }
         catch (MatcalcException) { return null; }
