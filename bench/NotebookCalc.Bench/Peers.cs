@@ -125,7 +125,7 @@ public static class Peers
         string status, detail = "";
         try
         {
-            var g = MatrixCalculus.Gradient(f, p.Wrt, all);
+            var g = MatCalc.Gradient(f, p.Wrt, all);
             var symbols = f.Symbols.Concat(g.Gradient.DescendantsAndSelf().OfType<Symbol>()).DistinctBy(s => s.Name);
             var value = Evaluator.Evaluate(g.Gradient, Sampler.Bind(symbols, b.Values, p.Expr), p.Expr);
             status = Close(value, reference) ? "right" : "wrong";
@@ -134,8 +134,8 @@ public static class Peers
         catch (MatcalcException ex) { status = "error"; detail = ex.Diagnostics[0].Message; }
         catch (UnsupportedConstructException ex) { status = "error"; detail = ex.Message; }
 
-        var d = Median(reps, () => MatrixCalculus.Gradient(f, p.Wrt, differential));
-        var a = Median(reps, () => MatrixCalculus.Gradient(f, p.Wrt, all));
+        var d = Median(reps, () => MatCalc.Gradient(f, p.Wrt, differential));
+        var a = Median(reps, () => MatCalc.Gradient(f, p.Wrt, all));
         if (p.Sympy is null) return (null, new Ours(status, detail, d, a));
 
         var request = new JsonObject

@@ -37,12 +37,12 @@ public class SeedProblems
     [Benchmark]
     [ArgumentsSource(nameof(Problems))]
     public object Gradient_with_check(string id, string expr, string wrt, string where) =>
-        MatrixCalculus.Gradient(expr, wrt, where, new GradientOptions { Seed = 1 });
+        MatCalc.Gradient(expr, wrt, where, new GradientOptions { Seed = 1 });
 
     [Benchmark]
     [ArgumentsSource(nameof(Problems))]
     public object Derivation_only(string id, string expr, string wrt, string where) =>
-        MatrixCalculus.Gradient(expr, wrt, where, new GradientOptions { Check = false });
+        MatCalc.Gradient(expr, wrt, where, new GradientOptions { Check = false });
 }
 
 /// <summary>Derivation + simplification time as the expression grows (number of tree nodes).</summary>
@@ -70,5 +70,5 @@ public class Scaling
     }
 
     [Benchmark]
-    public object Derive() => MatrixCalculus.Gradient(_f, "X", new GradientOptions { Check = false });
+    public object Derive() => MatCalc.Gradient(_f, "X", new GradientOptions { Check = false });
 }

@@ -75,8 +75,8 @@ public static class ScalingRun
 
     private static string Describe(object? r) => r switch
     {
-        NotebookCalc.Calculus.GradientResult g => $"agree={g.Agree} check={(g.Check is { } c ? c.Skipped ? "skipped" : c.Passed ? "passed" : "FAILED" : "none")} gradient {g.Gradient.Size} nodes",
-        NotebookCalc.Calculus.CheckReport c => c.Skipped ? "skipped" : c.Passed ? $"passed ({c.Directions} directions, entrywise={c.Entrywise})" : "FAILED",
+        NotebookCalc.GradientResult g => $"agree={g.Agree} check={(g.Check is { } c ? c.Skipped ? "skipped" : c.Passed ? "passed" : "FAILED" : "none")} gradient {g.Gradient.Size} nodes",
+        NotebookCalc.CheckReport c => c.Skipped ? "skipped" : c.Passed ? $"passed ({c.Directions} directions, entrywise={c.Entrywise})" : "FAILED",
         _ => r?.GetType().Name ?? "null",
     };
 }

@@ -35,7 +35,7 @@ public class SeriesSize
     }
 
     [Benchmark]
-    public object Gradient_with_check() => MatrixCalculus.Gradient(_f, "X", new GradientOptions { Seed = 1 });
+    public object Gradient_with_check() => MatCalc.Gradient(_f, "X", new GradientOptions { Seed = 1 });
 }
 
 /// <summary>
@@ -58,7 +58,7 @@ public class SeriesPower
     public void Setup() => _f = MatCalc.Parse(Form == "tr" ? $"tr(X^{K})" : $"ln det(X^{K})", "X: n x n");
 
     [Benchmark]
-    public object Derivation() => MatrixCalculus.Gradient(_f, "X", new GradientOptions { Check = false });
+    public object Derivation() => MatCalc.Gradient(_f, "X", new GradientOptions { Check = false });
 }
 
 /// <summary>
@@ -91,7 +91,7 @@ public class SeriesFactors
     }
 
     [Benchmark]
-    public object Gradient_with_check() => MatrixCalculus.Gradient(_f, "X", new GradientOptions { Seed = 1 });
+    public object Gradient_with_check() => MatCalc.Gradient(_f, "X", new GradientOptions { Seed = 1 });
 }
 
 /// <summary>
@@ -115,7 +115,7 @@ public class SeriesCheckSize
     {
         _f = MatCalc.Parse("norm(X W Z - X)^2", "X: a x b; W: b x c; Z: c x b");
         _w = _f.Symbols.Single(s => s.Name == "W");
-        _gradient = MatrixCalculus.Gradient(_f, "W", new GradientOptions { Check = false }).Gradient;
+        _gradient = MatCalc.Gradient(_f, "W", new GradientOptions { Check = false }).Gradient;
         _dims = new Dictionary<string, int> { ["a"] = N, ["b"] = N, ["c"] = N };
     }
 

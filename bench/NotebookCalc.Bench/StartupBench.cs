@@ -137,7 +137,7 @@ public static class StartupBench
         var answers = key.Select(e =>
         {
             var f = MatCalc.Parse((string)e["function"]!, (string?)e["where"]);
-            var right = TextPrinter.Print(MatrixCalculus.Gradient(f, (string)e["wrt"]!, new GradientOptions { Check = false }).Gradient);
+            var right = TextPrinter.Print(MatCalc.Gradient(f, (string)e["wrt"]!, new GradientOptions { Check = false }).Gradient);
             return (Id: (string)e["id"]!, Function: (string)e["function"]!, Wrt: (string)e["wrt"]!, Where: (string?)e["where"], Right: right,
                 Wrong: (string?)e["start"] ?? "0");
         }).ToList();

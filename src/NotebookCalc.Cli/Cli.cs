@@ -309,17 +309,17 @@ public static class Cli
 
     private static Command GradientCommand(TextWriter stdout, TextWriter stderr) =>
         DerivationCommand("gradient", stdout, stderr, new Derivation<GradientResult>(
-            MatrixCalculus.Gradient, MatrixCalculus.EvaluateAt, GradientJson, DerivationFormat.Latex, DerivationFormat.Text,
+            MatCalc.Gradient, MatCalc.EvaluateAt, GradientJson, DerivationFormat.Latex, DerivationFormat.Text,
             "value at the given point:", r => r.Check is { Passed: false, Skipped: false }));
 
     private static Command HessianCommand(TextWriter stdout, TextWriter stderr) =>
         DerivationCommand("hessian", stdout, stderr, new Derivation<HessianResult>(
-            MatrixCalculus.Hessian, MatrixCalculus.HessianAt, HessianJson, DerivationFormat.Latex, DerivationFormat.Text,
+            MatCalc.Hessian, MatCalc.HessianAt, HessianJson, DerivationFormat.Latex, DerivationFormat.Text,
             "vec Hessian at the given point (column-major vec):", r => r.Check is { Passed: false, Skipped: false }));
 
     private static Command JacobianCommand(TextWriter stdout, TextWriter stderr) =>
         DerivationCommand("jacobian", stdout, stderr, new Derivation<JacobianResult>(
-            MatrixCalculus.Jacobian, MatrixCalculus.JacobianAt, JacobianJson, DerivationFormat.Latex, DerivationFormat.Text,
+            MatCalc.Jacobian, MatCalc.JacobianAt, JacobianJson, DerivationFormat.Latex, DerivationFormat.Text,
             "vec Jacobian at the given point (column-major vec):", r => r.Check is { Passed: false, Skipped: false }));
 
     /// <summary>
@@ -341,7 +341,7 @@ public static class Cli
             var values = Text(r, "--at") is { } path ? ReadValues(path) : null;
             if (values is not null) scope = WithValueShapes(scope, values);
             var f = MatCalc.Parse(Text(r, "expr")!, scope);
-            if (values is not null) options = options with { Dims = MatrixCalculus.SizesOf(f, values, options.Dims) };
+            if (values is not null) options = options with { Dims = MatCalc.SizesOf(f, values, options.Dims) };
             var result = derivation.Derive(f, Text(r, "--wrt")!, options);
             var value = values is null ? null : derivation.At(result, values);
             switch (Text(r, "--format"))
@@ -465,9 +465,9 @@ public static class Cli
             var wrt = Text(r, "--wrt")!;
             var report = Text(r, "--derivative") switch
             {
-                "hessian" => MatrixCalculus.CheckHessian(f, wrt, Text(r, "--claim")!, options),
-                "jacobian" => MatrixCalculus.CheckJacobian(f, wrt, Text(r, "--claim")!, options),
-                _ => MatrixCalculus.Check(f, wrt, Text(r, "--claim")!, options),
+                "hessian" => MatCalc.CheckHessian(f, wrt, Text(r, "--claim")!, options),
+                "jacobian" => MatCalc.CheckJacobian(f, wrt, Text(r, "--claim")!, options),
+                _ => MatCalc.Check(f, wrt, Text(r, "--claim")!, options),
             };
             var show = Text(r, "--answer") != "hidden";
             if (Text(r, "--format") == "json")

@@ -227,7 +227,7 @@ public static class Grader
                 // are one `#!matcalc check … --seed N` away), and the first line of each hint.
                 var verdict = report.Verdict.StartsWith("wrong: ", StringComparison.Ordinal) ? report.Verdict["wrong: ".Length..] : report.Verdict;
                 var feedback = report.Right ? verdict
-                    : verdict + (report.Counterexample is { } c ? "; " + MatrixCalculus.Brief(c, k.Wrt) : "")
+                    : verdict + (report.Counterexample is { } c ? "; " + MatCalc.Brief(c, k.Wrt) : "")
                       + string.Concat(report.Hints.Select(h => "; " + Once(h.Split('\n')[0].TrimEnd('.', ':'), verdict)));
                 grades.Add(new Grade(student, k.Id, report.Right ? "right" : "wrong", OneLine(feedback) + edited, claim));
             }
@@ -277,9 +277,9 @@ public static class Grader
                 var f = MatCalc.Parse(key.Function, key.Where);
                 return (key.Derivative switch
                 {
-                    "hessian" => MatrixCalculus.CheckHessian(f, key.Wrt, key.Claim),
-                    "jacobian" => MatrixCalculus.CheckJacobian(f, key.Wrt, key.Claim),
-                    _ => MatrixCalculus.Check(f, key.Wrt, key.Claim),
+                    "hessian" => MatCalc.CheckHessian(f, key.Wrt, key.Claim),
+                    "jacobian" => MatCalc.CheckJacobian(f, key.Wrt, key.Claim),
+                    _ => MatCalc.Check(f, key.Wrt, key.Claim),
                 }, null);
             }
             catch (MatcalcException ex) { return (null, ex); }

@@ -8,10 +8,12 @@ using NotebookCalc.Text;
 namespace NotebookCalc;
 
 /// <summary>
-/// The library entry point: parse a matcalc expression against declarations, then render, evaluate or sample it.
-/// Every user error surfaces as a <see cref="MatcalcException"/> carrying diagnostics with spans.
+/// The library's one entry point: parse a matcalc expression against declarations (then render, evaluate or sample it),
+/// derive gradients, Hessians and Jacobians (<c>Gradient</c>, <c>Hessian</c>, <c>Jacobian</c>) and judge claimed ones
+/// (<c>Check</c>, <c>CheckHessian</c>, <c>CheckJacobian</c>). Every user error surfaces as a <see cref="MatcalcException"/>
+/// carrying diagnostics with spans.
 /// </summary>
-public static class MatCalc
+public static partial class MatCalc
 {
     /// <summary>Parses and type-checks <paramref name="text"/> with the declarations <paramref name="where"/> (LANGUAGE.md §2).</summary>
     public static Expression Parse(string text, string? where = null) => Parse(text, Scope.Parse(where));

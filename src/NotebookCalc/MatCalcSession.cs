@@ -57,21 +57,21 @@ public sealed class MatCalcSession
             return subcommand switch
             {
                 "let" => Let(Arg("expr")),
-                "gradient" => [MatrixCalculus.Gradient(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
-                "jacobian" => [MatrixCalculus.Jacobian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
-                "hessian" => [MatrixCalculus.Hessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
+                "gradient" => [MatCalc.Gradient(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
+                "jacobian" => [MatCalc.Jacobian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
+                "hessian" => [MatCalc.Hessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Options(args))],
                 "check" when Arg("--derivative") == "jacobian" =>
-                    [new ClaimResult(MatrixCalculus.CheckJacobian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
+                    [new ClaimResult(MatCalc.CheckJacobian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
                         ShowAnswer: !(args.TryGetValue("--answer", out var hiddenJacobian) && hiddenJacobian == "hidden"))],
                 "check" when Arg("--derivative") == "hessian" =>
-                    [new ClaimResult(MatrixCalculus.CheckHessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
+                    [new ClaimResult(MatCalc.CheckHessian(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
                         ShowAnswer: !(args.TryGetValue("--answer", out var hiddenHessian) && hiddenHessian == "hidden"))],
-                "check" => [new ClaimResult(MatrixCalculus.Check(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
+                "check" => [new ClaimResult(MatCalc.Check(MatCalc.Parse(Arg("expr"), scope), Arg("--wrt"), Arg("--claim"), Options(args)), Arg("--wrt"),
                     ShowAnswer: !(args.TryGetValue("--answer", out var answer) && answer == "hidden"))],
                 "show" => [MatCalc.Parse(Arg("expr"), scope)],
                 "eval" => Eval(Arg("expr"), Arg("--at"), scope),
                 "plot" => [new PlotRequest(Arg("kind"),
-                    MatrixCalculus.Gradient(MatCalc.Parse(Arg("--expr"), scope), Arg("--wrt"), Options(args) with { Method = DifferentialMethod.Name }),
+                    MatCalc.Gradient(MatCalc.Parse(Arg("--expr"), scope), Arg("--wrt"), Options(args) with { Method = DifferentialMethod.Name }),
                     Options(args).Seed)],
                 "help" => [new Message(Help())],
                 _ => throw new InvalidOperationException($"the verb table has '{subcommand}' but Execute does not"),

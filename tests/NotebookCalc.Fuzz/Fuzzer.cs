@@ -189,14 +189,14 @@ public sealed class Fuzzer(FuzzOptions options)
 
             stage = "gradient";
             GradientResult r;
-            try { r = MatrixCalculus.Gradient(f, wrt, new GradientOptions { Seed = 1 + index % 997 }); }
+            try { r = MatCalc.Gradient(f, wrt, new GradientOptions { Seed = 1 + index % 997 }); }
             catch (MatcalcException ex)
             {
                 if (count) Count(ex);
                 return null;
             }
             if (count) Report.Derived++;
-            if (r.Methods.FirstOrDefault(m => m.Unsupported?.StartsWith(MatrixCalculus.InternalError, StringComparison.Ordinal) == true) is { } broken)
+            if (r.Methods.FirstOrDefault(m => m.Unsupported?.StartsWith(MatCalc.InternalError, StringComparison.Ordinal) == true) is { } broken)
                 return Fail("method declined with an internal error", $"{broken.Method}: {broken.Unsupported}");
             foreach (var m in r.Methods.Where(m => m.Succeeded))
             {
@@ -207,7 +207,7 @@ public sealed class Fuzzer(FuzzOptions options)
             if (claimText is not null)
             {
                 stage = "check";
-                try { MatrixCalculus.Check(f, wrt, claimText, new GradientOptions { Seed = 1 + index % 997 }); }
+                try { MatCalc.Check(f, wrt, claimText, new GradientOptions { Seed = 1 + index % 997 }); }
                 catch (MatcalcException ex) { if (count) Count(ex); }
                 if (count) Report.Claims++;
             }
@@ -239,7 +239,7 @@ public sealed class Fuzzer(FuzzOptions options)
             var own = TextPrinter.Print(r.Gradient);
             try
             {
-                var report = MatrixCalculus.Check(f, wrt, own, new GradientOptions { Seed = 1 + index % 997 });
+                var report = MatCalc.Check(f, wrt, own, new GradientOptions { Seed = 1 + index % 997 });
                 if (!report.Right) return Fail("own gradient judged wrong", $"claim {own}: {report.Verdict}");
             }
             catch (MatcalcException ex) when (ex.Diagnostics.Any(d => d.Id == "MC3002")) { }

@@ -72,14 +72,14 @@ public sealed class ExtensionTests(HostFixture host, ITestOutputHelper output)
         Assert.DoesNotContain("plotly.js v", line.Values["text/html"]); // embedded once
         Assert.Contains("tangent", line.Values["text/html"]);
         Assert.Contains("MC4003", Single(kernel.Submit("#!matcalc plot pie \"tr(W W')\" --wrt W")).Values["text/plain"]);
-        var xplot = kernel.Submit("XPlotCharts.Line(MatrixCalculus.Gradient(\"tr(W W')\", \"W\", \"W: n x m\"))");
+        var xplot = kernel.Submit("XPlotCharts.Line(MatCalc.Gradient(\"tr(W W')\", \"W\", \"W: n x m\"))");
         Assert.True(xplot.Succeeded, xplot.Describe());
         Assert.DoesNotContain("Exception", string.Join("", xplot.Outputs.SelectMany(o => o.Values.Values)));
 
         // 4. C# cells see NotebookCalc's API without usings of their own.
         var csharp = kernel.Submit("""
             var f1 = MatCalc.Parse("tr(W W')", "W: n x m");
-            var grad = MatrixCalculus.Gradient(f1, "W", new GradientOptions { Check = false });
+            var grad = MatCalc.Gradient(f1, "W", new GradientOptions { Check = false });
             Matrix<double> M = Matrix<double>.Build.Dense(2, 3, 1.0);
             var at = new Bindings();
             at.Set("W", M);

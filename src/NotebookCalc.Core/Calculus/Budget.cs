@@ -1,8 +1,10 @@
-using NotebookCalc.Rendering;
 using System.Diagnostics;
 using NotebookCalc.Semantics;
 
 namespace NotebookCalc.Calculus;
+
+/// <summary>Raised when a method cannot handle a construct; the message says which and why.</summary>
+public class UnsupportedConstructException(string message) : Exception(message);
 
 /// <summary>A derivation that would exceed one of its budgets; the method reports itself not applicable with this message.</summary>
 public sealed class BudgetExceededException(string message) : UnsupportedConstructException(message);
@@ -61,18 +63,5 @@ public static class Budget
             if (++count > MaxNodes)
                 throw new BudgetExceededException($"{what} would exceed its budget of {MaxNodes:N0} nodes");
         return e;
-    }
-
-    /// <summary>Throws when a derivation's printed steps exceed <see cref="MaxOutputChars"/>.</summary>
-    public static void CheckOutput(Derivation d)
-    {
-        long chars = 0;
-        foreach (var s in d.Steps)
-        {
-            if (s.Expression is { } e) CheckSize(e, "a step");
-            chars += s.Text.Length;
-            if (chars > MaxOutputChars)
-                throw new BudgetExceededException($"the derivation would print more than its budget of {MaxOutputChars:N0} characters");
-        }
     }
 }

@@ -4,9 +4,6 @@ using NotebookCalc.Text;
 
 namespace NotebookCalc.Calculus;
 
-/// <summary>Raised when a method cannot handle a construct; the message says which and why.</summary>
-public class UnsupportedConstructException(string message) : Exception(message);
-
 /// <summary>
 /// The Frobenius-product differential method (Magnus–Neudecker): take df with the differential rules, one layer per
 /// step; rewrite each term as G_i : dX with the Frobenius identities; collect; read off ∂f/∂X = ΣG_i; simplify.
@@ -19,6 +16,16 @@ public sealed class DifferentialMethod
     private DifferentialMethod(Symbol x) => _x = x;
 
     public const string Name = "differential";
+
+    /// <summary>This method behind the common interface.</summary>
+    public static IDerivationMethod Method { get; } = new AsMethod();
+
+    private sealed class AsMethod : IDerivationMethod
+    {
+        public string Name => DifferentialMethod.Name;
+
+        public Derivation Derive(Expr f, Symbol x) => DifferentialMethod.Derive(f, x);
+    }
 
     private static readonly DifferentialTerm Df = new(FunctionTerm.F);
 
@@ -37,7 +44,7 @@ public sealed class DifferentialMethod
         }
 
         // Rewrite each term as G_i : dX.
-        var terms = Terms(df).ToList();
+        var terms = Ops.Terms(df).ToList();
         m._used.Clear();
         // Each G_i is shown tidied (the simplifier only rewrites to equal values); the rules it used are listed with the step.
         var form = new FrobeniusForm(x, e => e is Differential, traceNames: false);
@@ -92,24 +99,6 @@ public sealed class DifferentialMethod
         var result = e is Symbol s ? s.Name == _x.Name : e.Children.Any(Contains);
         _contains[e] = result;
         return result;
-    }
-
-    /// <summary>The top-level terms of a sum.</summary>
-    internal static IEnumerable<Expr> Terms(Expr e)
-    {
-        switch (e)
-        {
-            case Add a:
-                foreach (var t in Terms(a.L)) yield return t;
-                foreach (var t in Terms(a.R)) yield return t;
-                break;
-            case Neg n:
-                foreach (var t in Terms(n.A)) yield return Ops.Neg(t);
-                break;
-            default:
-                if (!Ops.IsZero(e)) yield return e;
-                break;
-        }
     }
 
     // ───────────── one layer of the differential ─────────────

@@ -12,6 +12,16 @@ public sealed class GateauxMethod
 {
     public const string Name = "gateaux";
 
+    /// <summary>This method behind the common interface.</summary>
+    public static IDerivationMethod Method { get; } = new AsMethod();
+
+    private sealed class AsMethod : IDerivationMethod
+    {
+        public string Name => GateauxMethod.Name;
+
+        public Derivation Derive(Expr f, Symbol x) => GateauxMethod.Derive(f, x);
+    }
+
     private readonly Symbol _x;
     private readonly Symbol _h;
     private readonly Symbol _eps = new("ε", Shape.Scalar);
@@ -85,7 +95,7 @@ public sealed class GateauxMethod
 
         // Write Df(X)[H] as Σ tr(G_iᵀ H) with the trace identities, then collect.
         var form = new FrobeniusForm(_x, e => e == _h, traceNames: true);
-        var terms = DifferentialMethod.Terms(directional).ToList();
+        var terms = Ops.Terms(directional).ToList();
         var tidy = new SortedSet<string>(StringComparer.Ordinal);
         var parts = terms.Select(t => form.Adjoint(new Number(1), t)).Where(g => !Ops.IsZero(g))
             .Select(g => { var s = Simplifier.Simplify(g, out var r); tidy.UnionWith(r); return s; }).ToList();

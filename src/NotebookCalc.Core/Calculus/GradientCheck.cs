@@ -6,28 +6,6 @@ using NotebookCalc.Text;
 
 namespace NotebookCalc.Calculus;
 
-/// <summary>The outcome of a numerical gradient check on one random instance.</summary>
-public sealed record CheckReport(
-    bool Passed,
-    double RelativeError,
-    double Tolerance,
-    int Seed,
-    IReadOnlyDictionary<string, int> Sizes,
-    int Directions,
-    bool Entrywise,
-    string Summary)
-{
-    /// <summary>Why the tolerance is what it is (shown with the result).</summary>
-    public const string ToleranceReason =
-        "central differences with step h = 1e-5·max(1, ‖X‖_F) (then h/10, h/100 and Richardson extrapolation for strongly curved functions) along unit directions: truncation error O(h²) ≈ 1e-10 and rounding error ≈ 2e-16·|f|/h ≈ 1e-11 relative, so 1e-6 leaves headroom while a wrong gradient differs by O(1)";
-
-    public bool Skipped { get; init; }
-
-    /// <summary>The difference quotients did not settle at any step (f too strongly curved at this instance, e.g. a power
-    /// too high): the instance can neither pass nor fail a gradient.</summary>
-    public bool Unresolved { get; init; }
-}
-
 /// <summary>Numerical verification of a gradient: central differences along random directions and, for small X, per entry.</summary>
 public static class GradientCheck
 {

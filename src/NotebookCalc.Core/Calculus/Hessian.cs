@@ -2,30 +2,6 @@ using NotebookCalc.Semantics;
 
 namespace NotebookCalc.Calculus;
 
-/// <summary>
-/// A Hessian with its derivations: the linear map H ↦ ∇²f[H] (each method's <see cref="Derivation.Gradient"/> holds the
-/// map it arrives at), its vec matrix in Kronecker form when the map is a sum of terms A H B, A Hᵀ B, C ⊙ (…) and
-/// (G : H) B, the agreement of the methods and the numerical check.
-/// </summary>
-public sealed record HessianResult(
-    Expression Function,
-    Symbol Variable,
-    Symbol Direction,
-    Expr Gradient,
-    IReadOnlyList<Derivation> Methods,
-    Expr Map,
-    Expr? VecForm,
-    string? VecUnsupported,
-    bool Agree,
-    string AgreementBasis,
-    HessianCheckReport? Check,
-    string? Convention = null)
-{
-    /// <summary>The layout of the vec matrix, stated with every result.</summary>
-    public const string Layout =
-        "vec is column-major (vec X stacks the columns of X); the vec Hessian ∂²f/∂vec X ∂(vec X)ᵀ is (entries of vec X) × (entries of vec X) in numerator layout: vec(∇²f[H]) = (∂²f/∂vec X ∂(vec X)ᵀ) vec H.";
-}
-
 /// <summary>The two derivations of a Hessian from the derived gradient G(X): its differential, and its Gâteaux derivative.</summary>
 public static class HessianMethods
 {
@@ -119,7 +95,7 @@ public sealed class VecForm
     public static (Expr Matrix, IReadOnlyList<string> Rules) Of(Expr map, Symbol h)
     {
         var v = new VecForm(h);
-        var terms = DifferentialMethod.Terms(map).ToList();
+        var terms = Ops.Terms(map).ToList();
         var n = Dim.Product(h.Shape.Rows, h.Shape.Cols);
         var rows = Dim.Product(map.Shape.Rows, map.Shape.Cols);
         var m = ProductChains.LeftAssociated(Ops.Sum(terms.Select(v.Linear), new Shape(rows, n)));
@@ -209,7 +185,7 @@ public sealed class VecForm
     /// <summary>Bᵀ tidied: a sum transposed term by term, and B itself when that shows B is symmetric (A + Aᵀ).</summary>
     private static Expr Transposed(Expr b)
     {
-        var terms = DifferentialMethod.Terms(b).ToList();
+        var terms = Ops.Terms(b).ToList();
         if (terms.Count < 2) return Simplifier.Simplify(Ops.T(b));
         var t = Simplifier.Simplify(Ops.Sum(terms.Select(Ops.T), b.Shape.Transposed));
         var same = Simplifier.Simplify(b);

@@ -6,25 +6,6 @@ using NotebookCalc.Text;
 
 namespace NotebookCalc.Calculus;
 
-/// <summary>The outcome of the numerical check of a Hessian on one random instance.</summary>
-public sealed record HessianCheckReport(
-    bool Passed,
-    double RelativeError,
-    double Tolerance,
-    double SymmetryError,
-    double QuadraticError,
-    int Seed,
-    IReadOnlyDictionary<string, int> Sizes,
-    int Directions,
-    bool Columns,
-    string Summary)
-{
-    public const string ToleranceReason =
-        "∇²f[V] against central differences of the derived gradient, (∇f(X + tV) − ∇f(X − tV))/2t with t = 1e-5·max(1, ‖X‖_F) (then t/10, t/100), along unit directions and, for small X, along every basis direction (column by column of the vec Hessian): tolerance 1e-6 relative. Symmetry ⟨V₁, ∇²f[V₂]⟩ = ⟨V₂, ∇²f[V₁]⟩ to 1e-8 relative. The quadratic form ⟨V, ∇²f[V]⟩ against the second difference of f itself, (f(X + sV) − 2f(X) + f(X − sV))/s², to 1e-4 relative (second differences lose more digits).";
-
-    public bool Skipped { get; init; }
-}
-
 /// <summary>Numerical verification of a Hessian map: finite differences of the gradient, symmetry, and second differences of f.</summary>
 public static class HessianCheck
 {

@@ -13,6 +13,16 @@ public sealed partial class IndexMethod
 {
     public const string Name = "index";
 
+    /// <summary>This method behind the common interface.</summary>
+    public static IDerivationMethod Method { get; } = new AsMethod();
+
+    private sealed class AsMethod : IDerivationMethod
+    {
+        public string Name => IndexMethod.Name;
+
+        public Derivation Derive(Expr f, Symbol x) => IndexMethod.Derive(f, x);
+    }
+
     /// <summary>An entry A_{row,col}; a null index is a dimension of size 1 (vectors and scalars).</summary>
     private sealed record Factor(Expr Atom, string? Row, string? Col)
     {

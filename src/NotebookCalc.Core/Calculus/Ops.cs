@@ -127,4 +127,22 @@ public static class Ops
     }
 
     public static Expr Ones(Dim rows, Dim cols) => new Ones(new Shape(rows, cols));
+
+    /// <summary>The top-level terms of a sum.</summary>
+    public static IEnumerable<Expr> Terms(Expr e)
+    {
+        switch (e)
+        {
+            case Add a:
+                foreach (var t in Terms(a.L)) yield return t;
+                foreach (var t in Terms(a.R)) yield return t;
+                break;
+            case Neg n:
+                foreach (var t in Terms(n.A)) yield return Ops.Neg(t);
+                break;
+            default:
+                if (!Ops.IsZero(e)) yield return e;
+                break;
+        }
+    }
 }

@@ -145,7 +145,7 @@ public static class Facts
 
     /// <summary>
     /// Matrix products re-associated to the right, so (AB)C and A(BC) compare equal; the terms of sums and the factors
-    /// of Hadamard products in one order (by hash: a rare tie can only make a symmetric matrix go unrecognised).
+    /// of Hadamard products in one order (the structural order, so equal multisets give equal trees).
     /// </summary>
     private static Expr Flat(Expr e)
     {
@@ -158,7 +158,7 @@ public static class Facts
                 else parts.Add(Flat(x));
             }
             Gather(e);
-            parts = parts.OrderBy(p => p.GetHashCode()).ToList();
+            parts = parts.Order(ExprOrder.Instance).ToList();
             return parts.Skip(1).Aggregate(parts[0], (acc, p) => e is Add ? new Add(acc, p) : new Hadamard(acc, p));
         }
         if (e is MatMul)

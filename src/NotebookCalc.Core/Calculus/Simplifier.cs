@@ -1,4 +1,3 @@
-using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 
 namespace NotebookCalc.Calculus;
@@ -38,21 +37,23 @@ public static class Simplifier
         _ => e.With(e.Children.Select(ScalarConstants).ToList()),
     };
 
-    private sealed class Monomial(double coef, SortedDictionary<string, (Expr Atom, double Exp)> scalars, List<Expr> chain, Shape shape)
+    private sealed class Monomial(double coef, SortedDictionary<Expr, (Expr Atom, double Exp)> scalars, List<Expr> chain, Shape shape)
     {
         public double Coef = coef;
-        public readonly SortedDictionary<string, (Expr Atom, double Exp)> Scalars = scalars;
+        public readonly SortedDictionary<Expr, (Expr Atom, double Exp)> Scalars = scalars;
         public readonly List<Expr> Chain = chain;
         public readonly Shape Shape = shape;
 
-        public static Monomial Scalar(double c) => new(c, new(StringComparer.Ordinal), [], Semantics.Shape.Scalar);
+        public static Monomial Scalar(double c) => new(c, new(ExprOrder.SymbolsFirst), [], Semantics.Shape.Scalar);
 
-        public string ScalarKey => string.Join("·", Scalars.Select(s => $"{s.Key}^{s.Value.Exp}"));
+        /// <summary>The scalar factors with their exponents, compared as trees.</summary>
+        public ValueList<(Expr, double)> ScalarKey => Scalars.Select(s => (s.Key, s.Value.Exp)).ToList();
 
-        public string ChainKey => string.Join(" ", Chain.Select(TextPrinter.Print));
+        /// <summary>The matrix factors in order, compared as trees.</summary>
+        public ValueList<Expr> ChainKey => Chain.ToList();
 
         public Monomial Clone(double? coef = null) =>
-            new(coef ?? Coef, new SortedDictionary<string, (Expr, double)>(Scalars, StringComparer.Ordinal), [.. Chain], Shape);
+            new(coef ?? Coef, new SortedDictionary<Expr, (Expr, double)>(Scalars, ExprOrder.SymbolsFirst), [.. Chain], Shape);
     }
 
     /// <summary>
@@ -283,7 +284,9 @@ public static class Simplifier
             Collect(e, 1);
             LogisticFacts.Fold(factors, Normalize);
             // ⊙ commutes: one order for the factors (symbols first, by name) makes A ⊙ X and X ⊙ A like terms.
-            factors = factors.OrderBy(f => f.Base is Symbol or Transpose { A: Symbol } ? 0 : 1).ThenBy(f => TextPrinter.Print(f.Base), StringComparer.Ordinal).ToList();
+            factors = factors.OrderBy(f => f.Base is Symbol or Transpose { A: Symbol } ? 0 : 1)
+                .ThenBy(f => f.Base switch { Symbol s => s.Name, Transpose { A: Symbol s } => s.Name, _ => "" }, StringComparer.Ordinal)
+                .ThenBy(f => f.Base, ExprOrder.Instance).ToList();
             Expr? acc = null;
             Expr? denominator = null;
             if (factors.Any(f => Math.Abs(f.Power) < 1e-12)) Used.Add(Rules.CombineLikeTerms.Name);
@@ -330,7 +333,7 @@ public static class Simplifier
                     }
                     var reciprocal = Monomial.Scalar(1);
                     var denominator = Full(d.Denominator);
-                    reciprocal.Scalars[Key(denominator)] = (denominator, -1);
+                    reciprocal.Scalars[denominator] = (denominator, -1);
                     return Product(num, [reciprocal], e);
                 }
                 case Power p when p.IsScalar && p.A is not Number:
@@ -352,7 +355,7 @@ public static class Simplifier
                     }
                     return [Atom(e)];
                 }
-                case Identity: return [new Monomial(1, new(StringComparer.Ordinal), [], e.Shape)];
+                case Identity: return [new Monomial(1, new(ExprOrder.SymbolsFirst), [], e.Shape)];
                 case Broadcast b:
                     // s𝟙 as a factor of a product is s times the all-ones matrix (printed bare it would read as a scalar).
                     return Product(Expand(b.Value), [Atom(new Ones(b.Shape))], e);
@@ -362,8 +365,8 @@ public static class Simplifier
 
         private static Monomial Atom(Expr e)
         {
-            var m = new Monomial(1, new(StringComparer.Ordinal), [], e.Shape);
-            if (e.IsScalar) m.Scalars[Key(e)] = (e, 1);
+            var m = new Monomial(1, new(ExprOrder.SymbolsFirst), [], e.Shape);
+            if (e.IsScalar) m.Scalars[e] = (e, 1);
             else m.Chain.Add(e);
             return m;
         }
@@ -377,7 +380,7 @@ public static class Simplifier
             foreach (var l in left)
                 foreach (var r in right)
                 {
-                    var m = new Monomial(Rational.Snap(l.Coef * r.Coef), new(StringComparer.Ordinal), [], shape);
+                    var m = new Monomial(Rational.Snap(l.Coef * r.Coef), new(ExprOrder.SymbolsFirst), [], shape);
                     foreach (var (k, v) in l.Scalars) AddScalar(m, k, v.Atom, v.Exp);
                     foreach (var (k, v) in r.Scalars) AddScalar(m, k, v.Atom, v.Exp);
                     // A 1×1 chain next to a matrix is a scalar factor.
@@ -392,12 +395,9 @@ public static class Simplifier
             return result;
         }
 
-        private static void AddScalarAtom(Monomial m, Expr atom) => AddScalar(m, Key(atom), atom, 1);
+        private static void AddScalarAtom(Monomial m, Expr atom) => AddScalar(m, atom, atom, 1);
 
-        /// <summary>Sort key of a scalar factor: plain symbols first (λ₁ tr(…), not tr(…) λ₁), then by text.</summary>
-        private static string Key(Expr atom) => (atom is Symbol ? "0" : "1") + TextPrinter.Print(atom);
-
-        private static void AddScalar(Monomial m, string key, Expr atom, double exp)
+        private static void AddScalar(Monomial m, Expr key, Expr atom, double exp)
         {
             var total = Rational.Snap(m.Scalars.TryGetValue(key, out var existing) ? existing.Exp + exp : exp);
             if (total == 0) m.Scalars.Remove(key);
@@ -468,7 +468,7 @@ public static class Simplifier
         private List<Monomial> Combine(List<Monomial> monos)
         {
             var result = new List<Monomial>();
-            var index = new Dictionary<(string, string, Shape), Monomial>();
+            var index = new Dictionary<(ValueList<(Expr, double)>, ValueList<Expr>, Shape), Monomial>();
             foreach (var m in monos)
             {
                 if (m.Coef == 0) continue;

@@ -6,30 +6,6 @@ using NotebookCalc.Text;
 
 namespace NotebookCalc.Calculus;
 
-/// <summary>One instance a verdict compared on: its seed, structure variant, sizes, the relative error and the tolerance.</summary>
-public sealed record VerdictInstance(int Seed, int Variant, IReadOnlyDictionary<string, int> Sizes, double RelativeError, double Tolerance)
-{
-    /// <summary>Well-conditioned enough to decide "right" (ill-conditioned instances can only add evidence).</summary>
-    public bool Decisive => Tolerance <= Verdicts.DecisiveTolerance;
-}
-
-/// <summary>What a verdict rests on: the instances compared, how many size assignments they span, what was skipped.</summary>
-public sealed record VerdictBasis(IReadOnlyList<VerdictInstance> Instances, int SizeAssignments, int Skipped, bool SymbolicallyEqual, int AssignmentsAvailable = 1)
-{
-    public double WorstRelativeError => Instances.Count == 0 ? double.NaN : Instances.Max(i => i.RelativeError);
-
-    public double Tolerance => Instances.Count == 0 ? double.NaN : Instances.Max(i => i.Tolerance);
-
-    public int Decisive => Instances.Count(i => i.Decisive);
-
-    public string Summary =>
-            $"{Instances.Count} instance{(Instances.Count == 1 ? "" : "s")} over {SizeAssignments} size assignment{(SizeAssignments == 1 ? "" : "s")}" +
-            $" ({string.Join("; ", Instances.Select(i => i.Sizes.Count == 0 ? $"seed {i.Seed}" : $"seed {i.Seed}: {string.Join(", ", i.Sizes.Select(p => $"{p.Key}={p.Value}"))}").Distinct().Take(6))})" +
-            $", worst relative error {Verdicts.Format(WorstRelativeError)}, tolerance {Verdicts.Format(Tolerance)}" +
-            (Skipped > 0 ? $", {Skipped} ill-conditioned draw{(Skipped == 1 ? "" : "s")} skipped" : "") +
-            (SymbolicallyEqual ? "; also equal symbolically" : "");
-}
-
 /// <summary>
 /// Decides numerically whether two formulas for the same matrix are equal: on instances that differ in the concrete size
 /// of every free dimension (several size assignments, never all sizes equal) and in the structure of the sampled matrices,

@@ -55,7 +55,7 @@ public static class Verbs
     private static readonly ParameterInfo Dims = new("--dims", "Concrete sizes for checks, e.g. n=3,m=4.");
     private static readonly ParameterInfo Where = new("--where", "Declarations, e.g. \"W: n x m; Omega: m x m symmetric; s: scalar\" (in a notebook: for this cell only, on top of those made with let).", Alias: "-w");
     private static readonly ParameterInfo Claim = new("--claim", "The claimed gradient, in matcalc syntax.", Required: true);
-    private static readonly ParameterInfo Method = new("--method", "all, gateaux, index or differential.", Values: ["all", .. MatrixCalculus.MethodNames]);
+    private static readonly ParameterInfo Method = new("--method", "all, gateaux, index or differential.", Values: ["all", .. MatCalc.MethodNames]);
     private static readonly ParameterInfo Derivative = new("--derivative", "gradient (default), hessian or jacobian: a Hessian or Jacobian claim is the map applied to the direction H, e.g. \"2 A' A H\".", Values: ["gradient", "hessian", "jacobian"]);
     private static readonly ParameterInfo Check = new("--check", "on (default) or off: the numerical check on random instances.", Values: ["on", "off"]);
     private static readonly ParameterInfo Answer = new("--answer", "shown (default) or hidden: hidden keeps the derived gradient out of the output, for exercise sheets.", Values: ["shown", "hidden"]);

@@ -163,7 +163,7 @@ public static class DerivationFormat
         if (showAnswer && c.Basis is { Instances.Count: > 0 } basis) sb.Append("basis: ").AppendLine(basis.Summary);
         if (showAnswer) sb.Append($"{c.Label(variable)} = ").AppendLine(TextPrinter.Print(c.Gradient));
         if (c.Counterexample is not null)
-            sb.AppendLine(showAnswer ? MatrixCalculus.Describe(c.Counterexample, variable, c.Label(variable)) : HiddenCounterexample(c.Counterexample, variable, c.Label(variable)));
+            sb.AppendLine(showAnswer ? MatCalc.Describe(c.Counterexample, variable, c.Label(variable)) : HiddenCounterexample(c.Counterexample, variable, c.Label(variable)));
         foreach (var d in c.ClaimDiagnostics) sb.Append("  ").AppendLine(d.Message + (d.Hint is null || !showAnswer ? "" : $" ({d.Hint})"));
         foreach (var h in c.Hints) sb.Append("hint: ").AppendLine(showAnswer ? h : HiddenHint(h));
         return sb.ToString().TrimEnd('\n', '\r');

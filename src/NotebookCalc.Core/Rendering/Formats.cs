@@ -54,28 +54,6 @@ public static class Formats
         _ => new Dictionary<string, string> { [Plain] = value.ToString() ?? "" },
     };
 
-    /// <summary>The numbers of a chart in words (the chart itself is drawn by the notebook package).</summary>
-    public static string PlotSummary(PlotRequest p)
-    {
-        var r = p.Result;
-        switch (p.Kind)
-        {
-            case "check":
-            {
-                var d = Numerics.ChartData.Convergence(r.Function, r.Variable, r.Gradient, p.Seed);
-                var best = d.RelativeErrors.Select((e, i) => (e, h: d.Steps[i])).MinBy(x => x.e);
-                return $"central-difference error vs h for ∂f/∂{r.Variable.Name}: smallest {Numbers.Show(best.e, "G2")} at h = {Numbers.Show(best.h, "G2")}; the check uses h = {Numbers.Show(d.ChosenStep, "G2")}";
-            }
-            case "line":
-            {
-                var d = Numerics.ChartData.Line(r.Function, r.Variable, r.Gradient, p.Seed);
-                return $"φ(t) = f(X + tH) on [{Numbers.Show(d.T[0], "G3")}, {Numbers.Show(d.T[^1], "G3")}]; tangent slope ⟨∇f, H⟩ = {Numbers.Show(d.Slope, "G6")}";
-            }
-            default:
-            {
-                var d = Numerics.ChartData.Heatmap(r.Function, r.Variable, r.Gradient, p.Seed);
-                return $"symbolic vs finite-difference ∂f/∂{r.Variable.Name}: largest entry difference {Numbers.Show(d.Difference.Enumerate().Max(Math.Abs), "G2")}";
-            }
-        }
-    }
+    /// <summary>The numbers of a chart in words, computed with the request (<see cref="PlotRequest.Summary"/>).</summary>
+    public static string PlotSummary(PlotRequest p) => p.Summary;
 }

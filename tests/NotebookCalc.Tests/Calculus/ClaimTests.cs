@@ -11,7 +11,7 @@ public class ClaimTests
     [Fact]
     public void Seed004_accepted_answer_is_rejected_with_a_counterexample_when_square()
     {
-        var r = MatrixCalculus.Check("norm(X W Z - X)^2", "W", "2 X'X Z W Z' - 2 X'X Z", Seed004Square);
+        var r = MatCalc.Check("norm(X W Z - X)^2", "W", "2 X'X Z W Z' - 2 X'X Z", Seed004Square);
         Assert.False(r.Right);
         Assert.Equal("2 X' (X W Z - X) Z'", r.Gradient.ToString());
         var c = Assert.IsType<Counterexample>(r.Counterexample);
@@ -23,7 +23,7 @@ public class ClaimTests
     [Fact]
     public void Seed004_accepted_answer_is_not_even_well_shaped_when_rectangular()
     {
-        var r = MatrixCalculus.Check("norm(X W Z - X)^2", "W", "2 X'X Z W Z' - 2 X'X Z", Seed004Rect);
+        var r = MatCalc.Check("norm(X W Z - X)^2", "W", "2 X'X Z W Z' - 2 X'X Z", Seed004Rect);
         Assert.False(r.Right);
         Assert.Contains("inner dimensions b and c differ", r.Verdict);
         Assert.Contains(r.Hints, h => h.Contains("Even with the dimensions a, b, c all equal"));
@@ -34,25 +34,25 @@ public class ClaimTests
     [InlineData(Seed004Square)]
     public void A_right_claim_written_differently_is_accepted(string where)
     {
-        Assert.True(MatrixCalculus.Check("norm(X W Z - X)^2", "W", "2 X'X W Z Z' - 2 X'X Z'", where).Right);
-        Assert.True(MatrixCalculus.Check("norm(X W Z - X)^2", "Z", "2 (X W)' (X W Z - X)", where).Right);
+        Assert.True(MatCalc.Check("norm(X W Z - X)^2", "W", "2 X'X W Z Z' - 2 X'X Z'", where).Right);
+        Assert.True(MatCalc.Check("norm(X W Z - X)^2", "Z", "2 (X W)' (X W Z - X)", where).Right);
     }
 
     [Fact]
     public void Seed000_stated_answer_needs_omega_symmetric_and_says_so()
     {
         const string f = "l1/2 tr(W W') + l2/2 tr(W inv(Omega) W')";
-        var general = MatrixCalculus.Check(f, "W", "W (l1 I + l2 inv(Omega))", "W: n x m; Omega: m x m invertible; l1, l2: scalar");
+        var general = MatCalc.Check(f, "W", "W (l1 I + l2 inv(Omega))", "W: n x m; Omega: m x m invertible; l1, l2: scalar");
         Assert.False(general.Right);
         Assert.Contains(general.Hints, h => h.Contains("Omega were symmetric"));
-        var symmetric = MatrixCalculus.Check(f, "W", "W (l1 I + l2 inv(Omega))", "W: n x m; Omega: m x m symmetric invertible; l1, l2: scalar");
+        var symmetric = MatCalc.Check(f, "W", "W (l1 I + l2 inv(Omega))", "W: n x m; Omega: m x m symmetric invertible; l1, l2: scalar");
         Assert.True(symmetric.Right);
     }
 
     [Fact]
     public void Seed003_claim_of_the_wrong_shape_is_explained()
     {
-        var r = MatrixCalculus.Check("norm(softmax(w' B) - beta D' Z)^2", "w", "(softmax(w' B) - beta D' Z)' softmax(w' B)",
+        var r = MatCalc.Check("norm(softmax(w' B) - beta D' Z)^2", "w", "(softmax(w' B) - beta D' Z)' softmax(w' B)",
             "D: d x m; Z: d x l; B: d x l; w: d x n; beta: n x m");
         Assert.False(r.Right);
         Assert.Contains("the claim is l×l but ∂f/∂w must have the shape of w (d×n)", r.Verdict);
@@ -63,9 +63,9 @@ public class ClaimTests
     {
         // The asker compared d ln det(K) with a perturbation by a matrix of ones; the gradient is 2 K⁻¹ W, and
         // ⟨G, 𝟙⟩ = sum(G) is the derivative along ones only.
-        var r = MatrixCalculus.Check("ln det(W W' + s^2 I)", "W", "2 inv(W W' + s^2 I) W", "W: n x m; s: scalar");
+        var r = MatCalc.Check("ln det(W W' + s^2 I)", "W", "2 inv(W W' + s^2 I) W", "W: n x m; s: scalar");
         Assert.True(r.Right);
-        Assert.False(MatrixCalculus.Check("ln det(W W' + s^2 I)", "W", "inv(W W' + s^2 I) W", "W: n x m; s: scalar").Right);
+        Assert.False(MatCalc.Check("ln det(W W' + s^2 I)", "W", "inv(W W' + s^2 I) W", "W: n x m; s: scalar").Right);
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public sealed class GradientCliTests : IDisposable
     public void Unknown_method_is_a_diagnostic()
     {
         var ex = Assert.Throws<NotebookCalc.Text.MatcalcException>(() =>
-            NotebookCalc.Calculus.MatrixCalculus.Gradient("tr(W W')", "W", "W: n x m", new NotebookCalc.Calculus.GradientOptions { Method = "taylor" }));
+            NotebookCalc.MatCalc.Gradient("tr(W W')", "W", "W: n x m", new NotebookCalc.GradientOptions { Method = "taylor" }));
         Assert.Equal("MC2004", ex.Diagnostics[0].Id);
         Assert.Equal(2, CliTests.Run("gradient", "tr(W W')", "--wrt", "W", "--where", "W: n x m", "--method", "taylor").Code);
     }

@@ -33,7 +33,7 @@ public class HessianTests
     [MemberData(nameof(Cases))]
     public void The_hessian_is_derived_two_ways_checked_and_its_vec_form_is_its_matrix(string id, string expr, string wrt, string where, string? map, string? vec)
     {
-        var r = MatrixCalculus.Hessian(expr, wrt, where, new GradientOptions { Seed = 1 });
+        var r = MatCalc.Hessian(expr, wrt, where, new GradientOptions { Seed = 1 });
         Assert.Equal(HessianMethods.Names, r.Methods.Select(m => m.Method));
         Assert.All(r.Methods, m => Assert.True(m.Succeeded, $"{id} {m.Method}: {m.Unsupported}"));
         Assert.All(r.Methods.SelectMany(m => m.Steps), s => Assert.NotEmpty(s.Rules));
@@ -89,10 +89,10 @@ public class HessianTests
     [Fact]
     public void A_function_with_a_symbol_H_gets_another_direction()
     {
-        var r = MatrixCalculus.Hessian("tr(X' H X)", "X", "H: n x n; X: n x m", new GradientOptions { Check = false });
+        var r = MatCalc.Hessian("tr(X' H X)", "X", "H: n x n; X: n x m", new GradientOptions { Check = false });
         Assert.Equal("H1", r.Direction.Name);
         Assert.Equal("(H + H') H1", TextPrinter.Print(r.Map));
-        var claim = MatrixCalculus.CheckHessian("tr(X' H X)", "X", "H H1 + H' H1", "H: n x n; X: n x m");
+        var claim = MatCalc.CheckHessian("tr(X' H X)", "X", "H H1 + H' H1", "H: n x n; X: n x m");
         Assert.True(claim.Right, claim.Verdict);
     }
 
@@ -101,7 +101,7 @@ public class HessianTests
     {
         // Regression: for f = tr(X'X)/2 the gradient is X, the differential method had no layer to apply to d(∇f) = dX and
         // answered the zero map.
-        var r = MatrixCalculus.Hessian("tr(X' X) / 2", "X", "X: n x m", new GradientOptions { Seed = 2 });
+        var r = MatCalc.Hessian("tr(X' X) / 2", "X", "X: n x m", new GradientOptions { Seed = 2 });
         Assert.All(r.Methods.Where(m => m.Succeeded), m => Assert.Equal("H", TextPrinter.Print(m.Gradient!)));
         Assert.True(r.Agree, r.AgreementBasis);
         Assert.True(r.Check!.Passed, r.Check.Summary);
@@ -110,8 +110,8 @@ public class HessianTests
     [Fact]
     public void The_hessian_is_deterministic_for_a_seed()
     {
-        var a = DerivationFormat.Text(MatrixCalculus.Hessian("ln det(W W' + s^2 I)", "W", "W: n x m; s: scalar", new GradientOptions { Seed = 4 }));
-        var b = DerivationFormat.Text(MatrixCalculus.Hessian("ln det(W W' + s^2 I)", "W", "W: n x m; s: scalar", new GradientOptions { Seed = 4 }));
+        var a = DerivationFormat.Text(MatCalc.Hessian("ln det(W W' + s^2 I)", "W", "W: n x m; s: scalar", new GradientOptions { Seed = 4 }));
+        var b = DerivationFormat.Text(MatCalc.Hessian("ln det(W W' + s^2 I)", "W", "W: n x m; s: scalar", new GradientOptions { Seed = 4 }));
         Assert.Equal(a, b);
     }
 
@@ -122,7 +122,7 @@ public class HessianTests
     public void A_strongly_curved_right_hessian_is_not_failed_by_rounding(int seed)
     {
         // tr(X^100): the gradient 100 (X^99)ᵀ amplifies rounding; the check allows for what differences cannot resolve.
-        var r = MatrixCalculus.Hessian("tr(X^100)", "X", "X: n x n", new GradientOptions { Seed = seed });
+        var r = MatCalc.Hessian("tr(X^100)", "X", "X: n x n", new GradientOptions { Seed = seed });
         Assert.True(r.Check!.Passed, r.Check.Summary);
         Assert.Null(r.VecForm); // a power sum has no Kronecker form here
         Assert.Contains("PowerSum", r.VecUnsupported);
@@ -131,7 +131,7 @@ public class HessianTests
     [Fact]
     public void A_hessian_of_a_matrix_valued_function_points_to_jacobian()
     {
-        var ex = Assert.Throws<MatcalcException>(() => MatrixCalculus.Hessian("A X", "X", "A: n x n; X: n x m"));
+        var ex = Assert.Throws<MatcalcException>(() => MatCalc.Hessian("A X", "X", "A: n x n; X: n x m"));
         Assert.Equal("MC2001", ex.Diagnostics[0].Id);
         Assert.Contains("jacobian", ex.Diagnostics[0].Hint);
     }
@@ -150,7 +150,7 @@ public class HessianTests
     [InlineData("norm(X W Z - X)^2", "W", "X: a x b; W: b x c; Z: c x b", "2 X' X H Z Z'")]
     public void A_right_hessian_claim_is_judged_right(string expr, string wrt, string where, string claim)
     {
-        var report = MatrixCalculus.CheckHessian(expr, wrt, claim, where);
+        var report = MatCalc.CheckHessian(expr, wrt, claim, where);
         Assert.True(report.Right, report.Verdict);
         Assert.Equal("hessian", report.Derivative);
         Assert.True(report.Basis!.SizeAssignments >= 2 || report.Basis.AssignmentsAvailable == 1, report.Basis.Summary);
@@ -166,7 +166,7 @@ public class HessianTests
     [InlineData("norm(X W Z - X)^2", "W", "X: a x b; W: b x c; Z: c x b", "2 X' X H Z' Z")]
     public void A_wrong_hessian_claim_is_judged_wrong_with_a_counterexample(string expr, string wrt, string where, string claim)
     {
-        var report = MatrixCalculus.CheckHessian(expr, wrt, claim, where);
+        var report = MatCalc.CheckHessian(expr, wrt, claim, where);
         Assert.False(report.Right, report.Verdict);
         Assert.StartsWith("wrong", report.Verdict);
         if (report.How == "shape check") return; // square-only claims (Z' Z for Z Z') do not even fit the shapes
@@ -179,7 +179,7 @@ public class HessianTests
     [Fact]
     public void A_transposed_direction_gets_a_hint()
     {
-        var report = MatrixCalculus.CheckHessian("ln det X", "X", "-inv(X)' H inv(X)'", "X: n x n");
+        var report = MatCalc.CheckHessian("ln det X", "X", "-inv(X)' H inv(X)'", "X: n x n");
         Assert.False(report.Right);
         Assert.Contains(report.Hints, h => h.Contains("Hᵀ in place of H", StringComparison.Ordinal));
     }
@@ -187,7 +187,7 @@ public class HessianTests
     [Fact]
     public void A_claim_without_the_direction_is_wrong_and_says_so()
     {
-        var report = MatrixCalculus.CheckHessian("tr(X' A X)", "X", "(A + A') X", "A: n x n; X: n x m");
+        var report = MatCalc.CheckHessian("tr(X' A X)", "X", "(A + A') X", "A: n x n; X: n x m");
         Assert.False(report.Right);
         Assert.Contains(report.Hints, h => h.Contains("does not contain H", StringComparison.Ordinal));
     }
@@ -195,7 +195,7 @@ public class HessianTests
     [Fact]
     public void A_claim_of_the_wrong_shape_is_wrong_without_evaluation()
     {
-        var report = MatrixCalculus.CheckHessian("norm(A X - B)^2", "X", "2 A' A", "A: p x n; X: n x m; B: p x m");
+        var report = MatCalc.CheckHessian("norm(A X - B)^2", "X", "2 A' A", "A: p x n; X: n x m; B: p x m");
         Assert.False(report.Right);
         Assert.Equal("shape check", report.How);
     }

@@ -74,7 +74,7 @@ public class IndexJacobianTests
     [MemberData(nameof(JacobianConstructs))]
     public void The_index_jacobian_agrees_with_the_other_methods_and_passes_its_own_check(string expr, string wrt, string where)
     {
-        var r = MatrixCalculus.Jacobian(expr, wrt, where, Seeded);
+        var r = MatCalc.Jacobian(expr, wrt, where, Seeded);
         Assert.Equal([JacobianMethods.Gateaux, IndexMethod.Name, JacobianMethods.Differential], r.Methods.Select(m => m.Method));
         var index = Index(r.Methods);
         Assert.True(index.Succeeded, $"{expr}: {index.Unsupported}");
@@ -93,7 +93,7 @@ public class IndexJacobianTests
     [MemberData(nameof(HessianConstructs))]
     public void The_index_hessian_agrees_with_the_other_methods_and_passes_its_own_check(string expr, string wrt, string where)
     {
-        var r = MatrixCalculus.Hessian(expr, wrt, where, Seeded);
+        var r = MatCalc.Hessian(expr, wrt, where, Seeded);
         Assert.Equal([HessianMethods.Gateaux, IndexMethod.Name, HessianMethods.Differential], r.Methods.Select(m => m.Method));
         var index = Index(r.Methods);
         Assert.True(index.Succeeded, $"{expr}: {index.Unsupported}");
@@ -110,7 +110,7 @@ public class IndexJacobianTests
     [InlineData("g(X)", "X", "X: n x m; g: n x m function of X", "opaque function")]
     public void The_index_jacobian_declines_what_the_gradient_method_declines_and_says_why(string expr, string wrt, string where, string reason)
     {
-        var r = MatrixCalculus.Jacobian(expr, wrt, where, Seeded);
+        var r = MatCalc.Jacobian(expr, wrt, where, Seeded);
         var index = Index(r.Methods);
         Assert.False(index.Succeeded);
         Assert.Contains(reason, index.Unsupported);
@@ -120,7 +120,7 @@ public class IndexJacobianTests
     [Fact]
     public void The_index_hessian_of_an_opaque_function_says_why_it_declines()
     {
-        var ex = Assert.Throws<Text.MatcalcException>(() => MatrixCalculus.Hessian("sum(g(X))", "X", "X: n x m; g: n x m function of X", Seeded));
+        var ex = Assert.Throws<Text.MatcalcException>(() => MatCalc.Hessian("sum(g(X))", "X", "X: n x m; g: n x m function of X", Seeded));
         Assert.Contains("index: an opaque function", ex.Diagnostics[0].Message);
     }
 
@@ -128,7 +128,7 @@ public class IndexJacobianTests
     public void The_vec_entry_the_index_method_names_is_the_entry_of_the_vec_jacobian()
     {
         // F = A X B, F p×q, X n×m: [∂vec F/∂(vec X)ᵀ]_(i + p(j−1), a + n(b−1)) = ∂F_ij/∂X_ab, by central differences.
-        var r = MatrixCalculus.Jacobian("A X B", "X", "A: p x n; X: n x m; B: m x q", Seeded);
+        var r = MatCalc.Jacobian("A X B", "X", "A: p x n; X: n x m; B: m x q", Seeded);
         var step = Index(r.Methods).Steps.Single(s => s.Lhs is VecEntryTerm);
         var entry = Assert.IsType<VecEntryTerm>(step.Lhs);
         Assert.Equal(("i + p(j - 1)", "a + n(b - 1)"), (entry.Row, entry.Col));
@@ -137,7 +137,7 @@ public class IndexJacobianTests
         Matrix<double> M(int rows, int cols) => Matrix<double>.Build.Dense(rows, cols, (_, _) => random.NextDouble() - 0.5);
         var (p, n, m, q) = (2, 3, 4, 5);
         var values = new Dictionary<string, Matrix<double>> { ["A"] = M(p, n), ["X"] = M(n, m), ["B"] = M(m, q) };
-        var vec = MatrixCalculus.JacobianAt(r, values);
+        var vec = MatCalc.JacobianAt(r, values);
         var bindings = Sampler.Bind(r.Function.Symbols, values, r.Function.Source);
         for (var (i, j, a, b) = (0, 0, 0, 0); i < p; i++)
             for (j = 0; j < q; j++)
@@ -170,7 +170,7 @@ public class IndexJacobianTests
         Assert.Contains("Index notation", text);
         Assert.Contains("dF_ij/dX_ab = A_ia B_bj    [index_contract]", text);
         Assert.DoesNotContain("Differential dF", text);
-        var html = Html.Hessian(MatrixCalculus.Hessian("tr(X' A X)", "X", "A: n x n; X: n x m", Seeded));
+        var html = Html.Hessian(MatCalc.Hessian("tr(X' A X)", "X", "A: n x n; X: n x m", Seeded));
         Assert.Equal(3, html.Split("<section class=\"mc-method\">").Length - 1);
         Assert.Contains("Index notation", html);
         Assert.Contains("<mi>δ</mi>", html);

@@ -34,7 +34,7 @@ public class JacobianTests
     [MemberData(nameof(Cases))]
     public void The_jacobian_is_derived_two_ways_checked_and_its_vec_form_is_its_matrix(string expr, string wrt, string where, string? map, string? vec)
     {
-        var r = MatrixCalculus.Jacobian(expr, wrt, where, new GradientOptions { Seed = 2 });
+        var r = MatCalc.Jacobian(expr, wrt, where, new GradientOptions { Seed = 2 });
         Assert.Equal(JacobianMethods.Names, r.Methods.Select(m => m.Method));
         // The index method declines a Kronecker product (its entries need index arithmetic) and says so; the others derive it.
         Assert.All(r.Methods.Where(m => !(m.Method == IndexMethod.Name && expr.Contains("kron"))), m => Assert.True(m.Succeeded, $"{expr} {m.Method}: {m.Unsupported}"));
@@ -87,7 +87,7 @@ public class JacobianTests
     [InlineData("exp(X)", "X", "X: n x n", "exp(X) H", false)]
     public void Jacobian_claims_are_judged(string expr, string wrt, string where, string claim, bool right)
     {
-        var report = MatrixCalculus.CheckJacobian(expr, wrt, claim, where);
+        var report = MatCalc.CheckJacobian(expr, wrt, claim, where);
         Assert.Equal("jacobian", report.Derivative);
         Assert.True(report.Right == right, report.Verdict);
         if (!right)
@@ -105,7 +105,7 @@ public class JacobianTests
     public void The_jacobian_of_the_variable_itself_is_the_identity_by_every_method(string expr, string wrt, string where)
     {
         // Regression (SymPy's A.diff(A)): the differential method had no layer to apply to dF = dX and answered the zero map.
-        var r = MatrixCalculus.Jacobian(expr, wrt, where, new GradientOptions { Seed = 2 });
+        var r = MatCalc.Jacobian(expr, wrt, where, new GradientOptions { Seed = 2 });
         Assert.All(r.Methods, m => Assert.Equal("H", TextPrinter.Print(m.Gradient!)));
         Assert.Equal("H", TextPrinter.Print(r.Map));
         Assert.True(r.Agree, r.AgreementBasis);
@@ -113,7 +113,7 @@ public class JacobianTests
         var b = Sampler.Sample(r.Function.Symbols, 5);
         var vec = Evaluator.Evaluate(r.VecForm!, b);
         Assert.Equal(Matrix<double>.Build.DenseIdentity(vec.RowCount), vec);
-        Assert.True(MatrixCalculus.CheckJacobian(expr, wrt, "H", where).Right);
+        Assert.True(MatCalc.CheckJacobian(expr, wrt, "H", where).Right);
     }
 
     [Fact]

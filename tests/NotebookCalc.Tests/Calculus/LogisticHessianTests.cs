@@ -17,20 +17,20 @@ public class LogisticHessianTests
     public void The_logistic_loss_has_the_textbook_gradient_and_hessian()
     {
         const string f = "sum(log(1 + exp(A w))) - y' A w", where = "A: m x n; w: n; y: m";
-        var g = MatrixCalculus.Gradient(f, "w", where, Seeded);
+        var g = MatCalc.Gradient(f, "w", where, Seeded);
         Assert.Equal("A' (sigmoid(A w) - y)", TextPrinter.Print(g.Gradient));
         Assert.Contains(Rules.LogisticSigmoid.Name, g.Methods.SelectMany(m => m.Steps).SelectMany(s => s.Rules));
-        var h = MatrixCalculus.Hessian(f, "w", where, Seeded);
-        Assert.Equal("A' ((1 - sigmoid(A w)) .* (A H) .* sigmoid(A w))", TextPrinter.Print(h.Map));
+        var h = MatCalc.Hessian(f, "w", where, Seeded);
+        Assert.Equal("A' ((1 - sigmoid(A w)) .* sigmoid(A w) .* (A H))", TextPrinter.Print(h.Map));
         Assert.Equal("A' diag((1 - sigmoid(A w)) .* sigmoid(A w)) A", TextPrinter.Print(h.VecForm!));
         Assert.True(h.Agree, h.AgreementBasis);
         Assert.True(h.Check!.Passed, h.Check.Summary);
         // The textbook forms, as a map and as the vec (here: the ordinary) Hessian matrix, are judged right.
-        Assert.True(MatrixCalculus.CheckHessian(f, "w", "A' diag(sigmoid(A w) .* (1 - sigmoid(A w))) A H", where, Seeded).Right);
-        var vec = MatrixCalculus.CheckHessian(f, "w", "A' diag(sigmoid(A w) .* (1 - sigmoid(A w))) A", where, Seeded);
+        Assert.True(MatCalc.CheckHessian(f, "w", "A' diag(sigmoid(A w) .* (1 - sigmoid(A w))) A H", where, Seeded).Right);
+        var vec = MatCalc.CheckHessian(f, "w", "A' diag(sigmoid(A w) .* (1 - sigmoid(A w))) A", where, Seeded);
         Assert.True(vec.Right, vec.Verdict);
         Assert.True(vec.VecMatrix);
-        Assert.False(MatrixCalculus.CheckHessian(f, "w", "A' diag(sigmoid(A w)) A", where, Seeded).Right);
+        Assert.False(MatCalc.CheckHessian(f, "w", "A' diag(sigmoid(A w)) A", where, Seeded).Right);
     }
 
     [Theory]
@@ -42,13 +42,13 @@ public class LogisticHessianTests
         "A' diag((1 - sigmoid(A w + c)) .* sigmoid(A w + c)) A")]
     public void Variants_of_the_loss_simplify_the_same_way(string f, string wrt, string where, string gradient, string vec)
     {
-        var g = MatrixCalculus.Gradient(f, wrt, where, Seeded);
+        var g = MatCalc.Gradient(f, wrt, where, Seeded);
         Assert.Equal(gradient, TextPrinter.Print(g.Gradient));
         Assert.True(g.Check!.Passed, g.Check.Summary);
-        var h = MatrixCalculus.Hessian(f, wrt, where, Seeded);
+        var h = MatCalc.Hessian(f, wrt, where, Seeded);
         Assert.Equal(vec, TextPrinter.Print(h.VecForm!));
         Assert.True(h.Check!.Passed, h.Check.Summary);
-        Assert.True(MatrixCalculus.CheckHessian(f, wrt, vec, where, Seeded).Right);
+        Assert.True(MatCalc.CheckHessian(f, wrt, vec, where, Seeded).Right);
     }
 
     [Theory]

@@ -92,14 +92,14 @@ public class RewriteSoundnessTests
     [InlineData("(t s^2)^0.5", "s", "s: scalar; t: scalar positive", "t^0.5")]
     public void A_claim_that_only_an_unsound_rewrite_would_give_is_wrong(string f, string wrt, string where, string claim)
     {
-        var r = MatrixCalculus.Check(f, wrt, claim, where);
+        var r = MatCalc.Check(f, wrt, claim, where);
         Assert.False(r.Right, r.Verdict);
     }
 
     [Fact]
     public void Square_root_of_a_square_is_the_absolute_value()
     {
-        var r = MatrixCalculus.Gradient("(s^2)^0.5", "s", "s: scalar");
+        var r = MatCalc.Gradient("(s^2)^0.5", "s", "s: scalar");
         Assert.Equal("s / abs(s)", r.Gradient.ToString());
         Assert.True(r.Check!.Passed, r.Check.Summary);
         Assert.Contains(r.Methods.SelectMany(m => m.Steps).SelectMany(s => s.Rules), n => n == Rules.PowerOfEvenPower.Name);
@@ -108,7 +108,7 @@ public class RewriteSoundnessTests
     [Fact]
     public void Constructors_name_the_symmetric_rewrite_in_the_step_that_uses_it()
     {
-        var r = MatrixCalculus.Gradient("a' S' a", "a", "a: n; S: n x n symmetric");
+        var r = MatCalc.Gradient("a' S' a", "a", "a: n; S: n x n symmetric");
         Assert.Contains(r.Methods.Single(m => m.Method == DifferentialMethod.Name).Steps.Skip(1).SelectMany(s => s.Rules), n => n == Rules.Symmetric.Name);
     }
 

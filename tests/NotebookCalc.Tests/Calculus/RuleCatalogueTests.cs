@@ -17,19 +17,19 @@ public class RuleCatalogueTests
         if (rule.Derivative == "hessian")
         {
             // A rule of the Hessian derivation: its example's Hessian uses it, and passes its numerical check.
-            var hr = MatrixCalculus.Hessian(rule.Example, rule.Wrt, rule.Where, new GradientOptions { Seed = 3 });
+            var hr = MatCalc.Hessian(rule.Example, rule.Wrt, rule.Where, new GradientOptions { Seed = 3 });
             Assert.Contains(name, hr.Methods.SelectMany(m => m.Steps).SelectMany(s => s.Rules).ToHashSet());
             Assert.True(hr.Check!.Passed, hr.Check.Summary);
             return;
         }
         if (rule.Derivative == "jacobian")
         {
-            var jr = MatrixCalculus.Jacobian(rule.Example, rule.Wrt, rule.Where, new GradientOptions { Seed = 3 });
+            var jr = MatCalc.Jacobian(rule.Example, rule.Wrt, rule.Where, new GradientOptions { Seed = 3 });
             Assert.Contains(name, jr.Methods.SelectMany(m => m.Steps).SelectMany(s => s.Rules).ToHashSet());
             Assert.True(jr.Check!.Passed, jr.Check.Summary);
             return;
         }
-        var r = MatrixCalculus.Gradient(rule.Example, rule.Wrt, rule.Where, new GradientOptions { Seed = 3 });
+        var r = MatCalc.Gradient(rule.Example, rule.Wrt, rule.Where, new GradientOptions { Seed = 3 });
         var used = r.Methods.SelectMany(m => m.Steps).SelectMany(s => s.Rules).ToHashSet();
         Assert.Contains(name, used);
         Assert.NotNull(r.Check);

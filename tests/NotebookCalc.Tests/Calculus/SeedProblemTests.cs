@@ -8,7 +8,7 @@ public class SeedProblemTests
 {
     private static GradientResult Grad(string expr, string wrt, string where, int seed = 1)
     {
-        var r = MatrixCalculus.Gradient(expr, wrt, where, new GradientOptions { Seed = seed });
+        var r = MatCalc.Gradient(expr, wrt, where, new GradientOptions { Seed = seed });
         Assert.NotNull(r.Check);
         if (!r.Check!.Skipped) Assert.True(r.Check.Passed, r.Check.Summary);
         // gradient.text is valid matcalc syntax that parses back to the same gradient.

@@ -124,7 +124,7 @@ public class StepTermTests
     [Fact]
     public void Index_steps_hold_their_deltas_as_data()
     {
-        var r = MatrixCalculus.Gradient("norm(X W Z - X)^2", "W", "X: a x b; W: b x c; Z: c x b", new GradientOptions { Method = "index", Check = false });
+        var r = MatCalc.Gradient("norm(X W Z - X)^2", "W", "X: a x b; W: b x c; Z: c x b", new GradientOptions { Method = "index", Check = false });
         var steps = r.Methods.Single().Steps;
         var product = steps.Single(s => s.Rules[0] == Rules.IndexProduct.Name);
         var contracted = steps.Single(s => s.Rules[0] == Rules.IndexContract.Name);
@@ -138,7 +138,7 @@ public class StepTermTests
     [Fact]
     public void Steps_name_catalogued_rules_with_their_conditions()
     {
-        var r = MatrixCalculus.Gradient("l1/2 tr(W W') + l2/2 tr(W inv(Omega) W')", "W", "W: n x m; Omega: m x m symmetric invertible; l1, l2: scalar");
+        var r = MatCalc.Gradient("l1/2 tr(W W') + l2/2 tr(W inv(Omega) W')", "W", "W: n x m; Omega: m x m symmetric invertible; l1, l2: scalar");
         var refs = r.Methods.SelectMany(m => m.Steps).SelectMany(s => s.Applied).ToList();
         Assert.Contains(refs, x => x.Id == Rules.IdentifyGradient.Name && x.Condition is null);
         Assert.All(refs.Where(x => Rules.Exists(x.Id)), x => Assert.Equal(Rules.Get(x.Id).Assumption, x.Condition));

@@ -23,7 +23,7 @@ public class StructuredVariableTests
     [InlineData("tr(X B X)", "(B + B') X")]
     public void A_claim_is_right_when_its_symmetric_part_is(string f, string claim)
     {
-        var r = MatrixCalculus.Check(f, "X", claim, Sym);
+        var r = MatCalc.Check(f, "X", claim, Sym);
         Assert.True(r.Right, r.Verdict);
         Assert.Contains("symmetric part", r.Verdict);
     }
@@ -33,7 +33,7 @@ public class StructuredVariableTests
     [InlineData("a' X a", "2 a a' - (a a') .* eye(n)")]
     public void The_cookbook_vech_form_is_wrong_and_explained(string f, string claim)
     {
-        var r = MatrixCalculus.Check(f, "X", claim, Sym);
+        var r = MatCalc.Check(f, "X", claim, Sym);
         Assert.False(r.Right);
         Assert.Contains(r.Hints, h => h.Contains("vech") && h.Contains("off-diagonal entry twice"));
     }
@@ -43,7 +43,7 @@ public class StructuredVariableTests
     [InlineData("a' X a", "a' a eye(n)")]
     public void A_claim_whose_symmetric_part_differs_is_wrong(string f, string claim)
     {
-        var r = MatrixCalculus.Check(f, "X", claim, Sym);
+        var r = MatCalc.Check(f, "X", claim, Sym);
         Assert.False(r.Right);
         Assert.DoesNotContain(r.Hints, h => h.Contains("vech"));
     }
@@ -56,7 +56,7 @@ public class StructuredVariableTests
     [InlineData("sum(exp(X)) + a' X a", "X: n x n diagonal; a: n")]
     public void The_gradient_is_structured_matches_finite_differences_along_structured_directions_and_names_its_rule(string f, string where)
     {
-        var r = MatrixCalculus.Gradient(f, "X", where);
+        var r = MatCalc.Gradient(f, "X", where);
         Assert.True(r.Check!.Passed, r.Check.Summary);
         Assert.True(r.Agree, r.AgreementBasis);
         Assert.NotNull(r.Convention);
@@ -96,8 +96,8 @@ public class StructuredVariableTests
     public void A_diagonal_variable_judges_claims_by_their_diagonal()
     {
         const string where = "A: n x n; X: n x n diagonal";
-        Assert.True(MatrixCalculus.Check("tr(A X)", "X", "A", where).Right);
-        Assert.True(MatrixCalculus.Check("tr(A X)", "X", "diag(diag(A))", where).Right);
-        Assert.False(MatrixCalculus.Check("tr(A X)", "X", "2 A", where).Right);
+        Assert.True(MatCalc.Check("tr(A X)", "X", "A", where).Right);
+        Assert.True(MatCalc.Check("tr(A X)", "X", "diag(diag(A))", where).Right);
+        Assert.False(MatCalc.Check("tr(A X)", "X", "2 A", where).Right);
     }
 }

@@ -83,7 +83,7 @@ public class SympyConformanceTests
     public void NotebookCalc_derives_the_expected_gradient(string id)
     {
         var c = Get(id);
-        var r = MatrixCalculus.Gradient(c.Expr, c.Wrt, c.Where, new GradientOptions { Seed = 2, Dims = c.Dims });
+        var r = MatCalc.Gradient(c.Expr, c.Wrt, c.Where, new GradientOptions { Seed = 2, Dims = c.Dims });
         var text = TextPrinter.Print(r.Gradient);
         Assert.True(r.Check!.Passed, $"{c.Id}: {r.Check.Summary}\n  ∂f = {text}");
         var methods = r.Methods.Where(m => m.Succeeded).ToList();
@@ -93,7 +93,7 @@ public class SympyConformanceTests
         Assert.True(methods.Count == expectedMethods, $"{c.Id}: " +
             string.Join("; ", r.Methods.Where(m => !m.Succeeded).Select(m => $"{m.Method}: {m.Unsupported}")));
         Assert.True(r.Agree, $"{c.Id}: the methods disagree ({r.AgreementBasis})");
-        var verdict = MatrixCalculus.Check(c.Expr, c.Wrt, c.Expected, c.Where, new GradientOptions { Seed = 3, Dims = c.Dims });
+        var verdict = MatCalc.Check(c.Expr, c.Wrt, c.Expected, c.Where, new GradientOptions { Seed = 3, Dims = c.Dims });
         Assert.True(verdict.Right, $"{c.Id}: expected {c.Expected}: {verdict.Verdict}\n  derived {text}");
         // The expected gradient against the function's own central differences, independently of the derivation.
         var f = MatCalc.Parse(c.Expr, c.Where);
@@ -110,7 +110,7 @@ public class SympyConformanceTests
     public void NotebookCalc_refuses_with_the_recorded_diagnostic(string id)
     {
         var c = Get(id);
-        var ex = Assert.Throws<MatcalcException>(() => MatrixCalculus.Gradient(c.Expr, c.Wrt, c.Where, new GradientOptions { Dims = c.Dims }));
+        var ex = Assert.Throws<MatcalcException>(() => MatCalc.Gradient(c.Expr, c.Wrt, c.Where, new GradientOptions { Dims = c.Dims }));
         Assert.Equal(c.NotebookCalc, ex.Diagnostics[0].Id);
     }
 
@@ -139,14 +139,14 @@ public class SympyConformanceTests
             case "same":
                 Assert.True(evidence < 1e-6, $"{c.Id}: SymPy's {c.SympyStates} is off the finite differences by {evidence:e2}");
                 if (c.NotebookCalc == "right")
-                    Assert.True(MatrixCalculus.Check(f, c.Wrt, c.SympyStates!, new GradientOptions { Seed = 3, Dims = c.Dims }).Right);
+                    Assert.True(MatCalc.Check(f, c.Wrt, c.SympyStates!, new GradientOptions { Seed = 3, Dims = c.Dims }).Right);
                 break;
             case "disagrees":
             {
                 // The numerical evidence: SymPy's value is far from the central differences of the function itself …
                 Assert.True(evidence > 1e-2, $"{c.Id}: SymPy's {c.SympyStates} matches the finite differences ({evidence:e2})");
                 // … and NotebookCalc's judge says so with a counterexample.
-                var verdict = MatrixCalculus.Check(f, c.Wrt, c.SympyStates!, new GradientOptions { Seed = 3, Dims = c.Dims });
+                var verdict = MatCalc.Check(f, c.Wrt, c.SympyStates!, new GradientOptions { Seed = 3, Dims = c.Dims });
                 Assert.False(verdict.Right, verdict.Verdict);
                 Assert.NotNull(verdict.Counterexample);
                 break;
@@ -154,10 +154,10 @@ public class SympyConformanceTests
             case "symmetric-only":
             {
                 Assert.True(evidence > 1e-2, $"{c.Id}: SymPy's {c.SympyStates} matches the finite differences for general matrices ({evidence:e2})");
-                Assert.False(MatrixCalculus.Check(f, c.Wrt, c.SympyStates!, new GradientOptions { Seed = 3, Dims = c.Dims }).Right);
+                Assert.False(MatCalc.Check(f, c.Wrt, c.SympyStates!, new GradientOptions { Seed = 3, Dims = c.Dims }).Right);
                 var symmetric = MatCalc.Parse(c.Expr, c.SymmetricWhere!);
                 Assert.True(CompareWithFiniteDifferences(symmetric, c.Wrt, Claim(symmetric, c.SympyStates!), c.Dims, seed: 7) < 1e-6);
-                Assert.True(MatrixCalculus.Check(symmetric, c.Wrt, c.SympyStates!, new GradientOptions { Seed = 3, Dims = c.Dims }).Right);
+                Assert.True(MatCalc.Check(symmetric, c.Wrt, c.SympyStates!, new GradientOptions { Seed = 3, Dims = c.Dims }).Right);
                 break;
             }
             default:

@@ -28,7 +28,7 @@ public class SympyFindingsTests
     public void The_index_method_differentiates_a_scalar_entrywise_power(string expr, string wrt, string where)
     {
         // It used to recurse until the process died of a stack overflow.
-        var r = MatrixCalculus.Gradient(expr, wrt, where);
+        var r = MatCalc.Gradient(expr, wrt, where);
         Assert.All(r.Methods, m => Assert.True(m.Succeeded, $"{m.Method}: {m.Unsupported}"));
         Assert.True(r.Agree);
         Assert.True(r.Check!.Passed, r.Check.Summary);
@@ -37,7 +37,7 @@ public class SympyFindingsTests
     [Fact]
     public void A_scalar_atom_without_a_component_rule_is_declined_not_recursed_into()
     {
-        var r = MatrixCalculus.Gradient("inv(x' x)", "x", "x: n");
+        var r = MatCalc.Gradient("inv(x' x)", "x", "x: n");
         var index = r.Methods.Single(m => m.Method == "index");
         Assert.False(index.Succeeded);
         Assert.Contains("1×1 Inverse", index.Unsupported);
@@ -56,7 +56,7 @@ public class SympyFindingsTests
         var ex = Assert.Throws<MatcalcException>(() => f.Evaluate(values));
         Assert.Equal("MC3004", ex.Diagnostics[0].Id);
         // Checks redraw such instances instead of reporting a NaN error.
-        var r = MatrixCalculus.Gradient("(c' a x' b)^(1/3)", "x", "a: k; b: k; c: k; x: k");
+        var r = MatCalc.Gradient("(c' a x' b)^(1/3)", "x", "a: k; b: k; c: k; x: k");
         Assert.True(r.Check!.Passed, r.Check.Summary);
     }
 
@@ -65,7 +65,7 @@ public class SympyFindingsTests
     {
         // With X fixed at 3×4 (--dims), X'CX (4×4, rank 3) is singular on every instance: nothing can be compared.
         var ex = Assert.Throws<NotebookCalc.Text.MatcalcException>(() =>
-            MatrixCalculus.Check("tr(inv(X' C X) (X' B X))", "X", "2 B X inv(X' C X)", "X: n x k; B: n x n; C: n x n",
+            MatCalc.Check("tr(inv(X' C X) (X' B X))", "X", "2 B X inv(X' C X)", "X: n x k; B: n x n; C: n x n",
                 new GradientOptions { Dims = new Dictionary<string, int> { ["n"] = 3, ["k"] = 4 } }));
         Assert.Equal("MC3002", ex.Diagnostics[0].Id);
         Assert.Contains("cannot be judged", ex.Diagnostics[0].Message);
@@ -75,11 +75,11 @@ public class SympyFindingsTests
     public void A_claim_that_needs_tall_X_is_judged_on_the_size_assignments_where_it_is_defined()
     {
         // The default sizes make X wide (X'CX singular); other assignments make it tall, where the claim can be judged.
-        var r = MatrixCalculus.Check("tr(inv(X' C X) (X' B X))", "X", "2 B X inv(X' C X)", "X: n x k; B: n x n; C: n x n");
+        var r = MatCalc.Check("tr(inv(X' C X) (X' B X))", "X", "2 B X inv(X' C X)", "X: n x k; B: n x n; C: n x n");
         Assert.False(r.Right);
         Assert.NotNull(r.Counterexample);
         Assert.True(r.Counterexample!.Sizes["n"] > r.Counterexample.Sizes["k"]);
-        var right = MatrixCalculus.Check("tr(inv(X' C X) (X' B X))", "X",
+        var right = MatCalc.Check("tr(inv(X' C X) (X' B X))", "X",
             "B X inv(X' C X) + B' X inv(X' C X)' - C X inv(X' C X) X' B X inv(X' C X) - C' X inv(X' C X)' X' B' X inv(X' C X)'",
             "X: n x k; B: n x n; C: n x n");
         Assert.True(right.Right, right.Verdict);
@@ -93,9 +93,9 @@ public class SympyFindingsTests
         // x'y < 0 on some random instances; those are skipped rather than counted or ending the comparison.
         for (var seed = 1; seed <= 8; seed++)
         {
-            var report = MatrixCalculus.Check("sqrt(x' y)", "x", "y / (2 sqrt(x' y))", "x: k; y: k", new GradientOptions { Seed = seed });
+            var report = MatCalc.Check("sqrt(x' y)", "x", "y / (2 sqrt(x' y))", "x: k; y: k", new GradientOptions { Seed = seed });
             Assert.True(report.Right, $"seed {seed}: {report.Verdict}");
-            var wrong = MatrixCalculus.Check("sqrt(x' y)", "x", "y / sqrt(x' y)", "x: k; y: k", new GradientOptions { Seed = seed });
+            var wrong = MatCalc.Check("sqrt(x' y)", "x", "y / sqrt(x' y)", "x: k; y: k", new GradientOptions { Seed = seed });
             Assert.False(wrong.Right, $"seed {seed}: {wrong.Verdict}");
         }
     }
@@ -104,7 +104,7 @@ public class SympyFindingsTests
     public void The_agreement_of_the_methods_uses_the_given_dimensions()
     {
         var dims = new Dictionary<string, int> { ["n"] = 4, ["k"] = 2 };
-        var r = MatrixCalculus.Gradient("tr(inv(X' C X) (X' B X))", "X", "B: n x n; C: n x n; X: n x k", new GradientOptions { Dims = dims });
+        var r = MatCalc.Gradient("tr(inv(X' C X) (X' B X))", "X", "B: n x n; C: n x n; X: n x k", new GradientOptions { Dims = dims });
         Assert.True(r.Agree, r.AgreementBasis);
         Assert.Equal("numeric", r.AgreementBasis);
         Assert.True(r.Check!.Passed, r.Check.Summary);

@@ -102,7 +102,7 @@ public class SympyNonScalarTests
     public void The_case_is_derived_checked_and_SymPys_value_judged(string id)
     {
         var c = Get(id);
-        var r = MatrixCalculus.Jacobian(c.Expr!, c.Wrt!, c.Where, Seeded(2));
+        var r = MatCalc.Jacobian(c.Expr!, c.Wrt!, c.Where, Seeded(2));
         Assert.All(r.Methods, m => Assert.True(m.Succeeded, $"{id} {m.Method}: {m.Unsupported}"));
         Assert.True(r.Agree, $"{id}: {r.AgreementBasis}");
         Assert.True(r.Check!.Passed, $"{id}: {r.Check.Summary}");
@@ -113,8 +113,8 @@ public class SympyNonScalarTests
 
     private static void JudgeRelation(Case c, string claim, string? transposedClaim, string relation, string layout)
     {
-        var asJ = MatrixCalculus.CheckJacobian(c.Expr!, c.Wrt!, claim, c.Where, Seeded(3));
-        var asJt = transposedClaim is null ? null : MatrixCalculus.CheckJacobian(c.Expr!, c.Wrt!, transposedClaim, c.Where, Seeded(3));
+        var asJ = MatCalc.CheckJacobian(c.Expr!, c.Wrt!, claim, c.Where, Seeded(3));
+        var asJt = transposedClaim is null ? null : MatCalc.CheckJacobian(c.Expr!, c.Wrt!, transposedClaim, c.Where, Seeded(3));
         switch (relation)
         {
             case "same":
@@ -155,7 +155,7 @@ public class SympyNonScalarTests
     public void NotebookCalc_refuses_with_the_recorded_diagnostic_and_SymPys_value_is_the_zero_it_stands_for(string id)
     {
         var c = Get(id);
-        var ex = Assert.Throws<MatcalcException>(() => MatrixCalculus.Jacobian(c.Expr!, c.Wrt!, c.Where, Seeded(2)));
+        var ex = Assert.Throws<MatcalcException>(() => MatCalc.Jacobian(c.Expr!, c.Wrt!, c.Where, Seeded(2)));
         Assert.Equal(c.NotebookCalcJacobian, ex.Diagnostics[0].Id);
         Assert.False(string.IsNullOrWhiteSpace(ex.Diagnostics[0].Hint));
         var f = MatCalc.Parse(c.Expr!, c.Where);
@@ -174,7 +174,7 @@ public class SympyNonScalarTests
     {
         var c = Get(id);
         var a = c.Attempt!;
-        var ex = Assert.Throws<MatcalcException>(() => MatrixCalculus.Jacobian(a.Expr, a.Wrt, a.Where, Seeded(2)));
+        var ex = Assert.Throws<MatcalcException>(() => MatCalc.Jacobian(a.Expr, a.Wrt, a.Where, Seeded(2)));
         Assert.Equal(a.Diagnostic, ex.Diagnostics[0].Id);
         Assert.NotEqual("MC9999", ex.Diagnostics[0].Id);
         Assert.False(string.IsNullOrWhiteSpace(ex.Diagnostics[0].Message));
@@ -189,8 +189,8 @@ public class SympyNonScalarTests
         var t = c.SympyTensor!;
         var k = t.K;
         var values = t.At.ToDictionary(p => p.Key, p => Matrix<double>.Build.DenseOfRowArrays(p.Value));
-        var r = MatrixCalculus.Jacobian(c.Expr!, c.Wrt!, c.Where, Seeded(2) with { Check = false });
-        var j = MatrixCalculus.JacobianAt(r, values);
+        var r = MatCalc.Jacobian(c.Expr!, c.Wrt!, c.Where, Seeded(2) with { Check = false });
+        var j = MatCalc.JacobianAt(r, values);
         Assert.Equal(k * k, j.RowCount);
         Assert.Equal(k * k, j.ColumnCount);
         // Column-major vec: entry (i, j) of a k×k matrix is row i + k j of vec.

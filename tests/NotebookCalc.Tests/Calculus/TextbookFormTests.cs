@@ -22,7 +22,7 @@ public class TextbookFormTests(ITestOutputHelper output)
         var differ = new List<string>();
         foreach (var c in CookbookTests.Cases)
         {
-            var r = MatrixCalculus.Gradient(c.Expr, c.Wrt, c.Where, new GradientOptions { Check = false });
+            var r = MatCalc.Gradient(c.Expr, c.Wrt, c.Where, new GradientOptions { Check = false });
             var f = r.Function;
             var scope = f.Scope.With(f.Symbols.Where(s => !f.Scope.TryGet(s.Name, out _)).Select(s => new Declaration(s.Name, s.Shape, s.Props, default)));
             var expected = TextPrinter.Print(MatCalc.Parse(c.Expected, scope, r.Variable.Shape).Expr);
@@ -44,7 +44,7 @@ public class TextbookFormTests(ITestOutputHelper output)
     [InlineData("det(X)^(2/3)", "X", "X: n x n", "2 det(X)^(2/3) / 3 inv(X)'")]
     public void Powers_and_rational_exponents_read_as_a_textbook_writes_them(string f, string wrt, string where, string expected)
     {
-        var r = MatrixCalculus.Gradient(f, wrt, where);
+        var r = MatCalc.Gradient(f, wrt, where);
         Assert.Equal(expected, TextPrinter.Print(r.Gradient));
         Assert.True(r.Check!.Passed, r.Check.Summary);
         Assert.True(r.Agree, r.AgreementBasis);

@@ -29,8 +29,8 @@ public class ThreeMethodsTests
     [MemberData(nameof(Seeds))]
     public void Each_method_is_checked_and_they_agree(string id, string expr, string wrt, string where)
     {
-        var r = MatrixCalculus.Gradient(expr, wrt, where);
-        Assert.Equal(MatrixCalculus.MethodNames, r.Methods.Select(m => m.Method));
+        var r = MatCalc.Gradient(expr, wrt, where);
+        Assert.Equal(MatCalc.MethodNames, r.Methods.Select(m => m.Method));
         foreach (var m in r.Methods)
         {
             if (!m.Succeeded)
@@ -52,7 +52,7 @@ public class ThreeMethodsTests
     [MemberData(nameof(Seeds))]
     public void Derivations_match_the_golden_files(string id, string expr, string wrt, string where)
     {
-        var r = MatrixCalculus.Gradient(expr, wrt, where, new GradientOptions { Seed = 1 });
+        var r = MatCalc.Gradient(expr, wrt, where, new GradientOptions { Seed = 1 });
         var actual = DerivationFormat.Text(r).Replace("\r", "") + "\n";
         var dir = Path.Combine(Katex.RepoRoot(), "tests", "NotebookCalc.Tests", "Golden");
         var path = Path.Combine(dir, id + ".txt");
@@ -70,7 +70,7 @@ public class ThreeMethodsTests
         var latex = new List<string>();
         foreach (var row in Seeds)
         {
-            var r = MatrixCalculus.Gradient((string)row[1], (string)row[2], (string)row[3], new GradientOptions { Check = false });
+            var r = MatCalc.Gradient((string)row[1], (string)row[2], (string)row[3], new GradientOptions { Check = false });
             latex.AddRange(DerivationFormat.LatexBlocks(r));
             latex.AddRange(r.Methods.SelectMany(m => m.Steps).Select(s => s.Latex));
         }
@@ -89,7 +89,7 @@ public class ThreeMethodsTests
             if (wrt is null) return;
             var f = MatCalc.Parse(TextPrinter.Print(e), ExprGen.Where);
             GradientResult r;
-            try { r = MatrixCalculus.Gradient(f, wrt, new GradientOptions { Check = false }); }
+            try { r = MatCalc.Gradient(f, wrt, new GradientOptions { Check = false }); }
             catch (MatcalcException ex) when (ex.Diagnostics[0].Id == "MC2003") { return; }
             var ok = r.Methods.Where(m => m.Succeeded).ToList();
             if (ok.Count < 2) return;

@@ -42,10 +42,10 @@ public class VecClaimTests
     [MemberData(nameof(HessianCases))]
     public void The_printed_vec_Hessian_parses_back_and_is_judged_right(string expr, string wrt, string where)
     {
-        var r = MatrixCalculus.Hessian(expr, wrt, where, Seeded);
+        var r = MatCalc.Hessian(expr, wrt, where, Seeded);
         if (r.VecForm is null) { Assert.NotNull(r.VecUnsupported); return; }
         var text = TextPrinter.Print(r.VecForm);
-        var claim = MatrixCalculus.CheckHessian(expr, wrt, text, where, Seeded);
+        var claim = MatCalc.CheckHessian(expr, wrt, text, where, Seeded);
         Assert.True(claim.Right, $"{expr}: {text}: {claim.Verdict}");
         Assert.True(claim.VecMatrix);
         Assert.Equal("hessian", claim.Derivative);
@@ -53,7 +53,7 @@ public class VecClaimTests
         Assert.StartsWith("numeric", claim.How);
         Assert.True(claim.Basis!.SizeAssignments >= 2 || claim.Basis.AssignmentsAvailable < 2, claim.Basis.Summary);
         // Twice the vec Hessian is not the vec Hessian (none of these Hessians vanishes).
-        var doubled = MatrixCalculus.CheckHessian(expr, wrt, $"2 ({text})", where, Seeded);
+        var doubled = MatCalc.CheckHessian(expr, wrt, $"2 ({text})", where, Seeded);
         Assert.False(doubled.Right, doubled.Verdict);
         Assert.NotNull(doubled.Counterexample);
         Assert.DoesNotContain(r.Direction.Name, doubled.Counterexample!.Values.Keys);
@@ -65,14 +65,14 @@ public class VecClaimTests
     [MemberData(nameof(JacobianCases))]
     public void The_printed_vec_Jacobian_parses_back_and_is_judged_right(string expr, string wrt, string where)
     {
-        var r = MatrixCalculus.Jacobian(expr, wrt, where, Seeded);
+        var r = MatCalc.Jacobian(expr, wrt, where, Seeded);
         if (r.VecForm is null) { Assert.NotNull(r.VecUnsupported); return; }
         var text = TextPrinter.Print(r.VecForm);
-        var claim = MatrixCalculus.CheckJacobian(expr, wrt, text, where, Seeded);
+        var claim = MatCalc.CheckJacobian(expr, wrt, text, where, Seeded);
         Assert.True(claim.Right, $"{expr}: {text}: {claim.Verdict}");
         Assert.True(claim.VecMatrix);
         Assert.Equal("dvec(F)/dvec(" + r.Variable.Name + ")'", claim.Label(r.Variable.Name));
-        var doubled = MatrixCalculus.CheckJacobian(expr, wrt, $"2 ({text})", where, Seeded);
+        var doubled = MatCalc.CheckJacobian(expr, wrt, $"2 ({text})", where, Seeded);
         Assert.False(doubled.Right, doubled.Verdict);
     }
 
@@ -91,8 +91,8 @@ public class VecClaimTests
     public void The_seed_problems_vec_matrices_parse_back_and_are_judged_right(string derivative, string expr, string wrt, string where)
     {
         var (vec, claim) = derivative == "hessian"
-            ? (MatrixCalculus.Hessian(expr, wrt, where, Seeded).VecForm, (Func<string, ClaimReport>)(c => MatrixCalculus.CheckHessian(expr, wrt, c, where, Seeded)))
-            : (MatrixCalculus.Jacobian(expr, wrt, where, Seeded).VecForm, c => MatrixCalculus.CheckJacobian(expr, wrt, c, where, Seeded));
+            ? (MatCalc.Hessian(expr, wrt, where, Seeded).VecForm, (Func<string, ClaimReport>)(c => MatCalc.CheckHessian(expr, wrt, c, where, Seeded)))
+            : (MatCalc.Jacobian(expr, wrt, where, Seeded).VecForm, c => MatCalc.CheckJacobian(expr, wrt, c, where, Seeded));
         Assert.NotNull(vec);
         var r = claim(TextPrinter.Print(vec!));
         Assert.True(r.Right && r.VecMatrix, r.Verdict);
@@ -115,7 +115,7 @@ public class VecClaimTests
     [InlineData("ln det S", "S", "S: n x n spd", "kron(inv(S), inv(S))", false)]
     public void Vec_Hessian_claims_are_judged(string expr, string wrt, string where, string claim, bool right)
     {
-        var r = MatrixCalculus.CheckHessian(expr, wrt, claim, where, Seeded);
+        var r = MatCalc.CheckHessian(expr, wrt, claim, where, Seeded);
         Assert.True(r.Right == right, $"{claim}: {r.Verdict}");
         Assert.True(r.VecMatrix, r.Verdict);
         Assert.Contains("vec Hessian", r.Verdict);
@@ -136,7 +136,7 @@ public class VecClaimTests
     [InlineData("A x", "x", "A: n x n; x: n", "A'", false)]
     public void Vec_Jacobian_claims_are_judged(string expr, string wrt, string where, string claim, bool right)
     {
-        var r = MatrixCalculus.CheckJacobian(expr, wrt, claim, where, Seeded);
+        var r = MatCalc.CheckJacobian(expr, wrt, claim, where, Seeded);
         Assert.True(r.Right == right, $"{claim}: {r.Verdict}");
         Assert.True(r.VecMatrix, r.Verdict);
         Assert.Equal("jacobian", r.Derivative);
@@ -145,7 +145,7 @@ public class VecClaimTests
     [Fact]
     public void A_Jacobian_claim_of_the_transposed_shape_names_the_denominator_layout()
     {
-        var r = MatrixCalculus.CheckJacobian("A X B", "X", "kron(B, A')", "A: p x n; X: n x m; B: m x q", Seeded);
+        var r = MatCalc.CheckJacobian("A X B", "X", "kron(B, A')", "A: p x n; X: n x m; B: m x q", Seeded);
         Assert.False(r.Right);
         Assert.Equal("shape check", r.How);
         Assert.Contains("pq×mn", r.Verdict);
@@ -154,7 +154,7 @@ public class VecClaimTests
         Assert.Contains(r.Hints, h => h.Contains("column-major"));
         Assert.Contains(r.Hints, h => h.StartsWith("The transpose of the claim is the vec Jacobian"));
         // A claim of that shape whose transpose is wrong too gets the shape hint only.
-        var other = MatrixCalculus.CheckJacobian("A X B", "X", "kron(B, 2 A')", "A: p x n; X: n x m; B: m x q", Seeded);
+        var other = MatCalc.CheckJacobian("A X B", "X", "kron(B, 2 A')", "A: p x n; X: n x m; B: m x q", Seeded);
         Assert.False(other.Right);
         Assert.DoesNotContain(other.Hints, h => h.StartsWith("The transpose of the claim is the vec Jacobian"));
         Assert.Contains(other.Hints, h => h.Contains("denominator layout"));
@@ -166,7 +166,7 @@ public class VecClaimTests
     [InlineData("X'", "X", "X: n x m", "K_(m,n)")]
     public void A_square_vec_Jacobian_claim_that_is_the_transpose_gets_the_layout_hint(string expr, string wrt, string where, string claim)
     {
-        var r = MatrixCalculus.CheckJacobian(expr, wrt, claim, where, Seeded);
+        var r = MatCalc.CheckJacobian(expr, wrt, claim, where, Seeded);
         Assert.False(r.Right, r.Verdict);
         Assert.Contains(r.Hints, h => h.Contains("denominator layout"));
         Assert.Contains("(1,", string.Join(" ", r.Counterexample!.Differences.Select(d => $"({d.Row + 1},{d.Col + 1})")) + " (1,");
@@ -175,7 +175,7 @@ public class VecClaimTests
     [Fact]
     public void A_Hessian_claim_without_H_of_another_shape_says_which_shape_and_why()
     {
-        var r = MatrixCalculus.CheckHessian("tr(X' A X)", "X", "A + A'", "A: n x n; X: n x m", Seeded);
+        var r = MatCalc.CheckHessian("tr(X' A X)", "X", "A + A'", "A: n x n; X: n x m", Seeded);
         Assert.False(r.Right);
         Assert.Equal("shape check", r.How);
         Assert.Contains("mn×mn", r.Verdict);
@@ -187,14 +187,14 @@ public class VecClaimTests
     [Fact]
     public void A_vec_claim_is_judged_through_the_map_when_the_derivative_has_no_Kronecker_form()
     {
-        var r = MatrixCalculus.Jacobian("kron(A, X)", "X", "A: p x q; X: n x m", Seeded);
+        var r = MatCalc.Jacobian("kron(A, X)", "X", "A: p x q; X: n x m", Seeded);
         Assert.Null(r.VecForm);
         // For a 1×1 A, kron(A, X) = a X, whose vec matrix is a I: judged through unvec(C vec H) against the map kron(A, H).
-        var wrong = MatrixCalculus.CheckJacobian("kron(A, X)", "X", "2 kron(I_m, I_n)", "A: 1 x 1; X: n x m", Seeded);
+        var wrong = MatCalc.CheckJacobian("kron(A, X)", "X", "2 kron(I_m, I_n)", "A: 1 x 1; X: n x m", Seeded);
         Assert.False(wrong.Right, wrong.Verdict);
         Assert.False(wrong.VecMatrix);
         Assert.Contains(wrong.Hints, h => h.Contains("no Kronecker form"));
-        var right = MatrixCalculus.CheckJacobian("kron(A, X)", "X", "tr(A) kron(I_m, I_n)", "A: 1 x 1; X: n x m", Seeded);
+        var right = MatCalc.CheckJacobian("kron(A, X)", "X", "tr(A) kron(I_m, I_n)", "A: 1 x 1; X: n x m", Seeded);
         Assert.True(right.Right, right.Verdict);
     }
 

@@ -22,7 +22,7 @@ public class VerdictTests
     [InlineData("ln det(X^40)", "X", "X: n x n", "39 inv(X)'")]
     public void Wrong_claims_are_judged_wrong(string f, string wrt, string where, string claim)
     {
-        var r = MatrixCalculus.Check(f, wrt, claim, where);
+        var r = MatCalc.Check(f, wrt, claim, where);
         Assert.False(r.Right, r.Verdict);
         Assert.NotNull(r.Counterexample);
     }
@@ -35,14 +35,14 @@ public class VerdictTests
     [InlineData("ln det(X^20)", "X", "X: n x n", "20 inv(X)'")]
     public void Right_claims_are_judged_right_whatever_the_conditioning(string f, string wrt, string where, string claim)
     {
-        var r = MatrixCalculus.Check(f, wrt, claim, where);
-        Assert.True(r.Right, r.Verdict + (r.Counterexample is null ? "" : "\n" + MatrixCalculus.Describe(r.Counterexample)));
+        var r = MatCalc.Check(f, wrt, claim, where);
+        Assert.True(r.Right, r.Verdict + (r.Counterexample is null ? "" : "\n" + MatCalc.Describe(r.Counterexample)));
     }
 
     [Fact]
     public void The_basis_spans_several_size_assignments_none_with_all_sizes_equal()
     {
-        var r = MatrixCalculus.Check("norm(X W Z - X)^2", "W", "2 X'X W Z Z' - 2 X'X Z'", "X: a x b; W: b x c; Z: c x b");
+        var r = MatCalc.Check("norm(X W Z - X)^2", "W", "2 X'X W Z Z' - 2 X'X Z'", "X: a x b; W: b x c; Z: c x b");
         Assert.True(r.Right);
         var basis = r.Basis!;
         Assert.True(basis.SizeAssignments >= 2, basis.Summary);
@@ -72,7 +72,7 @@ public class VerdictTests
     [Fact]
     public void Symbolic_equality_is_evidence_not_the_verdict()
     {
-        var r = MatrixCalculus.Check("tr(A X)", "X", "A'", "A: n x n; X: n x n");
+        var r = MatCalc.Check("tr(A X)", "X", "A'", "A: n x n; X: n x n");
         Assert.True(r.Right);
         Assert.Equal("numeric (also equal symbolically)", r.How);
         Assert.True(r.Basis!.SymbolicallyEqual);
@@ -82,14 +82,14 @@ public class VerdictTests
     [Fact]
     public void The_three_methods_agree_on_an_ill_conditioned_power()
     {
-        var r = MatrixCalculus.Gradient("ln det(X^20)", "X", "X: n x n");
+        var r = MatCalc.Gradient("ln det(X^20)", "X", "X: n x n");
         Assert.True(r.Agree, r.AgreementBasis);
     }
 
     [Fact]
     public void A_gram_matrix_of_a_rectangular_variable_is_checked_on_a_tall_instance()
     {
-        var r = MatrixCalculus.Gradient("log(det(X'*X))", "X", "X: n x k");
+        var r = MatCalc.Gradient("log(det(X'*X))", "X", "X: n x k");
         Assert.True(r.Check!.Passed, r.Check.Summary);
         Assert.True(r.Check.Sizes["n"] >= r.Check.Sizes["k"]);
     }

@@ -26,7 +26,7 @@ public sealed class DibNotebookTests : IDisposable
 
         #!csharp
 
-        MatrixCalculus.Gradient("tr(A X)", "X", "A: m x n; X: n x m").Gradient.ToString()
+        MatCalc.Gradient("tr(A X)", "X", "A: m x n; X: n x m").Gradient.ToString()
         """;
 
     [Fact]

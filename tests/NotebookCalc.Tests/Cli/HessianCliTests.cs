@@ -137,7 +137,7 @@ public class HessianCliTests
     [Fact]
     public void Hessian_html_is_escaped_and_well_formed()
     {
-        var r = MatrixCalculus.Hessian("tr(X' A X)", "X", "A: n x n; X: n x m", new GradientOptions { Seed = 1 });
+        var r = MatCalc.Hessian("tr(X' A X)", "X", "A: n x n; X: n x m", new GradientOptions { Seed = 1 });
         var html = Formats.Of(r)[Formats.Html];
         Assert.DoesNotContain("<script", html);
         foreach (Match m in Regex.Matches(html, "<math[\\s\\S]*?</math>")) XElement.Parse(m.Value);
@@ -158,7 +158,7 @@ public class HessianCliTests
                      ("sum(log(1 + exp(-y .* (A w))))", "w", "A: n x d; w: d; y: n"), ("tr(W inv(Omega) W')", "W", "W: n x m; Omega: m x m invertible"),
                  })
         {
-            var r = MatrixCalculus.Hessian(expr, wrt, where, new GradientOptions { Check = false });
+            var r = MatCalc.Hessian(expr, wrt, where, new GradientOptions { Check = false });
             latex.AddRange(r.Methods.SelectMany(m => m.Steps).Select(s => s.Latex));
             latex.Add(LatexPrinter.Print(r.VecForm!));
         }
@@ -189,7 +189,7 @@ public class HessianCliTests
     [InlineData("hessian-seed000-trace", "tr(W inv(Omega) W')", "W", "W: n x m; Omega: m x m invertible")]
     public void Hessian_derivations_match_the_golden_files(string id, string expr, string wrt, string where)
     {
-        var r = MatrixCalculus.Hessian(expr, wrt, where, new GradientOptions { Seed = 1 });
+        var r = MatCalc.Hessian(expr, wrt, where, new GradientOptions { Seed = 1 });
         var actual = DerivationFormat.Text(r).Replace("\r", "") + "\n";
         var path = Path.Combine(Katex.RepoRoot(), "tests", "NotebookCalc.Tests", "Golden", id + ".txt");
         if (Environment.GetEnvironmentVariable("MATCALC_UPDATE_GOLDEN") == "1") File.WriteAllText(path, actual);

@@ -79,7 +79,7 @@ public class FuzzFindingsTests
         Assert.Null(Fuzzer.InconsistentShape(f.Expr));
         foreach (var wrt in new[] { "Y", "xx" })
         {
-            var r = MatrixCalculus.Gradient(f, wrt, new GradientOptions { Seed = 3 });
+            var r = MatCalc.Gradient(f, wrt, new GradientOptions { Seed = 3 });
             Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
         }
         // W + x' I x: the product is a scalar, broadcast over W (the sum used to be decided first, W's shape forced on the
@@ -126,7 +126,7 @@ public class FuzzFindingsTests
     public void The_index_method_sums_an_index_left_on_one_factor(string expr, string wrt)
     {
         var f = MatCalc.Parse(expr, Where);
-        var r = MatrixCalculus.Gradient(f, wrt, new GradientOptions { Seed = 5 });
+        var r = MatCalc.Gradient(f, wrt, new GradientOptions { Seed = 5 });
         var index = r.Methods.Single(m => m.Method == "index");
         Assert.True(index.Succeeded, index.Unsupported);
         Assert.Equal(f.Symbols.Single(s => s.Name == wrt).Shape, index.Gradient!.Shape);
@@ -145,12 +145,12 @@ public class FuzzFindingsTests
     public void A_constant_function_has_a_zero_gradient_that_passes_its_check(string expr, string wrt)
     {
         var f = MatCalc.Parse(expr, Where);
-        var r = MatrixCalculus.Gradient(f, wrt, new GradientOptions { Seed = 2 });
+        var r = MatCalc.Gradient(f, wrt, new GradientOptions { Seed = 2 });
         Assert.True(r.Check is { Passed: true, Skipped: false }, r.Check?.Summary);
-        var zero = MatrixCalculus.Check(f, wrt, "0", new GradientOptions { Seed = 2 });
+        var zero = MatCalc.Check(f, wrt, "0", new GradientOptions { Seed = 2 });
         Assert.True(zero.Right, zero.Verdict);
         Assert.Equal(f.Symbols.Single(s => s.Name == wrt).Shape, zero.Claim!.Shape); // 0 is the zero gradient of the variable's shape
-        var nonzero = MatrixCalculus.Check(f, wrt, $"0.001 {wrt}", new GradientOptions { Seed = 2 });
+        var nonzero = MatCalc.Check(f, wrt, $"0.001 {wrt}", new GradientOptions { Seed = 2 });
         Assert.False(nonzero.Right, nonzero.Verdict);
         Assert.NotNull(nonzero.Counterexample);
     }
@@ -166,7 +166,7 @@ public class FuzzFindingsTests
             Assert.False(report.Passed, $"{expr}: {report.Summary}");
             Assert.False(report.Skipped, $"{expr}: {report.Summary}");
         }
-        var claim = MatrixCalculus.Check(MatCalc.Parse("tr(X)", Where), "X", "0");
+        var claim = MatCalc.Check(MatCalc.Parse("tr(X)", Where), "X", "0");
         Assert.False(claim.Right);
     }
 
@@ -177,16 +177,16 @@ public class FuzzFindingsTests
     public void A_strongly_curved_function_is_checked_with_richardson_extrapolation()
     {
         var f = MatCalc.Parse("cos(tr((t S Y')^6))", Where);
-        var r = MatrixCalculus.Gradient(f, "Y", new GradientOptions { Seed = 1 });
+        var r = MatCalc.Gradient(f, "Y", new GradientOptions { Seed = 1 });
         Assert.Equal("-(6 t sin(tr((t S Y')^6)) (t S Y')^5) S", TextPrinter.Print(r.Gradient));
         Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
         foreach (var seed in new[] { 1, 2, 3, 413 })
         {
-            var own = MatrixCalculus.Check(f, "Y", TextPrinter.Print(r.Gradient), new GradientOptions { Seed = seed });
+            var own = MatCalc.Check(f, "Y", TextPrinter.Print(r.Gradient), new GradientOptions { Seed = seed });
             Assert.True(own.Right, own.Verdict);
         }
         // And a wrong claim (the transpose) is still wrong.
-        Assert.False(MatrixCalculus.Check(f, "Y", "-(6 t sin(tr((t S Y')^6)) (t S Y')^5)' S").Right);
+        Assert.False(MatCalc.Check(f, "Y", "-(6 t sin(tr((t S Y')^6)) (t S Y')^5)' S").Right);
     }
 
     // ── class 6: tr(log(1 + (log(1 + … (X).^2 …).^2)) about 20 deep hung (> 20 s): the simplifier normalised the
@@ -205,7 +205,7 @@ public class FuzzFindingsTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var r = MatrixCalculus.Gradient(f, "X", new GradientOptions { Seed = 1 });
+            var r = MatCalc.Gradient(f, "X", new GradientOptions { Seed = 1 });
             Assert.True(r.Methods.Count(m => m.Succeeded) >= 1);
         }
         catch (MatcalcException ex)
@@ -244,7 +244,7 @@ public class FuzzFindingsTests
     public void A_power_sum_prints_as_valid_input_and_is_judged_right(string expr, string wrt)
     {
         var f = MatCalc.Parse(expr, Where);
-        var r = MatrixCalculus.Gradient(f, wrt, new GradientOptions { Seed = 7 });
+        var r = MatCalc.Gradient(f, wrt, new GradientOptions { Seed = 7 });
         Assert.True(r.Methods.Any(m => m.Gradient?.DescendantsAndSelf().Any(e => e is PowerSum) == true), "no power sum in any method");
         var scope = Where.With(f.Symbols.Where(s => !Where.TryGet(s.Name, out _)).Select(s => new Declaration(s.Name, s.Shape, s.Props, default)));
         foreach (var m in r.Methods.Where(m => m.Succeeded))
@@ -257,7 +257,7 @@ public class FuzzFindingsTests
             var (printed, read) = (Evaluator.Evaluate(m.Gradient!, b), back.Evaluate(b));
             Assert.True((printed - read).FrobeniusNorm() <= 1e-9 * Math.Max(1, printed.FrobeniusNorm()), $"{m.Method}: {text}");
         }
-        var own = MatrixCalculus.Check(f, wrt, TextPrinter.Print(r.Gradient), new GradientOptions { Seed = 7 });
+        var own = MatCalc.Check(f, wrt, TextPrinter.Print(r.Gradient), new GradientOptions { Seed = 7 });
         Assert.True(own.Right, own.Verdict);
     }
 
@@ -276,7 +276,7 @@ public class FuzzFindingsTests
         Assert.Equal("MC1006", Assert.Throws<MatcalcException>(() => MatCalc.Parse("powersum(X, W, 3)", Where)).Diagnostics[0].Id);
         Assert.Equal("MC1007", Assert.Throws<MatcalcException>(() => MatCalc.Parse("powersum(W, W, 3)", Where)).Diagnostics[0].Id);
         // Differentiated in the direction C (linear) by the differential method.
-        var r = MatrixCalculus.Gradient("tr(powersum(X, A, 5) B)", "A", FunctionGen.Where);
+        var r = MatCalc.Gradient("tr(powersum(X, A, 5) B)", "A", FunctionGen.Where);
         Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
     }
 
@@ -290,10 +290,10 @@ public class FuzzFindingsTests
         var f = MatCalc.Parse("sum(softmax(C + vec(W Q)' vec(W)) .* P)", Where);
         foreach (var seed in new[] { 1, 250, 251 })
         {
-            var r = MatrixCalculus.Gradient(f, "W", new GradientOptions { Seed = seed });
+            var r = MatCalc.Gradient(f, "W", new GradientOptions { Seed = seed });
             Assert.True(r.Agree, r.AgreementBasis);
             Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
-            Assert.True(MatrixCalculus.Check(f, "W", "0", new GradientOptions { Seed = seed }).Right);
+            Assert.True(MatCalc.Check(f, "W", "0", new GradientOptions { Seed = seed }).Right);
         }
     }
 
@@ -303,10 +303,10 @@ public class FuzzFindingsTests
         // Seed 2, input #34240: constant in X (softmax ignores t tr(X) added to every entry); the derived gradient is
         // terms of size 10⁷ that cancel to 4e-9 at the instance, which the oracle took for a wrong gradient.
         var f = MatCalc.Parse("(sum(softmax(sqrt(1 + W.^2) + tr(X) t) .* P))^5", Where);
-        var r = MatrixCalculus.Gradient(f, "X", new GradientOptions { Seed = 1 + 34240 % 997 });
+        var r = MatCalc.Gradient(f, "X", new GradientOptions { Seed = 1 + 34240 % 997 });
         Assert.Equal("", Fuzzer.CompareWithFiniteDifferences(f, r, 34240));
         Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
-        Assert.True(MatrixCalculus.Check(f, "X", "0").Right);
+        Assert.True(MatCalc.Check(f, "X", "0").Right);
     }
 
     [Fact]
@@ -315,7 +315,7 @@ public class FuzzFindingsTests
         var f = MatCalc.Parse("sum(diag(cos(inv(S + X S') - (Y + Y))) .* ((x / (2 + s^2) + cos(s)).^2))", Where);
         foreach (var seed in new[] { 96, 1, 2, 3 })
         {
-            var r = MatrixCalculus.Gradient(f, "X", new GradientOptions { Seed = seed });
+            var r = MatCalc.Gradient(f, "X", new GradientOptions { Seed = seed });
             Assert.True(r.Check is { Passed: true }, $"seed {seed}: {r.Check?.Summary}");
             Assert.Equal("", Fuzzer.CompareWithFiniteDifferences(f, r, seed));
         }
@@ -329,19 +329,19 @@ public class FuzzFindingsTests
     [InlineData(1_000_000_000)]
     public void High_powers_are_judged_on_instances_of_spectral_radius_one(int k)
     {
-        var right = MatrixCalculus.Check($"tr(X^{k})", "X", $"{k} X^{k - 1}'", "X: n x n");
+        var right = MatCalc.Check($"tr(X^{k})", "X", $"{k} X^{k - 1}'", "X: n x n");
         Assert.True(right.Right, right.Verdict);
-        var transposed = MatrixCalculus.Check($"tr(X^{k})", "X", $"{k} X^{k - 1}", "X: n x n");
+        var transposed = MatCalc.Check($"tr(X^{k})", "X", $"{k} X^{k - 1}", "X: n x n");
         Assert.False(transposed.Right, transposed.Verdict);
         Assert.NotNull(transposed.Counterexample);
         // A coefficient off by one is off by 1/k relative: resolved up to k = 10⁶; at 10⁹ it is below the rounding of X^k.
-        if (k <= 1_000_000) Assert.False(MatrixCalculus.Check($"tr(X^{k})", "X", $"{k - 1} X^{k - 1}'", "X: n x n").Right);
+        if (k <= 1_000_000) Assert.False(MatCalc.Check($"tr(X^{k})", "X", $"{k - 1} X^{k - 1}'", "X: n x n").Right);
     }
 
     [Fact]
     public void A_high_power_gradient_is_checked_or_the_check_says_why_not()
     {
-        var r = MatrixCalculus.Gradient("tr(X^10000)", "X", "X: n x n");
+        var r = MatCalc.Gradient("tr(X^10000)", "X", "X: n x n");
         Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
         // A wrong gradient (not transposed) still fails at such an instance.
         var f = MatCalc.Parse("tr(X^10000)", "X: n x n");
@@ -349,10 +349,10 @@ public class FuzzFindingsTests
         Assert.False(wrong.Passed);
         Assert.False(wrong.Skipped);
         // Beyond what finite differences can resolve (a step h changes X^k by e^(k·h)): a diagnostic with what to do.
-        var ex = Assert.Throws<MatcalcException>(() => MatrixCalculus.Gradient("tr(X^1000000000)", "X", "X: n x n"));
+        var ex = Assert.Throws<MatcalcException>(() => MatCalc.Gradient("tr(X^1000000000)", "X", "X: n x n"));
         Assert.Equal("MC3008", ex.Diagnostics[0].Id);
         Assert.Contains("--check off", ex.Diagnostics[0].Hint);
-        Assert.Contains(MatrixCalculus.Gradient("tr(X^1000000000)", "X", "X: n x n", new GradientOptions { Check = false }).Methods, m => m.Succeeded);
+        Assert.Contains(MatCalc.Gradient("tr(X^1000000000)", "X", "X: n x n", new GradientOptions { Check = false }).Methods, m => m.Succeeded);
     }
 
     [Fact]
@@ -390,7 +390,7 @@ public class FuzzFindingsTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var r = MatrixCalculus.Gradient($"tr({e})", "X", "X: n x n");
+            var r = MatCalc.Gradient($"tr({e})", "X", "X: n x n");
             Assert.True(r.Check is { Passed: true }, r.Check?.Summary);
         }
         catch (MatcalcException ex)
@@ -452,13 +452,13 @@ public class FuzzFindingsTests
         var f = MatCalc.Parse("sin(exp(norm(W + C)^2))", Where);
         foreach (var seed in new[] { 1, 171 })
         {
-            var r = MatrixCalculus.Gradient(f, "W", new GradientOptions { Seed = seed });
+            var r = MatCalc.Gradient(f, "W", new GradientOptions { Seed = seed });
             Assert.True(r.Check is { Passed: true } or { Skipped: true }, r.Check?.Summary);
             // The derived gradient as a claim: right (symbolically equal, when no instance is well-conditioned enough).
-            Assert.True(MatrixCalculus.Check(f, "W", TextPrinter.Print(r.Gradient), new GradientOptions { Seed = seed }).Right);
+            Assert.True(MatCalc.Check(f, "W", TextPrinter.Print(r.Gradient), new GradientOptions { Seed = seed }).Right);
         }
         // A wrong claim is not made right by the ill-conditioning: it differs symbolically, so it is wrong or undecided.
-        try { Assert.False(MatrixCalculus.Check(f, "W", "2 (W + C)", new GradientOptions { Seed = 1 }).Right); }
+        try { Assert.False(MatCalc.Check(f, "W", "2 (W + C)", new GradientOptions { Seed = 1 }).Right); }
         catch (MatcalcException ex) { Assert.Equal("MC3011", ex.Diagnostics[0].Id); }
     }
 
@@ -466,10 +466,10 @@ public class FuzzFindingsTests
     public void A_claim_equal_to_the_derived_gradient_is_right_when_no_instance_can_be_evaluated()
     {
         // LANGUAGE.md §5: ln det(W W') with W 4×2 is singular at every instance; the derived gradient itself is still right.
-        var right = MatrixCalculus.Check("logdet(W W')", "W", "2 inv(W W') W", "W: 4 x 2");
+        var right = MatCalc.Check("logdet(W W')", "W", "2 inv(W W') W", "W: 4 x 2");
         Assert.True(right.Right, right.Verdict);
         Assert.Equal("symbolic", right.How);
-        Assert.Equal("MC3002", Assert.Throws<MatcalcException>(() => MatrixCalculus.Check("logdet(W W')", "W", "2 W", "W: 4 x 2")).Diagnostics[0].Id);
+        Assert.Equal("MC3002", Assert.Throws<MatcalcException>(() => MatCalc.Check("logdet(W W')", "W", "2 W", "W: 4 x 2")).Diagnostics[0].Id);
     }
 
     /// <summary>

@@ -73,7 +73,7 @@ public class NameDiagnosticsTests
     public void Gradient_of_an_unknown_function_is_refused_not_derived()
     {
         // Before: "relu ones(n, m)", check passed — relu was an inferred scalar.
-        var ex = Assert.Throws<MatcalcException>(() => MatrixCalculus.Gradient("sum(relu(X))", "X", "X: n x m"));
+        var ex = Assert.Throws<MatcalcException>(() => MatCalc.Gradient("sum(relu(X))", "X", "X: n x m"));
         Assert.Equal("MC1013", ex.Diagnostics[0].Id);
         Assert.Contains("(`relu: n x m function of X`)", ex.Diagnostics[0].Hint);
         var (code, output, err) = NotebookCalc.Tests.Cli.CliTests.Run("gradient", "sum(relu(X))", "--wrt", "X", "--where", "X: n x m");

@@ -82,7 +82,7 @@ public class ParseBackTests
     public void Every_printed_gradient_step_and_claim_parses_back_to_an_equal_value(string id)
     {
         var p = Problems.Single(x => x.Id == id);
-        var r = MatrixCalculus.Gradient(p.Expr, p.Wrt, p.Where, new GradientOptions { Check = false });
+        var r = MatCalc.Gradient(p.Expr, p.Wrt, p.Where, new GradientOptions { Check = false });
         var f = r.Function;
         var scope = ScopeOf(f);
         ParsesBack(f.Expr, scope, $"{id}: f");
@@ -119,7 +119,7 @@ public class ParseBackTests
             foreach (var wrt in f.Symbols.Where(s => s.Name is "A" or "C" or "x" or "s").Take(2))
             {
                 GradientResult r;
-                try { r = MatrixCalculus.Gradient(f, wrt.Name, new GradientOptions { Check = false }); }
+                try { r = MatCalc.Gradient(f, wrt.Name, new GradientOptions { Check = false }); }
                 catch (MatcalcException) { continue; }
                 foreach (var m in r.Methods.Where(m => m.Succeeded)) compared += ParsesBack(m.Gradient!, scope, $"∂/∂{wrt.Name} of {f.Text} ({m.Method})");
             }
@@ -136,7 +136,7 @@ public class ParseBackTests
     [InlineData("sum(kron(A, X))", "X", "A: k x p; X: n x m")]
     public void Lowered_calculus_nodes_keep_their_value(string expr, string wrt, string where)
     {
-        var r = MatrixCalculus.Gradient(expr, wrt, where, new GradientOptions { Check = false });
+        var r = MatCalc.Gradient(expr, wrt, where, new GradientOptions { Check = false });
         var g = r.Gradient;
         Assert.Contains(g.DescendantsAndSelf(), e => e is Unvec or KronAdjoint || e.Shape.Rows is ProductDim || e.Shape.Cols is ProductDim);
         var lowered = Expressible.Lower(g);

@@ -9,7 +9,7 @@ namespace NotebookCalc.Tests.Notebook;
 public class ChartTests
 {
     private static readonly GradientResult Seed004 =
-        MatrixCalculus.Gradient("norm(X W Z - X)^2", "W", "X: a x b; W: b x c; Z: c x b", new GradientOptions { Method = "differential" });
+        MatCalc.Gradient("norm(X W Z - X)^2", "W", "X: a x b; W: b x c; Z: c x b", new GradientOptions { Method = "differential" });
 
     private static JsonElement Figure(GenericChart chart) => JsonDocument.Parse(GenericChart.toFigureJson(chart)).RootElement;
 
@@ -17,7 +17,7 @@ public class ChartTests
     public void Convergence_shows_truncation_and_roundoff_regimes_on_log_axes()
     {
         // A quadratic (seed 004) has no truncation error at all; ln det has a third derivative.
-        var r = MatrixCalculus.Gradient("ln det(W W' + s^2 I)", "W", "W: n x m; s: scalar", new GradientOptions { Method = "differential" });
+        var r = MatCalc.Gradient("ln det(W W' + s^2 I)", "W", "W: n x m; s: scalar", new GradientOptions { Method = "differential" });
         var d = ChartData.Convergence(r.Function, r.Variable, r.Gradient);
         var best = d.RelativeErrors.Min();
         // Truncation regime: on the right the log-log slope is 2 (central differences are O(h²)).
@@ -98,7 +98,7 @@ public class XPlotChartTests
     [Fact]
     public void XPlot_variants_carry_the_same_data()
     {
-        var r = MatrixCalculus.Gradient("ln det(W W' + s^2 I)", "W", "W: n x m; s: scalar", new GradientOptions { Method = "differential" });
+        var r = MatCalc.Gradient("ln det(W W' + s^2 I)", "W", "W: n x m; s: scalar", new GradientOptions { Method = "differential" });
         var js = XPlotCharts.Convergence(r).GetInlineJS();
         Assert.Contains("\"type\":\"log\"", js);
         Assert.Contains("\"exponentformat\":\"power\"", js);

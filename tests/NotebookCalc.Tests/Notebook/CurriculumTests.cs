@@ -32,6 +32,27 @@ public class CurriculumTests
         Assert.Equal(positions.Order(), positions);
     }
 
+    /// <summary>
+    /// Every mention of a unit folder (`NN-name/`) in the course, the docs, the READMEs, the notebooks and the build names
+    /// a folder that exists — so a renamed unit (10-second-order-look-ahead became 10-second-order) leaves no dead link.
+    /// </summary>
+    [Fact]
+    public void Every_mention_of_a_unit_folder_names_one_that_exists()
+    {
+        var root = Katex.RepoRoot();
+        var files = Directory.GetFiles(Curriculum, "*.*", SearchOption.AllDirectories)
+            .Concat(Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories))
+            .Concat(Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb"))
+            .Concat(new[] { "README.md", "build.cake" }.Select(f => Path.Combine(root, f)).Where(File.Exists))
+            .Where(f => f.EndsWith(".md", StringComparison.Ordinal) || f.EndsWith(".ipynb", StringComparison.Ordinal) || f.EndsWith(".cake", StringComparison.Ordinal));
+        var units = UnitNames().ToHashSet(StringComparer.Ordinal);
+        var dead = files.SelectMany(f => Regex.Matches(File.ReadAllText(f), @"(?<![\w-])((?:0[1-9]|1\d)-[a-z][a-z-]*[a-z])/")
+                .Select(m => m.Groups[1].Value).Where(u => !units.Contains(u)).Select(u => $"{Path.GetRelativePath(root, f)}: {u}/"))
+            .Distinct().ToList();
+        Assert.True(units.Count >= 8);
+        Assert.True(dead.Count == 0, string.Join("\n", dead));
+    }
+
     [Theory]
     [MemberData(nameof(Units))]
     public void A_unit_has_its_files_and_its_exercises_grade_as_intended(string unit)

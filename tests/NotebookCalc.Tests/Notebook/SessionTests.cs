@@ -164,7 +164,7 @@ public class SessionTests
     public void Formatters_register_with_the_interactive_formatter()
     {
         NotebookCalcFormatters.Register();
-        var g = MatrixCalculus.Gradient("tr(W W')", "W", "W: n x m");
+        var g = MatCalc.Gradient("tr(W W')", "W", "W: n x m");
         Assert.Contains("<math", g.ToDisplayString("text/html"));
         Assert.Contains("\\begin{align*}", g.ToDisplayString("text/latex"));
         Assert.Contains("∂f/∂W = 2 W", g.ToDisplayString("text/plain"));

@@ -51,7 +51,7 @@ public class TeachingOutputTests
     public void Index_letters_never_reuse_the_name_of_a_symbol()
     {
         var f = MatCalc.Parse("a' X b + tr(S X' i)", "a: n; X: n x m; b: m; S: m x m; i: n x m");
-        var index = MatrixCalculus.Gradient(f, "X").Methods.Single(m => m.Method == IndexMethod.Name);
+        var index = MatCalc.Gradient(f, "X").Methods.Single(m => m.Method == IndexMethod.Name);
         foreach (var step in index.Steps)
             foreach (var sym in new[] { "a", "b", "i" })
                 Assert.DoesNotMatch($@"_{sym}\b|_{sym}[a-z]\b|_[a-z]{sym}\b|δ_\w*{sym}", step.Text);
@@ -65,7 +65,7 @@ public class CourseFindingsTests
     public void A_claim_is_never_judged_right_when_no_instance_can_be_evaluated()
     {
         // W W' is 4×4 of rank 2: singular for every W, so nothing can be compared.
-        var ex = Assert.Throws<MatcalcException>(() => MatrixCalculus.Check("ln det(W W')", "W", "W", "W: n x m",
+        var ex = Assert.Throws<MatcalcException>(() => MatCalc.Check("ln det(W W')", "W", "W", "W: n x m",
             new GradientOptions { Dims = new Dictionary<string, int> { ["n"] = 4, ["m"] = 2 } }));
         Assert.Equal("MC3002", ex.Diagnostics[0].Id);
         Assert.Contains("cannot be judged", ex.Diagnostics[0].Message);
@@ -74,7 +74,7 @@ public class CourseFindingsTests
         Assert.Equal(2, code);
         Assert.Contains("MC3002", err);
         // With full-rank sizes the same claim is judged, and wrong.
-        Assert.False(MatrixCalculus.Check("ln det(W W')", "W", "W", "W: n x m", new GradientOptions { Dims = new Dictionary<string, int> { ["n"] = 2, ["m"] = 4 } }).Right);
+        Assert.False(MatCalc.Check("ln det(W W')", "W", "W", "W: n x m", new GradientOptions { Dims = new Dictionary<string, int> { ["n"] = 2, ["m"] = 4 } }).Right);
     }
 
     [Theory]
@@ -92,9 +92,9 @@ public class CourseFindingsTests
     [Fact]
     public void An_unsized_identity_in_a_claim_takes_the_shape_of_the_variable()
     {
-        Assert.True(MatrixCalculus.Check("tr(X)^2", "X", "2 tr(X) I", "X: n x n").Right);
+        Assert.True(MatCalc.Check("tr(X)^2", "X", "2 tr(X) I", "X: n x n").Right);
         // …but a claim of another shape is still reported as such, not bent to fit.
-        var wrong = MatrixCalculus.Check("tr(X)^2", "X", "2 tr(X) ones(n, 1)", "X: n x n");
+        var wrong = MatCalc.Check("tr(X)^2", "X", "2 tr(X) ones(n, 1)", "X: n x n");
         Assert.False(wrong.Right);
         Assert.Contains("must have the shape of X", wrong.Verdict);
     }
@@ -104,24 +104,24 @@ public class CourseFindingsTests
     {
         const string where = "A: p x n; X: n x m; B: m x q; C: p x q";
         Assert.Equal("pq×1", MatCalc.Parse("kron(B', A) vec(X)", where).Shape.ToString()); // q·p rows times n·m = m·n
-        var g = MatrixCalculus.Gradient(MatCalc.Parse("vec(C)' kron(B', A) vec(X)", where), "X");
+        var g = MatCalc.Gradient(MatCalc.Parse("vec(C)' kron(B', A) vec(X)", where), "X");
         Assert.Equal("A' C B'", g.Gradient.ToString());
         Assert.True(g.Agree);
         Assert.True(g.Check!.Passed);
         Assert.Equal(g.Gradient.ToString(), MatCalc.Parse(g.Gradient.ToString(), where).Text); // parses back (LANGUAGE.md §4)
-        Assert.True(MatrixCalculus.Check("vec(C)' kron(B', A) vec(X)", "X", "A' C B'", where).Right);
+        Assert.True(MatCalc.Check("vec(C)' kron(B', A) vec(X)", "X", "A' C B'", where).Right);
     }
 
     [Fact]
     public void The_LaTeX_of_a_derivation_shows_the_index_sums_and_the_basis_step_in_full()
     {
-        var g = MatrixCalculus.Gradient(MatCalc.Parse("x' A x", "A: n x n; x: n"), "x");
+        var g = MatCalc.Gradient(MatCalc.Parse("x' A x", "A: n x n; x: n"), "x");
         var latex = DerivationFormat.Latex(g);
         Assert.Contains(@"\sum_{", latex);
         Assert.Contains(@"Df(x)[e_{i}]", latex);
         Assert.Contains("df/dx_i = Df(x)[e_i] = ((A + A') x)' e_i = ((A + A') x)_i",
             g.Methods.Single(m => m.Method == GateauxMethod.Name).Steps.Select(s => s.Text));
-        var b = MatrixCalculus.Gradient(MatCalc.Parse("B : X", "B: n x m; X: n x m"), "X");
+        var b = MatCalc.Gradient(MatCalc.Parse("B : X", "B: n x m; X: n x m"), "X");
         Assert.Contains("df/dX_ij = Df(X)[E_ij] = tr(B' E_ij) = B_ij", b.Methods.Single(m => m.Method == GateauxMethod.Name).Steps.Select(s => s.Text));
     }
 
@@ -132,7 +132,7 @@ public class CourseFindingsTests
     [InlineData("vec(C)' vec(A X B)", "A: p x n; X: n x m; B: m x q; C: p x q", "A' C B'")]
     public void Results_are_written_in_their_simplest_form(string f, string where, string gradient)
     {
-        var g = MatrixCalculus.Gradient(MatCalc.Parse(f, where), "X");
+        var g = MatCalc.Gradient(MatCalc.Parse(f, where), "X");
         Assert.Equal(gradient, g.Gradient.ToString());
         Assert.True(g.Agree);
         Assert.True(g.Check!.Passed, g.Check.Summary);
@@ -141,7 +141,7 @@ public class CourseFindingsTests
     [Fact]
     public void A_claim_of_the_wrong_shape_also_gets_the_square_case_counterexample()
     {
-        var r = MatrixCalculus.Check("tr(A X)", "X", "A", "A: m x n; X: n x m");
+        var r = MatCalc.Check("tr(A X)", "X", "A", "A: m x n; X: n x m");
         Assert.False(r.Right);
         Assert.Contains(r.Hints, h => h.Contains("Even with the dimensions m, n all equal", StringComparison.Ordinal) && h.Contains("Counterexample", StringComparison.Ordinal));
     }
@@ -153,7 +153,7 @@ public class CourseFindingsTests
     [InlineData("ln det(W W' + s^2 I)", "W: n x m; s: scalar", "W")]
     public void Every_step_of_every_method_is_shown_as_MathML(string f, string where, string wrt)
     {
-        var html = Html.Gradient(MatrixCalculus.Gradient(MatCalc.Parse(f, where), wrt));
+        var html = Html.Gradient(MatCalc.Gradient(MatCalc.Parse(f, where), wrt));
         Assert.DoesNotContain("<li><code>", html); // no step falls back to plain text (rule names are code)
         var maths = System.Text.RegularExpressions.Regex.Matches(html, "<math[\\s\\S]*?</math>").Select(m => m.Value).ToList();
         Assert.All(maths, m => System.Xml.Linq.XElement.Parse(m));
@@ -180,10 +180,10 @@ public class CourseFindingsTests
     [Fact]
     public void The_variable_may_be_written_in_Greek_as_in_the_function()
     {
-        var g = MatrixCalculus.Gradient(MatCalc.Parse("ln det(Ω) + tr(Ω⁻¹ S)", "Ω: n x n spd; S: n x n"), "Ω");
+        var g = MatCalc.Gradient(MatCalc.Parse("ln det(Ω) + tr(Ω⁻¹ S)", "Ω: n x n spd; S: n x n"), "Ω");
         Assert.Equal("Omega", g.Variable.Name);
         Assert.True(g.Check!.Passed);
-        Assert.Equal("lambda1", MatrixCalculus.Gradient(MatCalc.Parse("λ₁ tr(λ₁ W)", "W: n x n"), "λ₁").Variable.Name);
+        Assert.Equal("lambda1", MatCalc.Gradient(MatCalc.Parse("λ₁ tr(λ₁ W)", "W: n x n"), "λ₁").Variable.Name);
     }
 
     [Fact]
@@ -236,7 +236,7 @@ public class CourseFindingsTests
     [InlineData("sum(log(X))", "X: n x m positive")]
     public void No_step_repeats_the_line_before_it(string f, string where)
     {
-        foreach (var m in MatrixCalculus.Gradient(MatCalc.Parse(f, where), "X").Methods.Where(m => m.Succeeded))
+        foreach (var m in MatCalc.Gradient(MatCalc.Parse(f, where), "X").Methods.Where(m => m.Succeeded))
             for (var i = 0; i < m.Steps.Count; i++)
             {
                 Assert.NotEmpty(m.Steps[i].Rules); // every step names the rule that justifies it
@@ -251,7 +251,7 @@ public class CourseFindingsTests
         var problems = new List<string>();
         foreach (var c in doc.RootElement.EnumerateArray())
         {
-            var g = MatrixCalculus.Gradient(MatCalc.Parse(c.GetProperty("expr").GetString()!, c.GetProperty("where").GetString()), c.GetProperty("wrt").GetString()!,
+            var g = MatCalc.Gradient(MatCalc.Parse(c.GetProperty("expr").GetString()!, c.GetProperty("where").GetString()), c.GetProperty("wrt").GetString()!,
                 new GradientOptions { Check = false });
             foreach (var m in g.Methods.Where(m => m.Succeeded))
                 for (var i = 0; i < m.Steps.Count; i++)

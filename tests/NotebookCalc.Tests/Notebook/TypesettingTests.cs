@@ -31,7 +31,7 @@ public class TypesettingTests
     [InlineData("norm(W .* (A - U V'))^2", "W: n x m; A: n x m; U: n x k; V: m x k", "U")]
     public void Every_left_hand_side_is_typeset_and_no_text_shows_underscores_or_TeX(string f, string where, string wrt)
     {
-        var r = MatrixCalculus.Gradient(MatCalc.Parse(f, where), wrt);
+        var r = MatCalc.Gradient(MatCalc.Parse(f, where), wrt);
         foreach (var step in r.Methods.SelectMany(m => m.Steps))
             Assert.True(MathMlLayout.FromLatex(step.LhsLatex) is not null, $"left-hand side not typeset: {step.LhsLatex}");
         var html = Html.Gradient(r);
@@ -53,8 +53,8 @@ public class TypesettingTests
     [InlineData("A X B", "A: p x n; X: n x m; B: m x q", "X", true)]
     public void Hessian_and_Jacobian_left_hand_sides_are_typeset_too(string f, string where, string wrt, bool jacobian)
     {
-        var html = jacobian ? Html.Jacobian(MatrixCalculus.Jacobian(f, wrt, where)) : Html.Hessian(MatrixCalculus.Hessian(f, wrt, where));
-        var steps = jacobian ? MatrixCalculus.Jacobian(f, wrt, where).Methods.SelectMany(m => m.Steps) : MatrixCalculus.Hessian(f, wrt, where).Methods.SelectMany(m => m.Steps);
+        var html = jacobian ? Html.Jacobian(MatCalc.Jacobian(f, wrt, where)) : Html.Hessian(MatCalc.Hessian(f, wrt, where));
+        var steps = jacobian ? MatCalc.Jacobian(f, wrt, where).Methods.SelectMany(m => m.Steps) : MatCalc.Hessian(f, wrt, where).Methods.SelectMany(m => m.Steps);
         foreach (var step in steps)
             Assert.True(MathMlLayout.FromLatex(step.LhsLatex) is not null, $"left-hand side not typeset: {step.LhsLatex}");
         Assert.DoesNotContain("<mtext>", html);
@@ -66,7 +66,7 @@ public class TypesettingTests
     [Fact]
     public void The_index_method_writes_fractions_as_the_other_methods_do()
     {
-        var r = MatrixCalculus.Gradient(MatCalc.Parse("l1/2 tr(W W') + l2/2 tr(W inv(Omega) W')", "W: n x m; Omega: m x m invertible; l1, l2: scalar"), "W");
+        var r = MatCalc.Gradient(MatCalc.Parse("l1/2 tr(W W') + l2/2 tr(W inv(Omega) W')", "W: n x m; Omega: m x m invertible; l1, l2: scalar"), "W");
         var index = r.Methods.Single(m => m.Method == "index");
         foreach (var step in index.Steps)
         {
@@ -104,7 +104,7 @@ public class TypesettingTests
     [Fact]
     public void Derivations_lay_out_in_columns_that_wrap_not_in_boxes_that_scroll()
     {
-        var html = Html.Gradient(MatrixCalculus.Gradient(MatCalc.Parse("ln det(W W' + s^2 I)", "W: n x m; s: scalar"), "W"));
+        var html = Html.Gradient(MatCalc.Gradient(MatCalc.Parse("ln det(W W' + s^2 I)", "W: n x m; s: scalar"), "W"));
         Assert.Contains("grid-template-columns:repeat(auto-fit,minmax(min(100%,20em),1fr))", html);
         Assert.DoesNotContain("overflow-x:auto", html);
         Assert.Contains("<wbr>", html);

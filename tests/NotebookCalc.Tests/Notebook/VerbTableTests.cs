@@ -35,7 +35,7 @@ public class VerbTableTests
     public void Where_declares_symbols_for_one_cell_and_unknown_subcommands_are_errors()
     {
         var s = new MatCalcSession();
-        Assert.IsType<NotebookCalc.Calculus.GradientResult>(Assert.Single(s.Run("#!matcalc gradient \"tr(A X)\" --wrt X --where \"A: m x n; X: n x m\"")));
+        Assert.IsType<NotebookCalc.GradientResult>(Assert.Single(s.Run("#!matcalc gradient \"tr(A X)\" --wrt X --where \"A: m x n; X: n x m\"")));
         Assert.Empty(s.DeclaredSymbols()); // --where lasts for the cell only
         var error = Assert.IsType<DiagnosticsDisplay>(Assert.Single(s.Run("#!matcalc nosuch \"x\"")));
         Assert.Equal("MC4001", error.Diagnostics[0].Id);

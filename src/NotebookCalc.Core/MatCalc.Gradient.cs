@@ -5,84 +5,15 @@ using NotebookCalc.Rendering;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
 
-namespace NotebookCalc.Calculus;
+using NotebookCalc.Calculus;
 
-/// <summary>Options shared by gradient and check.</summary>
-public sealed record GradientOptions
-{
-    /// <summary>"all" or one method name.</summary>
-    public string Method { get; init; } = "all";
-    public bool Check { get; init; } = true;
-    public int Seed { get; init; } = 1;
-    public IReadOnlyDictionary<string, int>? Dims { get; init; }
-}
+namespace NotebookCalc;
 
-/// <summary>A gradient with its derivations, agreement and numerical check.</summary>
-public sealed record GradientResult(
-    Expression Function,
-    Symbol Variable,
-    IReadOnlyList<Derivation> Methods,
-    Expr Gradient,
-    bool Agree,
-    string AgreementBasis,
-    CheckReport? Check,
-    string? Convention = null);
-
-/// <summary>The verdict on a claimed gradient.</summary>
-public sealed record ClaimReport(
-    bool Right,
-    string Verdict,
-    Expr Gradient,
-    Expr? Claim,
-    string How,
-    Counterexample? Counterexample,
-    IReadOnlyList<string> Hints,
-    IReadOnlyList<Diagnostic> ClaimDiagnostics,
-    VerdictBasis? Basis = null)
-{
-    /// <summary>"gradient", or "hessian": <see cref="Gradient"/> is then the derived map ∇²f[H] and the claim a map of H.</summary>
-    public string Derivative { get; init; } = "gradient";
-
-    /// <summary>The direction a Hessian claim is written in (H unless the function has a symbol H).</summary>
-    public string? Direction { get; init; }
-
-    /// <summary>A Hessian or Jacobian claim written as its vec matrix: <see cref="Gradient"/> is then the derived vec matrix.</summary>
-    public bool VecMatrix { get; init; }
-
-    /// <summary>What the claim is compared with, as text: ∂f/∂X, ∇²f[H], or the vec matrix.</summary>
-    public string Label(string variable) => (Derivative, VecMatrix) switch
-    {
-        ("hessian", true) => $"d2f/dvec({variable}) dvec({variable})'",
-        ("jacobian", true) => $"dvec(F)/dvec({variable})'",
-        ("hessian", _) => $"∇²f[{Direction ?? "H"}]",
-        ("jacobian", _) => $"DF({variable})[{Direction ?? "H"}]",
-        _ => $"∂f/∂{variable}",
-    };
-}
-
-/// <summary>An instance on which a claim and the true gradient differ, with the entries that differ most.</summary>
-public sealed record Counterexample(int Seed, IReadOnlyDictionary<string, int> Sizes, IReadOnlyDictionary<string, Matrix<double>> Values,
-    Matrix<double> Expected, Matrix<double> Claimed, IReadOnlyList<(int Row, int Col, double Expected, double Claimed)> Differences)
-{
-    /// <summary>Every entry that differs beyond the tolerance (0-based), in row-major order.</summary>
-    public IReadOnlyList<(int Row, int Col)> Differing { get; init; } = [.. Differences.Select(d => (d.Row, d.Col)).Order()];
-
-    /// <summary>‖expected − claimed‖_F / max(‖expected‖_F, ‖claimed‖_F), the relative error the verdict compared.</summary>
-    public double RelativeError
-    {
-        get
-        {
-            var scale = Math.Max(Expected.FrobeniusNorm(), Claimed.FrobeniusNorm());
-            return scale == 0 ? 0 : (Expected - Claimed).FrobeniusNorm() / scale;
-        }
-    }
-}
-
-/// <summary>The library entry point for derivatives: <c>MatrixCalculus.Gradient("tr(W W')", "W", "W: n x m")</c>.</summary>
-public static partial class MatrixCalculus
+/// <summary>Derivatives through the one entry point: <c>MatCalc.Gradient("tr(W W')", "W", "W: n x m")</c>, claims with <c>MatCalc.Check</c>.</summary>
+public static partial class MatCalc
 {
     /// <summary>The methods in display order: Gâteaux, index notation, differential.</summary>
-    public static readonly string[] MethodNames = [GateauxMethod.Name, IndexMethod.Name, DifferentialMethod.Name];
+    public static readonly string[] MethodNames = DerivationMethods.Names;
 
     /// <summary>
     /// A step that writes the same line again (a rule applied where it changes nothing visible, e.g. tr(A H) rotated into
@@ -94,34 +25,12 @@ public static partial class MatrixCalculus
     /// <summary>How the reason of a method that declined because of a bug begins (the fuzz harness looks for it).</summary>
     public const string InternalError = "internal error (a bug in NotebookCalc)";
 
-    private static Derivation Run(string method, Expr f, Symbol x)
-    {
-        try
-        {
-            using var clock = Budget.Start();
-            var d = method switch
-            {
-                GateauxMethod.Name => GateauxMethod.Derive(f, x),
-                IndexMethod.Name => IndexMethod.Derive(f, x),
-                DifferentialMethod.Name => DifferentialMethod.Derive(f, x),
-                _ => throw new UnsupportedConstructException($"unknown method {method}"),
-            };
-            Budget.CheckOutput(d);
-            // A gradient has the shape of its variable; anything else is a bug of the method, which then declines (the
-            // other methods still answer) rather than give a wrong result.
-            if (d.Gradient is { } g && g.Shape != x.Shape)
-                return new Derivation(method, [], null, $"{InternalError}: the result is {g.Shape}, not {x.Shape} like {x.Name}");
-            return d with { Steps = WithoutRepeats(d.Steps) };
-        }
-        catch (BudgetExceededException ex)
-        {
-            return new Derivation(method, [], null, ex.Message) { OverBudget = true };
-        }
-        catch (UnsupportedConstructException ex)
-        {
-            return new Derivation(method, [], null, ex.Message);
-        }
-    }
+    private static Derivation Run(string method, Expr f, Symbol x) => RunMethod(method,
+        () => (DerivationMethods.Find(method) ?? throw new UnsupportedConstructException($"unknown method {method}")).Derive(f, x),
+        // A gradient has the shape of its variable; anything else is a bug of the method, which then declines (the other
+        // methods still answer) rather than give a wrong result.
+        d => d.Gradient is { } g && g.Shape != x.Shape
+            ? new Derivation(method, [], null, $"{InternalError}: the result is {g.Shape}, not {x.Shape} like {x.Name}") : null);
 
     public static GradientResult Gradient(string expr, string wrt, string? where = null, GradientOptions? options = null) =>
         Gradient(MatCalc.Parse(expr, where), wrt, options);
@@ -144,24 +53,15 @@ public static partial class MatrixCalculus
         }
     }
 
+    private static readonly Failure GradientFailure = new("The derivation", BudgetWhenAny: true, "No method could differentiate this function",
+        "Rewrite the construct (for example with tr/Frobenius products), or differentiate with respect to another variable.");
+
     public static GradientResult Gradient(Expression f, string wrt, GradientOptions? options = null)
     {
         options ??= new GradientOptions();
         var x = Variable(f, wrt);
         CheckDims(f, options.Dims);
-        if (options.Method != "all" && !MethodNames.Contains(options.Method))
-            throw new MatcalcException(options.Method, Diagnostic.Error("MC2004", new TextSpan(0, options.Method.Length),
-                $"The {options.Method} method is not available in this version.", $"Use --method {string.Join(", ", MethodNames)} or all."));
-        var methods = (options.Method == "all" ? MethodNames : [options.Method]).Select(m => Run(m, f.Expr, x)).ToList();
-        var succeeded = methods.Where(m => m.Succeeded).ToList();
-        // Over budget when a method that could differentiate the function ran out of budget (the others not applicable).
-        if (succeeded.Count == 0 && methods.Any(m => m.OverBudget))
-            throw new MatcalcException(f.Source, Diagnostic.Error("MC2005", new TextSpan(0, f.Source.Length),
-                $"The derivation exceeds its budget: {string.Join("; ", methods.Select(m => $"{m.Method}: {m.Unsupported}"))}.", Budget.Hint));
-        if (succeeded.Count == 0)
-            throw new MatcalcException(f.Source, Diagnostic.Error("MC2003", new TextSpan(0, f.Source.Length),
-                $"No method could differentiate this function: {string.Join("; ", methods.Select(m => $"{m.Method}: {m.Unsupported}"))}.",
-                "Rewrite the construct (for example with tr/Frobenius products), or differentiate with respect to another variable."));
+        var (methods, succeeded) = RunAll(f, MethodsToRun(options, MethodNames, "in this version"), m => Run(m, f.Expr, x), GradientFailure);
         // The common result is the differential method's when it succeeded (it is the most general), else the first.
         var structure = Structure.Of(x);
         if (structure != VariableStructure.None)
@@ -171,7 +71,8 @@ public static partial class MatrixCalculus
             succeeded = methods.Where(m => m.Succeeded).ToList();
         }
         var gradient = (succeeded.FirstOrDefault(m => m.Method == DifferentialMethod.Name) ?? succeeded[0]).Gradient!;
-        var (agree, basis) = Agreement(f, succeeded, gradient, options.Seed, options.Dims);
+        var symbols = f.Symbols.Concat(succeeded.SelectMany(m => m.Gradient!.DescendantsAndSelf().OfType<Symbol>())).DistinctBy(s => s.Name).ToList();
+        var (agree, basis) = Agreement(symbols, succeeded, gradient, e => e is JacobianAdjoint or OpaqueCall, f.Source, options.Seed, options.Dims);
         var check = options.Check ? GradientCheck.Run(f, x, gradient, options.Seed, options.Dims) : null;
         return new GradientResult(f, x, methods, gradient, agree, basis, check, Structure.Convention(structure, x.Name));
     }
@@ -186,30 +87,6 @@ public static partial class MatrixCalculus
             return m with { Steps = [.. m.Steps.SkipLast(1), last with { Rules = [.. last.Rules, rule] }] };
         var step = new DerivationStep(last.Lhs, projected, [rule, .. rules]);
         return m with { Steps = [.. m.Steps, step], Gradient = projected };
-    }
-
-    /// <summary>
-    /// The methods agree when their simplified gradients are the same tree; otherwise they are compared numerically on
-    /// three random instances (the basis says which). Opaque functions can only be compared symbolically.
-    /// </summary>
-    private static (bool Agree, string Basis) Agreement(Expression f, IReadOnlyList<Derivation> succeeded, Expr gradient, int seed,
-        IReadOnlyDictionary<string, int>? dims)
-    {
-        if (succeeded.Count < 2) return (true, "one method");
-        if (succeeded.All(m => m.Gradient == gradient)) return (true, "symbolic");
-        if (succeeded.Any(m => m.Gradient!.DescendantsAndSelf().Any(e => e is JacobianAdjoint or OpaqueCall)))
-            return (false, "symbolic (the opaque function cannot be evaluated)");
-        var symbols = f.Symbols.Concat(succeeded.SelectMany(m => m.Gradient!.DescendantsAndSelf().OfType<Symbol>())).DistinctBy(s => s.Name).ToList();
-        var decided = false;
-        foreach (var m in succeeded.Where(m => m.Gradient != gradient))
-        {
-            // The same rule as a claim's verdict: varied instances, a tolerance sized by each formula's conditioning.
-            var outcome = Verdicts.Compare(symbols, gradient, m.Gradient!, f.Source, seed, dims);
-            if (outcome.Counter is not null) return (false, "numeric");
-            decided |= outcome.Equal;
-            if (!outcome.Equal) return (false, "undecided (no well-conditioned random instance)");
-        }
-        return decided ? (true, "numeric") : (false, "undecided (no valid random instance)");
     }
 
     /// <summary>A name as the lexer reads it (Ω → Omega, λ₁ → lambda1), so --wrt Ω names the same symbol as Ω in f.</summary>
@@ -275,19 +152,9 @@ public static partial class MatrixCalculus
         var x = result.Variable;
         var truth = result.Gradient;
         // The claim may use every symbol of f with the shapes inferred there.
-        var scope = f.Scope.With(f.Symbols.Where(s => !f.Scope.TryGet(s.Name, out _))
-            .Select(s => new Declaration(s.Name, s.Shape, s.Props, default)));
-        Expression claim;
-        try
-        {
-            claim = ParseClaim(claimText, scope, x.Shape);
-        }
-        catch (MatcalcException ex) when (ex.Diagnostics.Any(d => d.Id.StartsWith("MC1", StringComparison.Ordinal)))
-        {
-            var d = ex.Diagnostics[0];
-            return new ClaimReport(false, $"wrong: the claim is not even well-shaped — {d.Message}", truth, null, "shape check", null,
-                SquareHint(f, wrt, claimText, options), ex.Diagnostics);
-        }
+        var claim = ReadClaim(claimText, ClaimScope(f, null), x.Shape, diagnostics => new ClaimReport(false, $"wrong: the claim is not even well-shaped — {diagnostics[0].Message}",
+            truth, null, "shape check", null, SquareHint(f, wrt, claimText, options), diagnostics), out var illShaped);
+        if (claim is null) return illShaped!;
         if (claim.Shape != x.Shape)
             return new ClaimReport(false,
                 $"wrong: the claim is {claim.Shape} but ∂f/∂{x.Name} must have the shape of {x.Name} ({x.Shape})",
@@ -295,44 +162,22 @@ public static partial class MatrixCalculus
                 [$"A gradient has the shape of the variable (denominator layout: ∂f/∂X has X's shape); a result of shape {claim.Shape} usually means a Jacobian or a transposed product was written.",
                  .. SquareHint(f, wrt, claimText, options)],
                 []);
-        // Symbolic equality is evidence, never the verdict: the verdict is numeric, on instances that vary.
-        var symbolic = Simplifier.Simplify(claim.Expr) == truth;
         var symbols = f.Symbols.Concat(claim.Symbols).Concat(truth.DescendantsAndSelf().OfType<Symbol>()).DistinctBy(s => s.Name).ToList();
-        if (truth.DescendantsAndSelf().Any(e => e is JacobianAdjoint) || claim.Expr.DescendantsAndSelf().Any(e => e is OpaqueCall))
-            return symbolic
-                ? new ClaimReport(true, "right (equal to the derived gradient symbolically; the opaque function cannot be evaluated numerically)", truth, claim.Expr, "symbolic", null, [], [])
-                : new ClaimReport(false, "undecided: the claim differs symbolically and the opaque function cannot be evaluated", truth, claim.Expr,
-                    "symbolic", null, ["Replace the opaque function by a concrete one to compare numerically."], []);
-        // For a structured variable only the part of the claim along structured directions is determined.
-        var structure = Structure.Of(x);
-        var compared = Structure.Project(structure, claim.Expr);
-        var outcome = Verdicts.Compare(symbols, truth, compared, f.Source, options.Seed, options.Dims, symbolic,
-            b => GradientCheck.RequireAgreement(f, x, truth, b));
-        var basis = outcome.Basis;
-        var part = structure switch { VariableStructure.Symmetric => "its symmetric part is", VariableStructure.Diagonal => "its diagonal is", _ => "" };
-        if (outcome.Counter is null)
-        {
-            // No instance could decide (all singular, or too ill-conditioned): a claim equal to the derived gradient after
-            // simplification is still right — that needs no instance (LANGUAGE.md §5); any other claim cannot be judged.
-            if (!outcome.Equal && symbolic)
-                return new ClaimReport(true, $"right (equal to the derived gradient symbolically; {(basis.Instances.Count == 0 ? "no random instance could be evaluated" : "the random instances were too ill-conditioned")} to compare them numerically)",
-                    truth, claim.Expr, "symbolic", null, [], [], basis);
-            if (!outcome.Equal) throw CannotJudge(f, outcome);
-            return new ClaimReport(true, $"right ({(part.Length > 0 ? part + " " : "")}equal to the derived gradient on {basis.Instances.Count} instances over {basis.SizeAssignments} size assignment{(basis.SizeAssignments == 1 ? "" : "s")})",
-                truth, claim.Expr, symbolic ? "numeric (also equal symbolically)" : "numeric", null, [], [], basis);
-        }
-        var hints = new List<string>();
-        if (structure == VariableStructure.Symmetric && Verdicts.Compare(symbols, Structure.VechForm(truth), claim.Expr, f.Source, options.Seed, options.Dims).Equal)
-            hints.Add($"This is the Matrix Cookbook's 2G − G∘I form: the derivative of f with respect to the independent entries of {x.Name} (vech {x.Name}), " +
-                      $"not its gradient under the Frobenius product. With df = G : d{x.Name} and d{x.Name} symmetric, it counts every off-diagonal entry twice; the gradient within symmetric matrices is sym(G) = (G + Gᵀ)/2.");
-        foreach (var s in symbols.Where(s => s.Shape.IsSquare && !s.Shape.IsScalar && !s.Props.HasFlag(SymbolProps.Symmetric) && s.Name != x.Name))
-        {
-            var sym = symbols.Select(t => t.Name == s.Name ? t with { Props = t.Props | SymbolProps.Symmetric } : t).ToList();
-            if (Verdicts.Compare(sym, truth, claim.Expr, f.Source, options.Seed, options.Dims).Equal)
-                hints.Add($"The claim would be right if {s.Name} were symmetric ({s.Name}ᵀ = {s.Name}); declare `{s.Name}: {s.Shape.ToDeclaration()} symmetric` if it is.");
-        }
-        var verdict = part.Length > 0 ? $"wrong: {part} not the derived gradient on a random instance" : "wrong: it differs from the derived gradient on a random instance";
-        return new ClaimReport(false, verdict, truth, claim.Expr, "numeric", outcome.Counter, hints, [], basis);
+        return Judge(new ClaimTarget("gradient", e => e is JacobianAdjoint, "", SymbolicFallback: true), f, x, truth, claim, symbols, options,
+            b => GradientCheck.RequireAgreement(f, x, truth, b), (claimed, structure) =>
+            {
+                var hints = new List<string>();
+                if (structure == VariableStructure.Symmetric && Verdicts.Compare(symbols, Structure.VechForm(truth), claimed, f.Source, options.Seed, options.Dims).Equal)
+                    hints.Add($"This is the Matrix Cookbook's 2G − G∘I form: the derivative of f with respect to the independent entries of {x.Name} (vech {x.Name}), " +
+                              $"not its gradient under the Frobenius product. With df = G : d{x.Name} and d{x.Name} symmetric, it counts every off-diagonal entry twice; the gradient within symmetric matrices is sym(G) = (G + Gᵀ)/2.");
+                foreach (var s in symbols.Where(s => s.Shape.IsSquare && !s.Shape.IsScalar && !s.Props.HasFlag(SymbolProps.Symmetric) && s.Name != x.Name))
+                {
+                    var sym = symbols.Select(t => t.Name == s.Name ? t with { Props = t.Props | SymbolProps.Symmetric } : t).ToList();
+                    if (Verdicts.Compare(sym, truth, claimed, f.Source, options.Seed, options.Dims).Equal)
+                        hints.Add($"The claim would be right if {s.Name} were symmetric ({s.Name}ᵀ = {s.Name}); declare `{s.Name}: {s.Shape.ToDeclaration()} symmetric` if it is.");
+                }
+                return hints;
+            });
     }
 
     /// <summary>No instance could decide: every draw was singular, out of the domain, or too ill-conditioned.</summary>

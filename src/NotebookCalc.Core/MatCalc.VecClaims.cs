@@ -4,7 +4,9 @@ using NotebookCalc.Numerics;
 using NotebookCalc.Semantics;
 using NotebookCalc.Text;
 
-namespace NotebookCalc.Calculus;
+using NotebookCalc.Calculus;
+
+namespace NotebookCalc;
 
 /// <summary>
 /// Claims of a Hessian or a Jacobian written as its vec matrix (`kron(I_m, A + A')`, `kron(B', A)`, `K_(n,m)`) instead of
@@ -12,7 +14,7 @@ namespace NotebookCalc.Calculus;
 /// vec X) × (entries of vec X) for a Hessian, (entries of vec F) × (entries of vec X) for a Jacobian, numerator layout,
 /// column-major vec. It is judged against the derived vec matrix numerically under the verdict rules of gradient claims.
 /// </summary>
-public static partial class MatrixCalculus
+public static partial class MatCalc
 {
     /// <summary>The shape of a vec matrix ∂vec F/∂(vec X)ᵀ: (entries of F) × (entries of X).</summary>
     internal static Shape VecShape(Shape of, Shape x) => new(Dim.Product(of.Rows, of.Cols), Dim.Product(x.Rows, x.Cols));
@@ -21,6 +23,18 @@ public static partial class MatrixCalculus
     /// Reads a Hessian or Jacobian claim: on its own, else knowing it must have the map's shape, else the vec matrix's
     /// (`kron(I, A + A')` needs the vec shape to size its identity). The first reading's error is kept when none works.
     /// </summary>
+    internal static Expression? ReadDerivativeClaim(string text, Scope scope, Shape mapShape, Shape vecShape,
+        Func<IReadOnlyList<Diagnostic>, ClaimReport> illShaped, out ClaimReport? report)
+    {
+        report = null;
+        try { return ParseDerivativeClaim(text, scope, mapShape, vecShape); }
+        catch (MatcalcException ex) when (ex.Diagnostics.Any(d => d.Id.StartsWith("MC1", StringComparison.Ordinal)))
+        {
+            report = illShaped(ex.Diagnostics);
+            return null;
+        }
+    }
+
     internal static Expression ParseDerivativeClaim(string text, Scope scope, Shape mapShape, Shape vecShape)
     {
         try { return ParseClaim(text, scope, mapShape); }
