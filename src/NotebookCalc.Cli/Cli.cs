@@ -672,6 +672,8 @@ public static class Cli
         {
             json.Insert(1, "derivative", c.Derivative);
             json.Insert(2, "direction", c.Direction);
+            // What the claim was read as: the map applied to the direction, or the vec matrix (then "hessian"/"jacobian" is the derived vec matrix).
+            json.Insert(3, "form", c.VecMatrix ? "vec" : "map");
         }
         return json;
     }

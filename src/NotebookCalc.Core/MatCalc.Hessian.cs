@@ -36,8 +36,12 @@ public static partial class MatCalc
         return new Symbol(name, x.Shape, props);
     }
 
-    private static Derivation RunHessian(string method, Expr gradient, Symbol x, Symbol h) => RunMethod(method,
-        () => method == HessianMethods.Gateaux ? HessianMethods.DeriveGateaux(gradient, x, h) : HessianMethods.DeriveDifferential(gradient, x, h));
+    private static Derivation RunHessian(string method, Expr gradient, Symbol x, Symbol h) => RunMethod(method, () => method switch
+    {
+        HessianMethods.Gateaux => HessianMethods.DeriveGateaux(gradient, x, h),
+        HessianMethods.Index => HessianMethods.DeriveIndex(gradient, x, h),
+        _ => HessianMethods.DeriveDifferential(gradient, x, h),
+    });
 
     private static Failure HessianFailure(Expr gradient) => new("The Hessian derivation", BudgetWhenAny: false,
         $"No method could differentiate the gradient {gradient}",
@@ -69,6 +73,7 @@ public static partial class MatCalc
         // The vec (Kronecker) matrix, appended to the derivation that found the map.
         (methods, var vec, var vecUnsupported) = WithVecForm(methods, primary, x, h, new VecTerm(new HessianMapTerm(h)), new VecDerivativeTerm(x, 2),
             Rules.IdentifyVecHessian.Name, "the vec Hessian");
+        methods = [.. IndexMethod.WithVecMatrix(methods, vec, x, 2)];
         var (agree, basis) = Agreement(HessianCheck.SymbolsOf(f, h, [.. methods.Where(m => m.Succeeded).Select(m => m.Gradient!)]).Append(h).ToList(),
             methods.Where(m => m.Succeeded).ToList(), map, OpaqueMap, f.Source, options.Seed, options.Dims);
         var check = options.Check ? HessianCheck.Run(f, x, h, g.Gradient, map, options.Seed, options.Dims) : null;
@@ -116,7 +121,7 @@ public static partial class MatCalc
         var h = result.Direction;
         var truth = result.Map;
         ClaimReport Report(ClaimReport r) => r with { Derivative = "hessian", Direction = h.Name };
-        var claim = ReadClaim(claimText, ClaimScope(f, h), x.Shape, diagnostics => new ClaimReport(false, $"wrong: the claim is not even well-shaped — {diagnostics[0].Message}",
+        var claim = ReadDerivativeClaim(claimText, ClaimScope(f, h), x.Shape, VecShape(x.Shape, x.Shape), diagnostics => new ClaimReport(false, $"wrong: the claim is not even well-shaped — {diagnostics[0].Message}",
             truth, null, "shape check", null, [], diagnostics), out var illShaped);
         if (claim is null) return Report(illShaped!);
         var usesDirection = claim.Symbols.Any(s => s.Name == h.Name);
@@ -124,6 +129,17 @@ public static partial class MatCalc
         {
             $"A Hessian claim is the map applied to the direction {h.Name}: ∇²f[{h.Name}] (for tr(Xᵀ A X), (A + Aᵀ) {h.Name}). This claim does not contain {h.Name}.",
         };
+        if (IsVecClaim(claim, h, VecShape(x.Shape, x.Shape)))
+            return JudgeVecClaim("hessian", f, x, h, truth, result.VecForm, claim, options, b =>
+            {
+                GradientCheck.RequireAgreement(f, x, result.Gradient, b);
+                HessianCheck.RequireAgreement(f, x, h, result.Gradient, truth, b);
+            }, result.Gradient.DescendantsAndSelf().OfType<Symbol>());
+        if (claim.Shape != x.Shape && !usesDirection)
+        {
+            var (shapeVerdict, shapeHints) = VecShapeMessage("hessian", claim.Shape, x.Shape, VecShape(x.Shape, x.Shape), x, h);
+            return Report(new ClaimReport(false, shapeVerdict, truth, claim.Expr, "shape check", null, [.. shapeHints, .. directionHint], []));
+        }
         if (claim.Shape != x.Shape)
             return Report(new ClaimReport(false,
                 $"wrong: the claim is {claim.Shape} but ∇²f[{h.Name}] has the shape of {x.Name} ({x.Shape})",

@@ -28,8 +28,12 @@ public static partial class MatCalc
             names.Length > 0 ? $"Differentiate with respect to one of: {names}." : "The function is constant."));
     }
 
-    private static Derivation RunJacobian(string method, Expr f, Symbol x, Symbol h) => RunMethod(method,
-        () => method == JacobianMethods.Gateaux ? JacobianMethods.DeriveGateaux(f, x, h) : JacobianMethods.DeriveDifferential(f, x, h));
+    private static Derivation RunJacobian(string method, Expr f, Symbol x, Symbol h) => RunMethod(method, () => method switch
+    {
+        JacobianMethods.Gateaux => JacobianMethods.DeriveGateaux(f, x, h),
+        JacobianMethods.Index => JacobianMethods.DeriveIndex(f, x, h),
+        _ => JacobianMethods.DeriveDifferential(f, x, h),
+    });
 
     private static readonly Failure JacobianFailure = new("The Jacobian derivation", BudgetWhenAny: false, "No method could differentiate this function",
         "Rewrite the construct, or differentiate with respect to another variable.");
@@ -50,6 +54,7 @@ public static partial class MatCalc
         var map = primary.Gradient!;
         (methods, var vec, var vecUnsupported) = WithVecForm(methods, primary, x, h, new VecTerm(JacobianMethods.Map(x, h)), new VecDerivativeTerm(x, 1),
             Rules.IdentifyJacobian.Name, "the vec Jacobian");
+        methods = [.. IndexMethod.WithVecMatrix(methods, vec, x, 1)];
         var (agree, basis) = Agreement(HessianCheck.SymbolsOf(f, h, [.. methods.Where(m => m.Succeeded).Select(m => m.Gradient!)]).Append(h).ToList(),
             methods.Where(m => m.Succeeded).ToList(), map, OpaqueMap, f.Source, options.Seed, options.Dims);
         var check = options.Check ? JacobianCheck.Run(f, x, h, map, options.Seed, options.Dims) : null;
@@ -93,13 +98,24 @@ public static partial class MatCalc
         var truth = result.Map;
         var label = $"DF({x.Name})[{h.Name}]";
         ClaimReport Report(ClaimReport r) => r with { Derivative = "jacobian", Direction = h.Name };
-        var claim = ReadClaim(claimText, ClaimScope(f, h), f.Shape, diagnostics => new ClaimReport(false, $"wrong: the claim is not even well-shaped — {diagnostics[0].Message}",
+        var claim = ReadDerivativeClaim(claimText, ClaimScope(f, h), f.Shape, VecShape(f.Shape, x.Shape), diagnostics => new ClaimReport(false, $"wrong: the claim is not even well-shaped — {diagnostics[0].Message}",
             truth, null, "shape check", null, [], diagnostics), out var illShaped);
         if (claim is null) return Report(illShaped!);
         var directionHint = claim.Symbols.Any(s => s.Name == h.Name) ? [] : new List<string>
         {
             $"A Jacobian claim is the map applied to the direction {h.Name}: {label} (for A X B, A {h.Name} B). This claim does not contain {h.Name}.",
         };
+        if (IsVecClaim(claim, h, VecShape(f.Shape, x.Shape)))
+            return JudgeVecClaim("jacobian", f, x, h, truth, result.VecForm, claim, options,
+                b => HessianCheck.RequireAgreement(f, x, h, f.Expr, truth, b, "Jacobian"), []);
+        if (claim.Shape != f.Shape && directionHint.Count > 0)
+        {
+            var (verdict, hints) = VecShapeMessage("jacobian", claim.Shape, f.Shape, VecShape(f.Shape, x.Shape), x, h);
+            // A claim of the transposed vec shape is a vec matrix in the other layout: the layout hints, not the direction hint.
+            var layout = claim.Shape == VecShape(f.Shape, x.Shape).Transposed;
+            if (TransposedVecClaim(f, x, h, truth, result.VecForm, claim, options) is { } transposed) hints[0] = transposed;
+            return Report(new ClaimReport(false, verdict, truth, claim.Expr, "shape check", null, layout ? hints : [.. hints, .. directionHint], []));
+        }
         if (claim.Shape != f.Shape)
             return Report(new ClaimReport(false, $"wrong: the claim is {claim.Shape} but {label} has the shape of F ({f.Shape})",
                 truth, claim.Expr, "shape check", null, [$"The Jacobian map takes a direction {h.Name} of the shape of {x.Name} to a matrix of the shape of F.", .. directionHint], []));

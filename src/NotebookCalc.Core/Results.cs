@@ -51,11 +51,16 @@ public sealed record ClaimReport(
     /// <summary>The direction a Hessian claim is written in (H unless the function has a symbol H).</summary>
     public string? Direction { get; init; }
 
-    /// <summary>What the claim is compared with, as text: ∂f/∂X, or ∇²f[H].</summary>
-    public string Label(string variable) => Derivative switch
+    /// <summary>A Hessian or Jacobian claim written as its vec matrix: <see cref="Gradient"/> is then the derived vec matrix.</summary>
+    public bool VecMatrix { get; init; }
+
+    /// <summary>What the claim is compared with, as text: ∂f/∂X, ∇²f[H], or the vec matrix.</summary>
+    public string Label(string variable) => (Derivative, VecMatrix) switch
     {
-        "hessian" => $"∇²f[{Direction ?? "H"}]",
-        "jacobian" => $"DF({variable})[{Direction ?? "H"}]",
+        ("hessian", true) => $"d2f/dvec({variable}) dvec({variable})'",
+        ("jacobian", true) => $"dvec(F)/dvec({variable})'",
+        ("hessian", _) => $"∇²f[{Direction ?? "H"}]",
+        ("jacobian", _) => $"DF({variable})[{Direction ?? "H"}]",
         _ => $"∂f/∂{variable}",
     };
 }

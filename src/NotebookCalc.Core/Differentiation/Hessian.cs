@@ -14,8 +14,16 @@ public static class HessianMethods
 {
     public const string Differential = "differential";
     public const string Gateaux = "gateaux";
+    public const string Index = IndexMethod.Name;
 
-    public static readonly string[] Names = [Gateaux, Differential];
+    public static readonly string[] Names = [Gateaux, Index, Differential];
+
+    /// <summary>∂²f/∂X_ij ∂X_ab = ∂(∇f)_ij/∂X_ab in index notation, applied to H and read back as matrices (IndexJacobian.cs).</summary>
+    public static Derivation DeriveIndex(Expr gradient, Symbol x, Symbol h)
+    {
+        var (steps, map) = IndexMethod.HessianMap(gradient, x, h);
+        return Finish(steps, map, x, h, Index);
+    }
 
     private static readonly DifferentialTerm DGradient = new(FunctionTerm.Gradient);
 
@@ -97,7 +105,7 @@ public sealed class VecForm
         var terms = Ops.Terms(map).ToList();
         var n = Dim.Product(h.Shape.Rows, h.Shape.Cols);
         var rows = Dim.Product(map.Shape.Rows, map.Shape.Cols);
-        var m = Ops.Sum(terms.Select(v.Linear), new Shape(rows, n));
+        var m = ProductChains.LeftAssociated(Ops.Sum(terms.Select(v.Linear), new Shape(rows, n)));
         v.Used.Add(Rules.IdentifyVecHessian.Name);
         return (m, v.Used.OrderBy(r => r, StringComparer.Ordinal).ToList());
     }

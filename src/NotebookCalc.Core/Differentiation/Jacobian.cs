@@ -18,8 +18,16 @@ public static class JacobianMethods
 {
     public const string Differential = "differential";
     public const string Gateaux = "gateaux";
+    public const string Index = IndexMethod.Name;
 
-    public static readonly string[] Names = [Gateaux, Differential];
+    public static readonly string[] Names = [Gateaux, Index, Differential];
+
+    /// <summary>∂F_ij/∂X_ab in index notation, applied to H and read back as matrices (IndexJacobian.cs).</summary>
+    public static Derivation DeriveIndex(Expr f, Symbol x, Symbol h)
+    {
+        var (steps, map) = IndexMethod.JacobianMap(f, x, h);
+        return Finish(steps, map, x, h, Index);
+    }
 
     /// <summary>DF(X)[H], the left-hand side of the map's steps.</summary>
     public static DirectionTerm Map(Symbol x, Symbol h) => new(FunctionTerm.Matrix, x, h);

@@ -21,6 +21,7 @@ public static class DerivationFormat
     {
         "differential" => "Differential of the gradient",
         "gateaux" => "Gâteaux derivative of the gradient",
+        "index" => "Index notation: the gradient differentiated entry by entry",
         _ => method,
     };
 
@@ -61,6 +62,7 @@ public static class DerivationFormat
     {
         "differential" => "Differential dF",
         "gateaux" => "Gâteaux (directional) derivative of F",
+        "index" => "Index notation: F differentiated entry by entry",
         _ => method,
     };
 

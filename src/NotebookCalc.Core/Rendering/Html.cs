@@ -125,12 +125,17 @@ public static class Html
         return Wrap(sb.ToString());
     }
 
-    /// <summary>∂f/∂X for a gradient claim, ∇²f[H] for a Hessian claim.</summary>
-    private static string DerivedLabel(ClaimReport c, string variable) => c.Derivative switch
+    /// <summary>∂f/∂X for a gradient claim, ∇²f[H] for a Hessian claim, the vec matrix's fraction for a vec-matrix claim.</summary>
+    private static string DerivedLabel(ClaimReport c, string variable) => (c.Derivative, c.VecMatrix) switch
     {
-        "hessian" => HessianLabel(c.Direction ?? "H"),
-        "jacobian" => $"<mrow><mi>D</mi><mi>F</mi><mo>(</mo>{MathMlPrinter.Name(variable)}<mo>)</mo><mo>[</mo>{MathMlPrinter.Name(c.Direction ?? "H")}<mo>]</mo></mrow>",
-        _ => MathMlLayout.Partial(variable),
+        ("hessian", true) => $"<mfrac><mrow><msup><mo>∂</mo><mn>2</mn></msup><mi>f</mi></mrow><mrow><mo>∂</mo><mi>vec</mi><mo>&#x2061;</mo>{MathMlPrinter.Name(variable)}<mspace width=\"0.1667em\"/><mo>∂</mo><msup><mrow><mo>(</mo><mi>vec</mi><mo>&#x2061;</mo>{MathMlPrinter.Name(variable)}<mo>)</mo></mrow><mo>⊤</mo></msup></mrow></mfrac>",
+        ("jacobian", true) => $"<mfrac><mrow><mo>∂</mo><mi>vec</mi><mo>&#x2061;</mo><mi>F</mi></mrow><mrow><mo>∂</mo><msup><mrow><mo>(</mo><mi>vec</mi><mo>&#x2061;</mo>{MathMlPrinter.Name(variable)}<mo>)</mo></mrow><mo>⊤</mo></msup></mrow></mfrac>",
+        _ => c.Derivative switch
+        {
+            "hessian" => HessianLabel(c.Direction ?? "H"),
+            "jacobian" => $"<mrow><mi>D</mi><mi>F</mi><mo>(</mo>{MathMlPrinter.Name(variable)}<mo>)</mo><mo>[</mo>{MathMlPrinter.Name(c.Direction ?? "H")}<mo>]</mo></mrow>",
+            _ => MathMlLayout.Partial(variable),
+        },
     };
 
     private static string HessianLabel(string direction) =>

@@ -115,6 +115,9 @@ public static partial class TextPrinter
         VecDerivativeTerm v => $"d2f/dvec({v.Variable.Name}) dvec({v.Variable.Name})'",
         BasisTerm b => Basis(b),
         IndexSumTerm s => TextIndex.Write(s),
+        EntryTerm e => IndexEntryPrinting.Text(e),
+        MapEntryTerm m => IndexEntryPrinting.Text(m),
+        VecEntryTerm v => IndexEntryPrinting.Text(v),
         _ => throw new ArgumentOutOfRangeException(nameof(term), term.GetType().Name),
     };
 
@@ -168,6 +171,9 @@ public static partial class LatexPrinter
         VecDerivativeTerm v => $@"\frac{{\partial^2 f}}{{\partial \operatorname{{vec}} {Name(v.Variable.Name)}\, \partial (\operatorname{{vec}} {Name(v.Variable.Name)})^\top}}",
         BasisTerm b => Basis(b),
         IndexSumTerm s => LatexIndex.Write(s),
+        EntryTerm e => IndexEntryPrinting.Latex(e),
+        MapEntryTerm m => IndexEntryPrinting.Latex(m),
+        VecEntryTerm v => IndexEntryPrinting.Latex(v),
         _ => throw new ArgumentOutOfRangeException(nameof(term), term.GetType().Name),
     };
 

@@ -279,8 +279,20 @@ public static class Rewrites
             new("W .^ 2", "W: n x m positive", false),
         ]);
 
+    public static readonly Rewrite LogisticSigmoid = new(Rules.LogisticSigmoid,
+        LogisticFacts.IsExpQuotient,
+        LogisticFacts.SigmoidOf,
+        [
+            new("exp(A X) ./ (1 + exp(A X))", "A: p x n; X: n x m", true),
+            new("exp(X) .^ 2 ./ (1 + exp(X)) .^ 2", "X: n x m", true),
+            new("exp(-(y .* (A w))) ./ (1 + exp(-(y .* (A w))))", "A: n x d; w: d; y: n", true),
+            new("exp(X) ./ (1 + exp(Y))", "X: n x m; Y: n x m", false),
+            new("exp(X) ./ (2 + exp(X))", "X: n x m", false),
+            new("exp(-X) ./ (1 + exp(X))", "X: n x m", false),
+        ]);
+
     public static IReadOnlyList<Rewrite> All { get; } =
-        [Symmetric, InverseInverse, PowerOfPower, PowerOfEvenPower, ProductPower, HadamardPowerOfPower, IndicatorPower];
+        [Symmetric, InverseInverse, PowerOfPower, PowerOfEvenPower, ProductPower, HadamardPowerOfPower, IndicatorPower, LogisticSigmoid];
 
     private static Expr AbsPower(Expr a, double k)
     {

@@ -149,6 +149,11 @@ public static class Rules
     public static readonly Rule InverseInverse = R("inverse_inverse", @"(A^{-1})^{-1} = A", "a' inv(inv(Y)) a", "Y", Mats, "A invertible");
     public static readonly Rule PowerCollect = R("power_collect", @"A^p A^q = A^{p+q},\ (A^\top)^p = (A^p)^\top,\ A^{-p} = (A^p)^{-1}", "tr(Y Y Y) + logdet(Y^2 S)", "Y", Mats,
         "A invertible where a negative power occurs");
+    public static readonly Rule LogisticSigmoid = R("logistic_sigmoid",
+        @"\exp(U)^{\circ k} \oslash (\mathbf{1} + \exp(U))^{\circ k} = \sigma(U)^{\circ k} \text{ where } \sigma(u) = \frac{1}{1 + e^{-u}} \text{ (entrywise)}",
+        "sum(log(1 + exp(X' a)))", "X", Mats, "the exponent in the numerator is the one in the denominator, the constant added to it is 1, and the powers are equal",
+        new("the exponent U in the numerator is the one in the denominator, the constant added to exp(U) is exactly 1, and numerator and denominator have the same power k",
+            e => LogisticFacts.IsSigmoidQuotient(e)));
     public static readonly Rule HadamardCollect = R("hadamard_collect", @"A^{\circ p} \odot A^{\circ q} = A^{\circ (p+q)},\ A \odot B = B \odot A", "sum(X .* X .* X .* C)", "X", Mats);
     public static readonly Rule Distribute = R("distribute", @"A(B + C) = AB + AC,\ (A + B)C = AC + BC", "tr((X + C)' A' A (X + C))", "X", Mats);
     public static readonly Rule CombineLikeTerms = R("combine_like_terms", @"aM + bM = (a + b)M", "tr(X' X)", "X", Mats);
@@ -197,6 +202,13 @@ public static class Rules
     // ── Jacobians of matrix-valued functions ──
     public static readonly Rule IdentifyJacobian = ByName["identify_jacobian"] = new Rule("identify_jacobian",
         @"dF = L(dX) \iff DF(X)[H] = L(H)", "A X B", "X", Mats) { Derivative = "jacobian" };
+
+    // ── index notation for Jacobians and Hessians: ∂F_ij/∂X_ab, applied to H and read as the vec matrix ──
+    public static readonly Rule IndexDirection = ByName["index_direction"] = new Rule("index_direction",
+        @"DF(X)[H]_{ij} = \textstyle\sum_{ab} \frac{\partial F_{ij}}{\partial X_{ab}} H_{ab}", "A X B", "X", Mats) { Derivative = "jacobian" };
+    public static readonly Rule IndexVec = ByName["index_vec"] = new Rule("index_vec",
+        @"\left[\frac{\partial \operatorname{vec} F}{\partial (\operatorname{vec} X)^\top}\right]_{i + p(j-1),\; a + n(b-1)} = \frac{\partial F_{ij}}{\partial X_{ab}} \text{ for } F \in \mathbb{R}^{p \times q},\ X \in \mathbb{R}^{n \times m} \text{ (column-major vec, numerator layout)}",
+        "A X B", "X", Mats) { Derivative = "jacobian" };
 
     public static IReadOnlyCollection<Rule> All => ByName.Values;
 

@@ -286,6 +286,7 @@ public static class Simplifier
                 }
             }
             Collect(e, 1);
+            LogisticFacts.Fold(factors, Normalize);
             // ⊙ commutes: one order for the factors (symbols first, by name) makes A ⊙ X and X ⊙ A like terms.
             factors = factors.OrderBy(f => f.Base is Symbol or Transpose { A: Symbol } ? 0 : 1)
                 .ThenBy(f => f.Base switch { Symbol s => s.Name, Transpose { A: Symbol s } => s.Name, _ => "" }, StringComparer.Ordinal)

@@ -659,6 +659,11 @@ internal sealed class Binder
                 });
                 return result;
             }
+            case "commutation":
+            {
+                var k = Product(node, DimArgument(node[0]), DimArgument(node[1]));
+                return ShapeVar.Of(new Shape(k, k));
+            }
             case "eye":
             {
                 var d = new DimVar(DimArgument(node[0]));
@@ -945,6 +950,11 @@ internal sealed class Binder
             case "diag": return _decisions[node] == Decision.DiagMatrix ? new DiagMatrix(Arg()) : new DiagVector(Arg());
             case "vec": return new Vec(Arg());
             case "eye": return new Identity(ShapeOf(node).Rows);
+            case "commutation":
+            {
+                var (m, n) = (DimArgument(node[0]), DimArgument(node[1]));
+                return m.IsOne || n.IsOne ? new Identity(ShapeOf(node).Rows) : new Expressions.Commutation(m, n);
+            }
             // A 1×1 zeros/ones is the number (as the printer writes it), so it reads back to the same tree.
             case "zeros": return ShapeOf(node).IsScalar ? new Number(0) : new ZeroMatrix(ShapeOf(node));
             case "ones": return ShapeOf(node).IsScalar ? new Number(1) : new Ones(ShapeOf(node));

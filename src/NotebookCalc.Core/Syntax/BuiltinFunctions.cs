@@ -64,6 +64,9 @@ public static class BuiltinFunctions
     public static readonly BuiltinFunction PowerSum = F("powersum", "powersum(B, C, k)",
         "square B n×n, C n×n, a whole number k ≥ 1 → n×n: Σ_{i=0}^{k−1} Bⁱ C B^{k−1−i} (the differential of Bᵏ, as gradients of powers are written)",
         "d_power", @"\sum", "<mo>∑</mo>", args: 3);
+    public static readonly BuiltinFunction Commutation = F("commutation", "commutation(m, n) or K_(m, n)",
+        "dimensions m, n → mn×mn commutation matrix: K_(m,n) vec(A) = vec(Aᵀ) for an m×n A (how vec Hessians and Jacobians print Hᵀ)",
+        "d_const", "K", "<mi>K</mi>", args: 2) with { TakesDimensions = true };
     public static readonly BuiltinFunction Eye = F("eye", "eye(n)", "dimension n → n×n identity", "d_const", "I", "<mi>I</mi>") with { TakesDimensions = true };
     public static readonly BuiltinFunction Zeros = F("zeros", "zeros(n, m)", "dimensions n, m → n×m zeros; zeros(n) is a column", "d_const", "0", "<mn>0</mn>") with { MinArgs = 1, MaxArgs = 2, TakesDimensions = true };
     public static readonly BuiltinFunction Ones = F("ones", "ones(n, m)", "dimensions n, m → n×m ones; ones(n) is a column", "d_const", @"\mathbf{1}", "<mn mathvariant=\"bold\">1</mn>") with { MinArgs = 1, MaxArgs = 2, TakesDimensions = true };
@@ -72,7 +75,7 @@ public static class BuiltinFunctions
     public static IReadOnlyList<BuiltinFunction> All { get; } =
     [
         Trace, Det, LogDet, Log, Exp, Sqrt, Tanh, Sigmoid, Abs, Sign, Sin, Cos, Softmax, SoftmaxRows, Sum, Diag, Vec, Norm, Norm1,
-        Inv, Transpose, Kron, PowerSum, Eye, Zeros, Ones,
+        Inv, Transpose, Kron, PowerSum, Commutation, Eye, Zeros, Ones,
     ];
 
     private static readonly Dictionary<string, BuiltinFunction> BySpelling =

@@ -127,6 +127,9 @@ public sealed class Lexer
         {
             var c = _text[_pos];
             // A trailing '_' that does not continue the name (e.g. "‖A‖_F" handled elsewhere, "W_" alone) stays a token.
+            // "K_(m,n)" is the commutation matrix as the printers write it: it reads as commutation(m,n).
+            if (c == '_' && sb.Length == 1 && sb[0] == 'K' && _pos + 1 < _text.Length && _text[_pos + 1] == '(')
+                return new Token(TokenKind.Identifier, TextSpan.FromBounds(start, ++_pos), BuiltinFunctions.Commutation.Name, 0, space);
             if (c == '_' && !(_pos + 1 < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos + 1]) || Greek.TryGetName(_text[_pos + 1], out _))))
                 break;
             if (Greek.TryGetName(c, out var g)) sb.Append(g);

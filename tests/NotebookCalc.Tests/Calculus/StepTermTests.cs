@@ -43,6 +43,14 @@ public class StepTermTests
         yield return new BasisTerm(X, new Scale(new Number(2), X), new IndexList(["i"]));
         yield return new BasisTerm(S, new Scale(new Number(3), S), IndexList.Empty);
         yield return new IndexSumTerm(ValueList<IndexProduct>.Empty);
+        yield return new EntryTerm(FunctionKind.Matrix, new IndexList(["i", "j"]));
+        yield return new EntryTerm(FunctionKind.Matrix, new IndexList(["i"]), W, new IndexList(["a", "b"]));
+        yield return new EntryTerm(FunctionKind.Gradient, new IndexList(["i", "j"]));
+        yield return new EntryTerm(FunctionKind.Gradient, new IndexList(["i", "j"]), W, new IndexList(["a", "b"]));
+        yield return new MapEntryTerm(new HessianMapTerm(H), new IndexList(["i", "j"]));
+        yield return new MapEntryTerm(new DirectionTerm(FunctionTerm.Matrix, W, H), new IndexList(["i"]));
+        yield return new VecEntryTerm(W, 1, "i", "a + n(b - 1)");
+        yield return new VecEntryTerm(W, 2, "i + n(j - 1)", "a + n(b - 1)");
         yield return new IndexSumTerm(new List<IndexProduct>
         {
             new(0.5, new List<Expr> { S }, new List<IndexFactor> { new EntryFactor(W, "i", "j"), new DeltaFactor("i", "a") }, new IndexList(["i", "j"])),

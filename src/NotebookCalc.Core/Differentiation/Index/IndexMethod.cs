@@ -13,7 +13,7 @@ namespace NotebookCalc.Differentiation.Index;
 /// graph: a chain of shared indices is a product, a reversed edge a transpose, factors sharing both indices a
 /// Hadamard product, a closed loop a trace, a path between two vector ends a scalar product, δ the identity.
 /// </summary>
-public sealed class IndexMethod
+public sealed partial class IndexMethod
 {
     public const string Name = "index";
 
@@ -209,7 +209,7 @@ public sealed class IndexMethod
                 return Product(ToIndex(d.A, r, null), r is null ? [Term.One] : Single(new Factor(new Identity(d.Shape.Rows), r, c)));
             case Symbol or Inverse or Det or LogDet or Elementwise or Norm or Softmax or Power or HadamardPower or DiagVector:
                 return Atom(e, r, c);
-            case OpaqueCall:
+            case OpaqueCall or JacobianAdjoint or JacobianApply:
                 throw new UnsupportedConstructException("an opaque function: its derivative is a fourth-order tensor Γ_ijkl, which the index method does not contract back into matrix notation (use the differential or Gâteaux method)");
             case Kron or Vec:
                 throw new UnsupportedConstructException($"{(e is Kron ? "a Kronecker product" : "vec")}: its entries need index arithmetic ((i−1)p + k) that this method does not write");
@@ -524,7 +524,8 @@ public sealed class IndexMethod
             {
                 edges.Remove(loop);
                 _used.Add(Rules.TraceAsFrobenius.Name);
-                if (Degree(loop.From) == 0) result = Ops.Mul(result, Ops.Tr(loop.Matrix));
+                // A loop on a free index is the diagonal as a vector (diag(H)_i = H_ii), elsewhere a trace.
+                if (Degree(loop.From) == 0 && loop.From != _a && loop.From != _b) result = Ops.Mul(result, Ops.Tr(loop.Matrix));
                 else edges.Add(new Edge(new DiagVector(loop.Matrix), loop.From, $"{unit}{units++}"));
                 continue;
             }
@@ -569,6 +570,16 @@ public sealed class IndexMethod
                 edges.Add(moved.From == busy ? moved with { From = fresh } : moved with { To = fresh });
                 edges.Add(new Edge(new DiagMatrix(vector.Matrix), busy, fresh));
                 summed.Add(fresh);
+                continue;
+            }
+            // Two vectors over one index, when nothing above applies (the free index of a vector result): v_i w_i = (v ⊙ w)_i.
+            var twin = edges.Where(e => IsUnit(e.To) && !IsUnit(e.From)).GroupBy(e => e.From).FirstOrDefault(g => g.Count() > 1);
+            if (twin is not null)
+            {
+                var (v1, v2) = (twin.First(), twin.Skip(1).First());
+                edges.Remove(v1);
+                edges.Remove(v2);
+                edges.Add(v1 with { Matrix = new Hadamard(v1.Matrix, v2.Matrix) });
                 continue;
             }
             break;
