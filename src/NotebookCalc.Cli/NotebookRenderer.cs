@@ -146,7 +146,7 @@ public static class NotebookRenderer
             var code = string.Join('\n', lines.Where(l => !l.TrimStart().StartsWith('#')));
             if (!code.Split('\n').All(l => string.IsNullOrWhiteSpace(l) || l.TrimStart().StartsWith("//", StringComparison.Ordinal)))
             {
-                var (state, output) = RunCSharp(csharp, code);
+                var (state, output) = RunCSharp(csharp, code, ref charts);
                 csharp = state ?? csharp;
                 cellOutputs.Add(output);
             }
@@ -219,8 +219,11 @@ public static class NotebookRenderer
     /// <summary>Failed C# cells in the last render (compile or run-time errors, time-outs).</summary>
     [ThreadStatic] public static int FailedCells;
 
-    /// <summary>Runs a C# cell (Roslyn scripting, 30 s limit); returns the new state and the HTML of its output.</summary>
-    private static (ScriptState<object>? State, CellOutput Output) RunCSharp(ScriptState<object>? previous, string code)
+    /// <summary>
+    /// Runs a C# cell (Roslyn scripting, 30 s limit); returns the new state and the HTML of its output. A cell whose value
+    /// is a <see cref="Notebook.SeriesChart"/> draws it, numbered after the page's other charts.
+    /// </summary>
+    private static (ScriptState<object>? State, CellOutput Output) RunCSharp(ScriptState<object>? previous, string code, ref int charts)
     {
         var console = new StringWriter();
         var saved = Console.Out;
@@ -237,7 +240,8 @@ public static class NotebookRenderer
             if (state.ReturnValue is { } value)
             {
                 var formats = Formats.Of(value);
-                sb.Append(formats.TryGetValue(Formats.Html, out var html) ? html : $"<pre>{Html.Escape(formats[Formats.Plain])}</pre>");
+                if (value is Notebook.SeriesChart chart) sb.Append(Charts.StaticHtml(chart, $"mc-chart-{++charts}"));
+                else sb.Append(formats.TryGetValue(Formats.Html, out var html) ? html : $"<pre>{Html.Escape(formats[Formats.Plain])}</pre>");
                 plain += formats[Formats.Plain];
             }
             return (state, new CellOutput(sb.ToString(), plain));

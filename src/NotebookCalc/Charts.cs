@@ -165,6 +165,30 @@ public static class Charts
     /// </summary>
     public static string StaticHtml(PlotRequest p, string idPrefix) => Divs(Figures(p), idPrefix);
 
+    /// <summary>The plotly figure (JSON: data, layout) of a chart of series computed in a C# cell: one line per series.</summary>
+    public static string Figure(SeriesChart c)
+    {
+        // A value the axis cannot show (zero or negative on a log axis, NaN, ∞) is a gap (null), as plotly expects.
+        var data = c.Series.Select(s => Trace("scatter", ("x", s.X.Select((x, i) => c.Shows(x, s.Y[i]) ? x : (double?)null).ToArray()),
+            ("y", s.Y.Select((y, i) => c.Shows(s.X[i], y) ? y : (double?)null).ToArray()),
+            ("mode", s.Y.Count <= 60 ? "lines+markers" : "lines"), ("name", s.Name))).ToList();
+        var x = Axis(c.XTitle, log: c.LogX);
+        var y = Axis(c.YTitle, log: c.LogY);
+        // A tick per decade, or per two or three when the values span more than ten or twenty: labels that do not collide.
+        static int Step(IEnumerable<double> shown)
+        {
+            var logs = shown.Select(Math.Log10).ToList();
+            return logs.Count == 0 ? 1 : Math.Max(1, (int)Math.Ceiling((logs.Max() - logs.Min()) / 10));
+        }
+        var points = c.Series.SelectMany(s => s.X.Zip(s.Y)).Where(p => c.Shows(p.First, p.Second)).ToList();
+        if (c.LogX) x["dtick"] = Step(points.Select(p => p.First));
+        if (c.LogY) y["dtick"] = Step(points.Select(p => p.Second));
+        return Figure(data, x, y, c.Title);
+    }
+
+    /// <summary>HTML for a static page: the chart of series (drawn with the page's plotly.js) and its summary in words.</summary>
+    public static string StaticHtml(SeriesChart c, string idPrefix) => Divs([Figure(c)], idPrefix) + Rendering.Html.Text(c.Summary());
+
     private static string Divs(IReadOnlyList<string> figures, string idPrefix)
     {
         var sb = new System.Text.StringBuilder();
@@ -172,8 +196,9 @@ public static class Charts
         foreach (var json in figures)
         {
             var id = $"{idPrefix}-{++k}";
-            // Inside a <script> element only "</" can end it early; JSON allows "<\/" for "</".
-            var figure = json.Replace("</", "<\\/", StringComparison.Ordinal);
+            // Inside a <script> element "</script" ends it early and "<!--" changes how it is parsed; a "<" only occurs
+            // inside JSON strings, where "\u003c" means the same character.
+            var figure = json.Replace("<", "\\u003c", StringComparison.Ordinal);
             sb.Append("<div class=\"mc-chart\" id=\"").Append(id).Append("\" style=\"width:100%;max-width:50em;height:24em\"></div>")
               .Append("<script>(function(){var f=").Append(figure)
               .Append(";if(!window.Plotly){document.getElementById(\"").Append(id).Append("\").textContent=\"plotly.js is not loaded: run the first plot cell of the notebook again.\";return;}")
@@ -191,11 +216,19 @@ public static class Charts
     /// kernel process (later outputs use the page's window.Plotly), never fetched. A chart that cannot be computed
     /// shows as a diagnostic line, never a stack trace.
     /// </summary>
-    public static string NotebookHtml(PlotRequest p)
+    public static string NotebookHtml(PlotRequest p) => NotebookHtml(() => Figures(p), "");
+
+    /// <summary>
+    /// HTML for a chart of series returned by a C# cell in the kernel: as <see cref="NotebookHtml(PlotRequest)"/>, with
+    /// the chart's summary in words under it (what a rendered page shows).
+    /// </summary>
+    public static string NotebookHtml(SeriesChart c) => NotebookHtml(() => [Figure(c)], Rendering.Html.Text(c.Summary()));
+
+    private static string NotebookHtml(Func<IReadOnlyList<string>> figuresOf, string caption)
     {
         try
         {
-            var figures = Figures(p);
+            var figures = figuresOf();
             var sb = new System.Text.StringBuilder();
             if (!_plotlyEmbedded)
             {
@@ -205,7 +238,7 @@ public static class Charts
                 _plotlyEmbedded = true;
             }
             sb.Append(Divs(figures, $"matcalc-chart-{Environment.ProcessId}-{Interlocked.Increment(ref _notebookCharts)}"));
-            return sb.ToString();
+            return sb.Append(caption).ToString();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

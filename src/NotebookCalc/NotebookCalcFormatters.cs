@@ -1,10 +1,10 @@
 using MathNet.Numerics.LinearAlgebra;
 using Microsoft.DotNet.Interactive.Formatting;
 using NotebookCalc.Notebook;
+using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 using NotebookCalc.Differentiation;
 using NotebookCalc.Expressions;
-using NotebookCalc.Numerics;
 using NotebookCalc.Rewriting;
 
 namespace NotebookCalc;
@@ -14,7 +14,7 @@ public static class NotebookCalcFormatters
 {
     /// <summary>The types that get formatters.</summary>
     public static readonly IReadOnlyList<Type> Types =
-        [typeof(GradientResult), typeof(HessianResult), typeof(JacobianResult), typeof(ClaimResult), typeof(Expression), typeof(DiagnosticsDisplay), typeof(MatrixValue), typeof(Matrix<double>), typeof(Vector<double>), typeof(Message), typeof(PlotRequest)];
+        [typeof(GradientResult), typeof(HessianResult), typeof(JacobianResult), typeof(ClaimResult), typeof(Expression), typeof(DiagnosticsDisplay), typeof(MatrixValue), typeof(Matrix<double>), typeof(Vector<double>), typeof(Message), typeof(PlotRequest), typeof(SeriesChart)];
 
     private static bool _registered;
 
@@ -25,8 +25,12 @@ public static class NotebookCalcFormatters
     public static IReadOnlyDictionary<string, string> Of(object value)
     {
         var all = Formats.Of(value);
-        if (value is not PlotRequest plot) return all;
-        return new Dictionary<string, string>(all) { [Formats.Html] = Charts.NotebookHtml(plot) };
+        return value switch
+        {
+            PlotRequest plot => new Dictionary<string, string>(all) { [Formats.Html] = Charts.NotebookHtml(plot) },
+            SeriesChart chart => new Dictionary<string, string>(all) { [Formats.Html] = Charts.NotebookHtml(chart) },
+            _ => all,
+        };
     }
 
     public static void Register()
@@ -38,8 +42,12 @@ public static class NotebookCalcFormatters
                 Formatter.Register(type, (value, writer) =>
                 {
                     if (value is PlotRequest plot && mime == Formats.Html) { writer.Write(Charts.NotebookHtml(plot)); return; }
+                    if (value is SeriesChart chart && mime == Formats.Html) { writer.Write(Charts.NotebookHtml(chart)); return; }
                     var all = Formats.Of(value);
                     writer.Write(all.TryGetValue(mime, out var text) ? text : all[Formats.Plain]);
                 }, mime);
+        // A chart returned by a C# cell is shown with its summary as text/plain too (the kernel's default for a returned
+        // value is text/html alone), so a reader without HTML, and a test, sees the numbers the chart draws.
+        Formatter.SetPreferredMimeTypesFor(typeof(SeriesChart), Formats.Html, Formats.Plain);
     }
 }

@@ -75,6 +75,16 @@ public sealed class ExtensionTests(HostFixture host, ITestOutputHelper output)
         var xplot = kernel.Submit("XPlotCharts.Line(MatCalc.Gradient(\"tr(W W')\", \"W\", \"W: n x m\"))");
         Assert.True(xplot.Succeeded, xplot.Describe());
         Assert.DoesNotContain("Exception", string.Join("", xplot.Outputs.SelectMany(o => o.Values.Values)));
+        // A chart of a C# cell's own numbers (SeriesChart, returned as the cell's value): drawn with the page's plotly.js,
+        // log axis and its summary under it, the figure render would draw.
+        var series = kernel.Submit("new SeriesChart(\"iteration k\", \"error\", [ChartSeries.Iterations(\"squared\", new[] { 0.1, 0.01, 1e-4, 1e-8 })], logY: true)");
+        Assert.True(series.Succeeded, series.Describe());
+        var seriesHtml = string.Join("", series.CodeOutputs.Select(o => o.Values.GetValueOrDefault("text/html", "")));
+        Assert.Contains("class=\"mc-chart\"", seriesHtml);
+        Assert.DoesNotContain("plotly.js v", seriesHtml); // embedded once, by the first chart of the kernel
+        Assert.Contains("var f=" + NotebookCalc.Charts.Figure(new NotebookCalc.Notebook.SeriesChart("iteration k", "error",
+            [NotebookCalc.Notebook.ChartSeries.Iterations("squared", [0.1, 0.01, 1e-4, 1e-8])], logY: true)) + ";", seriesHtml);
+        Assert.Contains("squared: 4 points, from 0.1 to 1e-8", seriesHtml);
 
         // 4. C# cells see NotebookCalc's API without usings of their own.
         var csharp = kernel.Submit("""

@@ -54,6 +54,7 @@ public static class Formats
             [Html] = Rendering.Html.Text(PlotSummary(p)), [Plain] = PlotSummary(p),
         },
         Message msg => new Dictionary<string, string> { [Html] = Rendering.Html.Text(msg.Text), [Plain] = msg.Text },
+        SeriesChart c => new Dictionary<string, string> { [Html] = Rendering.Html.Text(c.Summary()), [Plain] = c.Summary() },
         _ => new Dictionary<string, string> { [Plain] = value.ToString() ?? "" },
     };
 

@@ -20,13 +20,13 @@ namespace NotebookCalc.Tests.Language;
 /// </summary>
 public class ParseBackTests
 {
-    public sealed record Problem(string Id, string Expr, string Wrt, string Where, string? Claim = null);
+    public sealed record Problem(string Id, string Expr, string Wrt, string Where, string? Claim = null, string Derivative = "gradient");
 
     private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
 
     private sealed record KeyFile(List<KeyEntry> Exercises);
 
-    private sealed record KeyEntry(string Id, string Function, string Wrt, string? Where, string? Start);
+    private sealed record KeyEntry(string Id, string Function, string Wrt, string? Where, string? Start, string? Derivative);
 
     /// <summary>The source problems (README) and the inputs of issue 12 whose output did not parse back.</summary>
     private static readonly Problem[] Extra =
@@ -63,7 +63,7 @@ public class ParseBackTests
         foreach (var key in Directory.GetFiles(Path.Combine(root, "curriculum"), "key.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var file = JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(key), Options)!;
-            list.AddRange(file.Exercises.Select(e => new Problem(e.Id, e.Function, e.Wrt, e.Where ?? "", e.Start)));
+            list.AddRange(file.Exercises.Select(e => new Problem(e.Id, e.Function, e.Wrt, e.Where ?? "", e.Start, e.Derivative ?? "gradient")));
         }
         list.AddRange(Extra);
         return list;
@@ -84,6 +84,7 @@ public class ParseBackTests
     public void Every_printed_gradient_step_and_claim_parses_back_to_an_equal_value(string id)
     {
         var p = Problems.Single(x => x.Id == id);
+        if (p.Derivative == "jacobian") { JacobianParsesBack(p); return; }
         var r = MatCalc.Gradient(p.Expr, p.Wrt, p.Where, new GradientOptions { Check = false });
         var f = r.Function;
         var scope = ScopeOf(f);
@@ -99,6 +100,26 @@ public class ParseBackTests
         // A claim as check prints it (the curriculum's first guesses are wrong on purpose, some ill-shaped: those print nothing).
         if (p.Claim is not null && TryParse(p.Claim, scope, r.Variable.Shape) is { } claim)
             ParsesBack(claim.Expr, scope, $"{id}: claim {p.Claim}");
+    }
+
+    /// <summary>A Jacobian exercise (a matrix- or vector-valued F): the map, each method's map and steps, and the claim.</summary>
+    private static void JacobianParsesBack(Problem p)
+    {
+        var r = MatCalc.Jacobian(p.Expr, p.Wrt, p.Where, new GradientOptions { Check = false });
+        var scope = ScopeOf(r.Function).With([new Declaration(r.Direction.Name, r.Direction.Shape, r.Direction.Props, default)]);
+        ParsesBack(r.Function.Expr, scope, $"{p.Id}: F");
+        ParsesBack(r.Map, scope, $"{p.Id}: DF[{r.Direction.Name}]");
+        // The vec form, and steps with it, are not read back: the commutation matrix prints as K_(n,m), which the language
+        // has no syntax for.
+        foreach (var m in r.Methods.Where(m => m.Succeeded))
+        {
+            ParsesBack(m.Gradient!, scope, $"{p.Id}: {m.Method} map");
+            foreach (var (step, k) in m.Steps.Select((s, k) => (s, k)))
+                if (step.Expression is { } rhs && !rhs.DescendantsAndSelf().Any(e => e is Commutation) && AsValue(rhs) is { } value)
+                    ParsesBack(value, scope, $"{p.Id}: {m.Method} step {k + 1} ({step.Text})");
+        }
+        if (p.Claim is not null && TryParse(p.Claim, scope, r.Function.Shape) is { } claim)
+            ParsesBack(claim.Expr, scope, $"{p.Id}: claim {p.Claim}");
     }
 
     [Fact]
