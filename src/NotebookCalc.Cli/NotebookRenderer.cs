@@ -221,7 +221,7 @@ public static class NotebookRenderer
 
     /// <summary>
     /// Runs a C# cell (Roslyn scripting, 30 s limit); returns the new state and the HTML of its output. A cell whose value
-    /// is a <see cref="SeriesChart"/> draws it, numbered after the page's other charts.
+    /// is a <see cref="Notebook.SeriesChart"/> draws it, numbered after the page's other charts.
     /// </summary>
     private static (ScriptState<object>? State, CellOutput Output) RunCSharp(ScriptState<object>? previous, string code, ref int charts)
     {
@@ -240,7 +240,7 @@ public static class NotebookRenderer
             if (state.ReturnValue is { } value)
             {
                 var formats = Formats.Of(value);
-                if (value is SeriesChart chart) sb.Append(Charts.StaticHtml(chart, $"mc-chart-{++charts}"));
+                if (value is Notebook.SeriesChart chart) sb.Append(Charts.StaticHtml(chart, $"mc-chart-{++charts}"));
                 else sb.Append(formats.TryGetValue(Formats.Html, out var html) ? html : $"<pre>{Html.Escape(formats[Formats.Plain])}</pre>");
                 plain += formats[Formats.Plain];
             }

@@ -25,7 +25,7 @@ public sealed class MatCalcSession
     /// its C# cells the same ones, so a cell runs unchanged in both.
     /// </summary>
     public static readonly IReadOnlyList<string> CSharpUsings =
-        ["System", "System.Linq", "System.Collections.Generic", "NotebookCalc", "NotebookCalc.Expressions", "NotebookCalc.Rewriting", "NotebookCalc.Differentiation", "NotebookCalc.Numerics", "MathNet.Numerics.LinearAlgebra"];
+        ["System", "System.Linq", "System.Collections.Generic", "NotebookCalc", "NotebookCalc.Expressions", "NotebookCalc.Rewriting", "NotebookCalc.Differentiation", "NotebookCalc.Numerics", "NotebookCalc.Notebook", "MathNet.Numerics.LinearAlgebra"];
 
     public Scope Scope { get; private set; } = Scope.Empty;
 

@@ -82,8 +82,8 @@ public sealed class ExtensionTests(HostFixture host, ITestOutputHelper output)
         var seriesHtml = string.Join("", series.CodeOutputs.Select(o => o.Values.GetValueOrDefault("text/html", "")));
         Assert.Contains("class=\"mc-chart\"", seriesHtml);
         Assert.DoesNotContain("plotly.js v", seriesHtml); // embedded once, by the first chart of the kernel
-        Assert.Contains("var f=" + NotebookCalc.Charts.Figure(new NotebookCalc.SeriesChart("iteration k", "error",
-            [NotebookCalc.ChartSeries.Iterations("squared", [0.1, 0.01, 1e-4, 1e-8])], logY: true)) + ";", seriesHtml);
+        Assert.Contains("var f=" + NotebookCalc.Charts.Figure(new NotebookCalc.Notebook.SeriesChart("iteration k", "error",
+            [NotebookCalc.Notebook.ChartSeries.Iterations("squared", [0.1, 0.01, 1e-4, 1e-8])], logY: true)) + ";", seriesHtml);
         Assert.Contains("squared: 4 points, from 0.1 to 1e-8", seriesHtml);
 
         // 4. C# cells see NotebookCalc's API without usings of their own.

@@ -5,8 +5,8 @@ using NotebookCalc.Syntax;
 namespace NotebookCalc.Rendering;
 
 /// <summary>
-/// Layout helpers for MathML shown in pages: the left-hand sides of derivation steps (written as LaTeX by the methods)
-/// as presentation MathML, and equations that wrap. Browsers do not break a &lt;math&gt; element across lines, so a long
+/// Layout helpers for MathML shown in pages: a reader of the small LaTeX subset of step left-hand sides (which the
+/// MathML printer's own output for the named step terms is tested against), and equations that wrap. Browsers do not break a &lt;math&gt; element across lines, so a long
 /// equation is cut into several &lt;math&gt; elements at its operators, with a line-break opportunity between them:
 /// it wraps only when its box is too narrow, and every operator keeps the spacing it has in the unbroken formula.
 /// </summary>

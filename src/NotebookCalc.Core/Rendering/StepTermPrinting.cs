@@ -211,17 +211,40 @@ public static partial class MathMlPrinter
         (num, _, q) => $"<mfrac><mrow>{num}</mrow><mn>{q}</mn></mfrac>");
 
     /// <summary>
-    /// A step term as presentation MathML (a sequence of elements). Expressions are one &lt;mrow&gt;; index sums and the
-    /// basis chain are wrapped in one; the named left-hand terms are read from their LaTeX (a small subset,
-    /// <see cref="MathMlLayout.FromLatex"/>), with the plain text as the fallback.
+    /// A step term as presentation MathML (a sequence of elements): expressions as one &lt;mrow&gt;, index sums and the basis
+    /// chain wrapped in one, the named terms (f(X + εH), Df(X)[H], ∂f/∂X_ab, …) as the elements they are made of.
     /// </summary>
     public static string Row(StepTerm term) => term switch
     {
         ExprTerm e => Row(e.Expr),
         IndexSumTerm s => $"<mrow>{MathMlIndex.Write(s)}</mrow>",
         BasisTerm b => $"<mrow>{Basis(b)}</mrow>",
-        _ => MathMlLayout.Lhs(LatexPrinter.Print(term), TextPrinter.Print(term)),
+        FunctionTerm f => Function(f.Kind),
+        ApplyTerm a => Apply(a.Function, a.At, a.Direction),
+        DifferentialTerm { Of: FunctionTerm { Kind: not FunctionKind.Gradient } f } => $"{Upright("d")}{Function(f.Kind)}",
+        DifferentialTerm d => $"{Upright("d")}<mo>(</mo>{Row(d.Of)}<mo>)</mo>",
+        DifferenceQuotientTerm q => $"<mfrac><mrow>{Apply(q.Function, q.At, q.Direction)}<mo>−</mo>{Apply(q.Function, q.At, null)}</mrow><mrow><mi>ε</mi></mrow></mfrac>",
+        DirectionTerm d => $"<mi>D</mi>{Function(d.Function.Kind)}<mo>(</mo>{Name(d.At.Name)}<mo>)</mo><mo>[</mo>{Name(d.Direction.Name)}<mo>]</mo>",
+        HessianMapTerm h => $"<msup>{Nabla}<mn>2</mn></msup><mi>f</mi><mo>[</mo>{Name(h.Direction.Name)}<mo>]</mo>",
+        PartialTerm p => $"<mfrac><mrow>{Partial}<mi>f</mi></mrow><mrow>{Partial}{(p.Indices.Count == 0 ? Name(p.Variable.Name) : $"<msub>{Name(p.Variable.Name)}<mrow>{MathMlIndices(p.Indices.Joined)}</mrow></msub>")}</mrow></mfrac>",
+        VecTerm v => $"<mi>vec</mi><mo>(</mo>{Row(v.Of)}<mo>)</mo>",
+        VecDerivativeTerm { Order: 1 } v => $"<mfrac><mrow>{Partial}<mi>vec</mi><mi>F</mi></mrow><mrow>{Partial}{VecTransposed(v.Variable)}</mrow></mfrac>",
+        VecDerivativeTerm v => $"<mfrac><mrow><msup>{Partial}<mn>2</mn></msup><mi>f</mi></mrow><mrow>{Partial}<mi>vec</mi>{Name(v.Variable.Name)}<mspace width=\"0.167em\"/>{Partial}{VecTransposed(v.Variable)}</mrow></mfrac>",
+        _ => throw new ArgumentOutOfRangeException(nameof(term), term.GetType().Name),
     };
+
+    private const string Partial = "<mo rspace=\"0\">∂</mo>", Nabla = "<mo rspace=\"0\">∇</mo>";
+
+    private static string Upright(string letter) => $"<mi mathvariant=\"normal\">{letter}</mi>";
+
+    private static string Function(FunctionKind k) => k switch { FunctionKind.Scalar => "<mi>f</mi>", FunctionKind.Matrix => "<mi>F</mi>", _ => $"{Nabla}<mi>f</mi>" };
+
+    /// <summary>f(X), or f(X + εH) with a direction.</summary>
+    private static string Apply(FunctionTerm f, Symbol at, Symbol? direction) =>
+        $"{Function(f.Kind)}<mo>(</mo>{Name(at.Name)}{(direction is null ? "" : $"<mo>+</mo><mi>ε</mi>{Name(direction.Name)}")}<mo>)</mo>";
+
+    /// <summary>(vec X)ᵀ.</summary>
+    private static string VecTransposed(Symbol x) => $"<mo>(</mo><mi>vec</mi>{Name(x.Name)}<msup><mo>)</mo><mo>⊤</mo></msup>";
 
     /// <summary>Df(X)[E_ij] = tr(Gᵀ E_ij) = G_ij (e_i and Gᵀe_i for a vector; G for a scalar).</summary>
     private static string Basis(BasisTerm b)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NotebookCalc.Notebook;
 using NotebookCalc.Numerics;
 using NotebookCalc.Rendering;
 

@@ -1,6 +1,6 @@
 using NotebookCalc.Text;
 
-namespace NotebookCalc;
+namespace NotebookCalc.Notebook;
 
 /// <summary>One line of a <see cref="SeriesChart"/>: its legend name and its points (x, y).</summary>
 public sealed record ChartSeries
