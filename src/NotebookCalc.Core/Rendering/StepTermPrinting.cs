@@ -230,6 +230,9 @@ public static partial class MathMlPrinter
         VecTerm v => $"<mi>vec</mi><mo>(</mo>{Row(v.Of)}<mo>)</mo>",
         VecDerivativeTerm { Order: 1 } v => $"<mfrac><mrow>{Partial}<mi>vec</mi><mi>F</mi></mrow><mrow>{Partial}{VecTransposed(v.Variable)}</mrow></mfrac>",
         VecDerivativeTerm v => $"<mfrac><mrow><msup>{Partial}<mn>2</mn></msup><mi>f</mi></mrow><mrow>{Partial}<mi>vec</mi>{Name(v.Variable.Name)}<mspace width=\"0.167em\"/>{Partial}{VecTransposed(v.Variable)}</mrow></mfrac>",
+        // The index method's entry terms (F_ij, ∂F_ij/∂X_ab, (DF(X)[H])_ij, the vec matrix's entry) are laid out from their
+        // LaTeX by the left-hand-side reader: one notation, and StepTermTests holds the two printers to it.
+        EntryTerm or MapEntryTerm or VecEntryTerm => MathMlLayout.FromLatex(LatexPrinter.Print(term)) ?? $"<mtext>{X(TextPrinter.Print(term))}</mtext>",
         _ => throw new ArgumentOutOfRangeException(nameof(term), term.GetType().Name),
     };
 
