@@ -112,7 +112,11 @@ Task("Pack")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    DotNetPack(solution, new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = packages });
+    // One node: the matcalc tool's inner packs (NotebookCalc.Cli.linux-x64 with the Native AOT front end, about a minute
+    // and a half of AOT compile; NotebookCalc.Cli.any) share the build output and must not run side by side.
+    DotNetPack(solution, new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = packages,
+        MSBuildSettings = new DotNetMSBuildSettings { MaxCpuCount = 1 } });
+    NativeToolParity();
 
     // The notebook package: the extension script at the path the kernel looks for, and no dependency on the host.
     var nupkg = GetFiles($"{packages}/NotebookCalc.[0-9]*.nupkg").Single();
@@ -125,6 +129,68 @@ Task("Pack")
         throw new Exception($"{nupkg.GetFilename()} must not depend on Microsoft.DotNet.Interactive packages");
     Information($"{nupkg.GetFilename()}: extension.dib present, no Microsoft.DotNet.Interactive dependency.");
 });
+
+/// <summary>
+/// The installed tool against the build output: on linux-x64 `dotnet tool install` picks NotebookCalc.Cli.linux-x64, whose
+/// command is the Native AOT front end; every command must print the same bytes on stdout and stderr, with the same exit
+/// code, as `dotnet matcalc.dll` (render and .dib are handed to matcalc.dll and are compared too).
+/// </summary>
+void NativeToolParity()
+{
+    var toolDir = artifacts.Combine("tool");
+    if (DirectoryExists(toolDir)) DeleteDirectory(toolDir, new DeleteDirectorySettings { Recursive = true, Force = true });
+    var install = StartProcess("dotnet", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append("tool").Append("install").Append("NotebookCalc.Cli")
+        .Append("--tool-path").AppendQuoted(toolDir.FullPath).Append("--add-source").AppendQuoted(packages.FullPath), RedirectStandardOutput = true });
+    if (install != 0) throw new Exception("dotnet tool install NotebookCalc.Cli from artifacts/packages failed");
+    var tool = toolDir.CombineWithFilePath(IsRunningOnWindows() ? "matcalc.exe" : "matcalc").FullPath;
+    var dll = MakeAbsolute(File($"./src/NotebookCalc.Cli/bin/{configuration}/net10.0/matcalc.dll")).FullPath;
+    var work = artifacts.Combine("tool-parity");
+    CleanDirectory(work);
+    var values = work.CombineWithFilePath("values.json").FullPath;
+    System.IO.File.WriteAllText(values, "{\"A\": [[1,2],[3,4]], \"B\": [[0,1],[1,0]]}");
+    var dib = work.CombineWithFilePath("lesson.dib").FullPath;
+    System.IO.File.WriteAllText(dib, "#!markdown\n\n# A .dib lesson\n\n#!csharp\n\n#!matcalc gradient \"tr(A X)\" --wrt X --where \"A: n x m; X: m x n\"\n");
+    var unit = MakeAbsolute(Directory("./curriculum/01-notation-and-frobenius")).FullPath;
+    var where = "X: a x b; W: b x c; Z: c x b";
+    var commands = new List<string[]>
+    {
+        new[] { "--version" }, new[] { "--help" }, new[] { "gradient", "--help" }, new[] { "render", "--help" },
+        new[] { "show", "λ₁/2 tr(W Wᵀ) + λ₂/2 tr(W Ω⁻¹ Wᵀ)", "--where", "W: n x m; Ω: m x m symmetric; λ1, λ2: scalar" },
+        new[] { "show", "tr(X)", "--where", "X: n x n", "--format", "json" },
+        new[] { "show", "tr(X", "--format", "latex" },
+        new[] { "eval", "tr(A B)", "--at", values }, new[] { "eval", "A B", "--at", values, "--format", "json" },
+        new[] { "gradient", "norm(X W Z - X)^2", "--wrt", "W", "--where", where },
+        new[] { "gradient", "norm(X W Z - X)^2", "--wrt", "W", "--where", where, "--format", "json" },
+        new[] { "gradient", "ln det(W W' + s^2 I)", "--wrt", "W", "--format", "html" },
+        new[] { "hessian", "tr(X' A X)", "--wrt", "X", "--where", "A: n x n; X: n x m" },
+        new[] { "jacobian", "softmax(x)", "--wrt", "x", "--where", "x: n x 1", "--format", "json" },
+        new[] { "check", "norm(X W Z - X)^2", "--wrt", "W", "--claim", "2 X' (X W Z - X) Z'", "--where", where },
+        new[] { "check", "norm(X W Z - X)^2", "--wrt", "W", "--claim", "2 X' X W Z Z'", "--where", where, "--format", "json" },
+        new[] { "grade", System.IO.Path.Combine(unit, "solutions.ipynb"), "--key", System.IO.Path.Combine(unit, "key.json"), "--format", "json" },
+        new[] { "grade", dib, "--key", System.IO.Path.Combine(unit, "key.json") },
+        new[] { "render", dib, "--out", work.Combine("site").FullPath },
+        new[] { "gradent", "tr(X)" }, new[] { "show", "tr(X)", "--frmat", "json" },
+    };
+    var differ = new List<string>();
+    foreach (var c in commands)
+    {
+        (int Exit, string Out, string Err) Run(string file, IEnumerable<string> args)
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            using var p = System.Diagnostics.Process.Start(psi);
+            var o = p.StandardOutput.ReadToEndAsync();
+            var e = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            return (p.ExitCode, o.Result, e);
+        }
+        var jit = Run("dotnet", new[] { dll }.Concat(c));
+        var native = Run(tool, c);
+        if (jit != native) differ.Add($"matcalc {string.Join(" ", c)}: exit {native.Exit} vs {jit.Exit}; stdout {(native.Out == jit.Out ? "same" : "differs")}; stderr {(native.Err == jit.Err ? "same" : "differs")}");
+    }
+    if (differ.Count > 0) throw new Exception("The installed matcalc differs from matcalc.dll:\n" + string.Join("\n", differ));
+    Information($"Installed matcalc ({tool}) and matcalc.dll agree byte for byte on {commands.Count} command lines.");
+}
 
 Task("Jupyter")
     .IsDependentOn("Build")
