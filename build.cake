@@ -325,7 +325,7 @@ Task("StartupBench")
         if (DirectoryExists(toolDir)) DeleteDirectory(toolDir, new DeleteDirectorySettings { Recursive = true, Force = true });
         var exit = StartProcess("dotnet", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append("tool").Append("install").Append("NotebookCalc.Cli")
             .Append("--tool-path").AppendQuoted(toolDir.FullPath).Append("--add-source").AppendQuoted(packages.FullPath) });
-        if (exit == 0) args.Append("--cli").AppendQuoted($"installed tool (matcalc)={toolDir.CombineWithFilePath("matcalc").FullPath}");
+        if (exit == 0) args.Append("--cli").AppendQuoted($"installed tool (matcalc, native front end)={toolDir.CombineWithFilePath("matcalc").FullPath}");
         else Warning("dotnet tool install from artifacts/packages failed: the installed tool is not measured.");
     }
     DotNetRun("./bench/NotebookCalc.Bench/NotebookCalc.Bench.csproj", args, new DotNetRunSettings { Configuration = "Release", NoRestore = true });
