@@ -331,8 +331,24 @@ Task("StartupBench")
     DotNetRun("./bench/NotebookCalc.Bench/NotebookCalc.Bench.csproj", args, new DotNetRunSettings { Configuration = "Release", NoRestore = true });
 });
 
+Task("ExtensionBench")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // The notebook package in the real kernel: `#r "nuget: NotebookCalc"` and the first `#!matcalc gradient`, fresh and
+    // warm NuGet package folder → the Extension load section of docs/performance.md. Packs the built NotebookCalc and
+    // NotebookCalc.Core into artifacts/extension-feed (the kernels get their own empty NuGet folders, so no stale package).
+    var feed = artifacts.Combine("extension-feed");
+    CleanDirectory(feed);
+    foreach (var project in new[] { "NotebookCalc.Core", "NotebookCalc" })
+        DotNetPack($"./src/{project}/{project}.csproj", new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = feed });
+    DotNetRun("./bench/NotebookCalc.Bench/NotebookCalc.Bench.csproj", new ProcessArgumentBuilder().Append("extension").Append("--feed").AppendQuoted(feed.FullPath)
+        .Append("--runs").Append(Argument("runs", "3")), new DotNetRunSettings { Configuration = "Release", NoRestore = true });
+});
+
 Task("Performance")
     .IsDependentOn("StartupBench")
+    .IsDependentOn("ExtensionBench")
     .IsDependentOn("Scaling");
 
 Task("Site")
