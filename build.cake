@@ -117,6 +117,7 @@ Task("Pack")
     DotNetPack(solution, new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = packages,
         MSBuildSettings = new DotNetMSBuildSettings { MaxCpuCount = 1 } });
     NativeToolParity();
+    CoreImageCheck();
 
     // The notebook package: the extension script at the path the kernel looks for, and no dependency on the host.
     var nupkg = GetFiles($"{packages}/NotebookCalc.[0-9]*.nupkg").Single();
@@ -129,6 +130,32 @@ Task("Pack")
         throw new Exception($"{nupkg.GetFilename()} must not depend on Microsoft.DotNet.Interactive packages");
     Information($"{nupkg.GetFilename()}: extension.dib present, no Microsoft.DotNet.Interactive dependency.");
 });
+
+/// <summary>
+/// NotebookCalc.Core's package carries a ReadyToRun image (the first #!matcalc in a notebook JIT-compiles less) compiled from
+/// exactly the library that was built: same module version id as bin/…/NotebookCalc.Core.dll, so never a stale image.
+/// </summary>
+void CoreImageCheck()
+{
+    static (Guid Mvid, bool ReadyToRun) Inspect(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        copy.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(copy);
+        var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        return (md.GetGuid(md.GetModuleDefinition().Mvid), pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0);
+    }
+    var nupkg = GetFiles($"{packages}/NotebookCalc.Core.[0-9]*.nupkg").Single();
+    using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg.FullPath);
+    using var packed = zip.GetEntry("lib/net10.0/NotebookCalc.Core.dll")!.Open();
+    var inPackage = Inspect(packed);
+    using var built = System.IO.File.OpenRead($"./src/NotebookCalc.Core/bin/{configuration}/net10.0/NotebookCalc.Core.dll");
+    var library = Inspect(built);
+    if (inPackage.Mvid != library.Mvid) throw new Exception($"{nupkg.GetFilename()} holds another build of NotebookCalc.Core.dll than bin/{configuration} (a stale ReadyToRun image)");
+    if (!inPackage.ReadyToRun) Warning($"{nupkg.GetFilename()}: NotebookCalc.Core.dll is IL only (no ReadyToRun image of this build was found)");
+    else Information($"{nupkg.GetFilename()}: NotebookCalc.Core.dll is the ReadyToRun image of this build.");
+}
 
 /// <summary>
 /// The installed tool against the build output: on linux-x64 `dotnet tool install` picks NotebookCalc.Cli.linux-x64, whose
@@ -337,13 +364,19 @@ Task("ExtensionBench")
 {
     // The notebook package in the real kernel: `#r "nuget: NotebookCalc"` and the first `#!matcalc gradient`, fresh and
     // warm NuGet package folder → the Extension load section of docs/performance.md. Packs the built NotebookCalc and
-    // NotebookCalc.Core into artifacts/extension-feed (the kernels get their own empty NuGet folders, so no stale package).
-    var feed = artifacts.Combine("extension-feed");
-    CleanDirectory(feed);
-    foreach (var project in new[] { "NotebookCalc.Core", "NotebookCalc" })
-        DotNetPack($"./src/{project}/{project}.csproj", new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = feed });
-    DotNetRun("./bench/NotebookCalc.Bench/NotebookCalc.Bench.csproj", new ProcessArgumentBuilder().Append("extension").Append("--feed").AppendQuoted(feed.FullPath)
-        .Append("--runs").Append(Argument("runs", "3")), new DotNetRunSettings { Configuration = "Release", NoRestore = true });
+    // NotebookCalc.Core twice — as released (NotebookCalc.Core as a ReadyToRun image) and with IL only — into
+    // artifacts/extension-feed/*, measured side by side (the kernels get their own empty NuGet folders: no stale package).
+    var args = new ProcessArgumentBuilder().Append("extension").Append("--runs").Append(Argument("runs", "3"));
+    foreach (var (label, r2r) in new[] { ("released (Core ReadyToRun)", true), ("IL only", false) })
+    {
+        var feed = artifacts.Combine("extension-feed").Combine(r2r ? "r2r" : "il");
+        CleanDirectory(feed);
+        foreach (var project in new[] { "NotebookCalc.Core", "NotebookCalc" })
+            DotNetPack($"./src/{project}/{project}.csproj", new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = feed,
+                MSBuildSettings = new DotNetMSBuildSettings().WithProperty("MatcalcReadyToRun", r2r ? "true" : "false") });
+        args.Append("--feed").AppendQuoted($"{label}={feed.FullPath}");
+    }
+    DotNetRun("./bench/NotebookCalc.Bench/NotebookCalc.Bench.csproj", args, new DotNetRunSettings { Configuration = "Release", NoRestore = true });
 });
 
 Task("Performance")
