@@ -112,7 +112,12 @@ Task("Pack")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    DotNetPack(solution, new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = packages });
+    // One node: the matcalc tool's inner packs (NotebookCalc.Cli.linux-x64 with the Native AOT front end, about a minute
+    // and a half of AOT compile; NotebookCalc.Cli.any) share the build output and must not run side by side.
+    DotNetPack(solution, new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = packages,
+        MSBuildSettings = new DotNetMSBuildSettings { MaxCpuCount = 1 } });
+    NativeToolParity();
+    CoreImageCheck();
 
     // The notebook package: the extension script at the path the kernel looks for, and no dependency on the host.
     var nupkg = GetFiles($"{packages}/NotebookCalc.[0-9]*.nupkg").Single();
@@ -125,6 +130,94 @@ Task("Pack")
         throw new Exception($"{nupkg.GetFilename()} must not depend on Microsoft.DotNet.Interactive packages");
     Information($"{nupkg.GetFilename()}: extension.dib present, no Microsoft.DotNet.Interactive dependency.");
 });
+
+/// <summary>
+/// NotebookCalc.Core's package carries a ReadyToRun image (the first #!matcalc in a notebook JIT-compiles less) compiled from
+/// exactly the library that was built: same module version id as bin/…/NotebookCalc.Core.dll, so never a stale image.
+/// </summary>
+void CoreImageCheck()
+{
+    static (Guid Mvid, bool ReadyToRun) Inspect(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        copy.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(copy);
+        var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        return (md.GetGuid(md.GetModuleDefinition().Mvid), pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0);
+    }
+    var nupkg = GetFiles($"{packages}/NotebookCalc.Core.[0-9]*.nupkg").Single();
+    using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg.FullPath);
+    using var packed = zip.GetEntry("lib/net10.0/NotebookCalc.Core.dll")!.Open();
+    var inPackage = Inspect(packed);
+    using var built = System.IO.File.OpenRead($"./src/NotebookCalc.Core/bin/{configuration}/net10.0/NotebookCalc.Core.dll");
+    var library = Inspect(built);
+    if (inPackage.Mvid != library.Mvid) throw new Exception($"{nupkg.GetFilename()} holds another build of NotebookCalc.Core.dll than bin/{configuration} (a stale ReadyToRun image)");
+    if (!inPackage.ReadyToRun) Warning($"{nupkg.GetFilename()}: NotebookCalc.Core.dll is IL only (no ReadyToRun image of this build was found)");
+    else Information($"{nupkg.GetFilename()}: NotebookCalc.Core.dll is the ReadyToRun image of this build.");
+}
+
+/// <summary>
+/// The installed tool against the build output: on linux-x64 `dotnet tool install` picks NotebookCalc.Cli.linux-x64, whose
+/// command is the Native AOT front end; every command must print the same bytes on stdout and stderr, with the same exit
+/// code, as `dotnet matcalc.dll` (render and .dib are handed to matcalc.dll and are compared too).
+/// </summary>
+void NativeToolParity()
+{
+    var toolDir = artifacts.Combine("tool");
+    if (DirectoryExists(toolDir)) DeleteDirectory(toolDir, new DeleteDirectorySettings { Recursive = true, Force = true });
+    var install = StartProcess("dotnet", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append("tool").Append("install").Append("NotebookCalc.Cli")
+        .Append("--tool-path").AppendQuoted(toolDir.FullPath).Append("--add-source").AppendQuoted(packages.FullPath), RedirectStandardOutput = true });
+    if (install != 0) throw new Exception("dotnet tool install NotebookCalc.Cli from artifacts/packages failed");
+    var tool = toolDir.CombineWithFilePath(IsRunningOnWindows() ? "matcalc.exe" : "matcalc").FullPath;
+    var dll = MakeAbsolute(File($"./src/NotebookCalc.Cli/bin/{configuration}/net10.0/matcalc.dll")).FullPath;
+    var work = artifacts.Combine("tool-parity");
+    CleanDirectory(work);
+    var values = work.CombineWithFilePath("values.json").FullPath;
+    System.IO.File.WriteAllText(values, "{\"A\": [[1,2],[3,4]], \"B\": [[0,1],[1,0]]}");
+    var dib = work.CombineWithFilePath("lesson.dib").FullPath;
+    System.IO.File.WriteAllText(dib, "#!markdown\n\n# A .dib lesson\n\n#!csharp\n\n#!matcalc gradient \"tr(A X)\" --wrt X --where \"A: n x m; X: m x n\"\n");
+    var unit = MakeAbsolute(Directory("./curriculum/01-notation-and-frobenius")).FullPath;
+    var where = "X: a x b; W: b x c; Z: c x b";
+    var commands = new List<string[]>
+    {
+        new[] { "--version" }, new[] { "--help" }, new[] { "gradient", "--help" }, new[] { "render", "--help" },
+        new[] { "show", "λ₁/2 tr(W Wᵀ) + λ₂/2 tr(W Ω⁻¹ Wᵀ)", "--where", "W: n x m; Ω: m x m symmetric; λ1, λ2: scalar" },
+        new[] { "show", "tr(X)", "--where", "X: n x n", "--format", "json" },
+        new[] { "show", "tr(X", "--format", "latex" },
+        new[] { "eval", "tr(A B)", "--at", values }, new[] { "eval", "A B", "--at", values, "--format", "json" },
+        new[] { "gradient", "norm(X W Z - X)^2", "--wrt", "W", "--where", where },
+        new[] { "gradient", "norm(X W Z - X)^2", "--wrt", "W", "--where", where, "--format", "json" },
+        new[] { "gradient", "ln det(W W' + s^2 I)", "--wrt", "W", "--format", "html" },
+        new[] { "hessian", "tr(X' A X)", "--wrt", "X", "--where", "A: n x n; X: n x m" },
+        new[] { "jacobian", "softmax(x)", "--wrt", "x", "--where", "x: n x 1", "--format", "json" },
+        new[] { "check", "norm(X W Z - X)^2", "--wrt", "W", "--claim", "2 X' (X W Z - X) Z'", "--where", where },
+        new[] { "check", "norm(X W Z - X)^2", "--wrt", "W", "--claim", "2 X' X W Z Z'", "--where", where, "--format", "json" },
+        new[] { "grade", System.IO.Path.Combine(unit, "solutions.ipynb"), "--key", System.IO.Path.Combine(unit, "key.json"), "--format", "json" },
+        new[] { "grade", dib, "--key", System.IO.Path.Combine(unit, "key.json") },
+        new[] { "render", dib, "--out", work.Combine("site").FullPath },
+        new[] { "gradent", "tr(X)" }, new[] { "show", "tr(X)", "--frmat", "json" },
+    };
+    var differ = new List<string>();
+    foreach (var c in commands)
+    {
+        (int Exit, string Out, string Err) Run(string file, IEnumerable<string> args)
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            using var p = System.Diagnostics.Process.Start(psi);
+            var o = p.StandardOutput.ReadToEndAsync();
+            var e = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            return (p.ExitCode, o.Result, e);
+        }
+        var jit = Run("dotnet", new[] { dll }.Concat(c));
+        var native = Run(tool, c);
+        if (jit != native) differ.Add($"matcalc {string.Join(" ", c)}: exit {native.Exit} vs {jit.Exit}; stdout {(native.Out == jit.Out ? "same" : "differs")}; stderr {(native.Err == jit.Err ? "same" : "differs")}");
+    }
+    if (differ.Count > 0) throw new Exception("The installed matcalc differs from matcalc.dll:\n" + string.Join("\n", differ));
+    Information($"Installed matcalc ({tool}) and matcalc.dll agree byte for byte on {commands.Count} command lines.");
+}
 
 Task("Jupyter")
     .IsDependentOn("Build")
@@ -259,14 +352,36 @@ Task("StartupBench")
         if (DirectoryExists(toolDir)) DeleteDirectory(toolDir, new DeleteDirectorySettings { Recursive = true, Force = true });
         var exit = StartProcess("dotnet", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append("tool").Append("install").Append("NotebookCalc.Cli")
             .Append("--tool-path").AppendQuoted(toolDir.FullPath).Append("--add-source").AppendQuoted(packages.FullPath) });
-        if (exit == 0) args.Append("--cli").AppendQuoted($"installed tool (matcalc)={toolDir.CombineWithFilePath("matcalc").FullPath}");
+        if (exit == 0) args.Append("--cli").AppendQuoted($"installed tool (matcalc, native front end)={toolDir.CombineWithFilePath("matcalc").FullPath}");
         else Warning("dotnet tool install from artifacts/packages failed: the installed tool is not measured.");
+    }
+    DotNetRun("./bench/NotebookCalc.Bench/NotebookCalc.Bench.csproj", args, new DotNetRunSettings { Configuration = "Release", NoRestore = true });
+});
+
+Task("ExtensionBench")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // The notebook package in the real kernel: `#r "nuget: NotebookCalc"` and the first `#!matcalc gradient`, fresh and
+    // warm NuGet package folder → the Extension load section of docs/performance.md. Packs the built NotebookCalc and
+    // NotebookCalc.Core twice — as released (NotebookCalc.Core as a ReadyToRun image) and with IL only — into
+    // artifacts/extension-feed/*, measured side by side (the kernels get their own empty NuGet folders: no stale package).
+    var args = new ProcessArgumentBuilder().Append("extension").Append("--runs").Append(Argument("runs", "3"));
+    foreach (var (label, r2r) in new[] { ("released (Core ReadyToRun)", true), ("IL only", false) })
+    {
+        var feed = artifacts.Combine("extension-feed").Combine(r2r ? "r2r" : "il");
+        CleanDirectory(feed);
+        foreach (var project in new[] { "NotebookCalc.Core", "NotebookCalc" })
+            DotNetPack($"./src/{project}/{project}.csproj", new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = feed,
+                MSBuildSettings = new DotNetMSBuildSettings().WithProperty("MatcalcReadyToRun", r2r ? "true" : "false") });
+        args.Append("--feed").AppendQuoted($"{label}={feed.FullPath}");
     }
     DotNetRun("./bench/NotebookCalc.Bench/NotebookCalc.Bench.csproj", args, new DotNetRunSettings { Configuration = "Release", NoRestore = true });
 });
 
 Task("Performance")
     .IsDependentOn("StartupBench")
+    .IsDependentOn("ExtensionBench")
     .IsDependentOn("Scaling");
 
 Task("Site")

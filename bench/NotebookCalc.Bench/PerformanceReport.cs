@@ -28,6 +28,7 @@ public static class PerformanceReport
         | --- | --- | --- |
         | Start-up | `dotnet cake --target=StartupBench` | the built `matcalc` (and the packed tool installed into `artifacts/tool`) as whole processes, and a cold Python + SymPy process |
         | Throughput | `dotnet cake --target=StartupBench` | `matcalc grade` on generated submissions, `matcalc render` of the site |
+        | Extension load | `dotnet cake --target=ExtensionBench` | `#r "nuget: NotebookCalc"` and the first `#!matcalc gradient` in the real kernel (dotnet-interactive stdio) |
         | Scaling | `dotnet cake --target=Scaling` | BenchmarkDotNet series (in-process toolchain), warm, one thread |
 
         Each section states the machine's load average while it was measured: the machine is shared with builds and tests,

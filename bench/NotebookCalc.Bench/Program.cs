@@ -10,10 +10,12 @@ using NotebookCalc.Numerics;
 using NotebookCalc.Rewriting;
 
 // `peers`: NotebookCalc and SymPy side by side (Peers.cs); `startup`: whole-process timings (StartupBench.cs);
+// `extension`: the notebook package in the real kernel (ExtensionBench.cs);
 // `scaling`: the Series* curves, then their section of docs/performance.md; `report`: that section from existing results;
 // `probe`: each Series* point once, untimed by BenchmarkDotNet (a quick look); anything else goes to BenchmarkDotNet.
 if (args is ["peers", ..]) return Peers.Run(args[1..]);
 if (args is ["startup", ..]) return StartupBench.Run(args[1..]);
+if (args is ["extension", ..]) return ExtensionBench.Run(args[1..]);
 if (args is ["scaling", ..]) return ScalingRun.Run(args[1..]);
 if (args is ["report", ..]) return PerformanceReport.Scaling(PerformanceReport.RepoRoot(), ScalingRun.Results(args[1..]), "not measured now");
 if (args is ["probe", ..]) return ScalingRun.Probe();

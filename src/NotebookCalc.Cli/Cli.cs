@@ -489,6 +489,12 @@ public static class Cli
     private static Command RenderCommand(TextWriter stdout, TextWriter stderr)
     {
         var cmd = FromTable("render");
+#if MATCALC_NATIVE
+        // The native front end never runs render itself (Roslyn scripting needs the JIT): Program hands the whole command
+        // line to the JIT-compiled matcalc.dll beside it before parsing (NativeHandoff), so this action is never reached.
+        cmd.SetAction(RenderElsewhere);
+        static int RenderElsewhere(ParseResult _) => throw new InvalidOperationException("render runs in matcalc.dll, not in the native front end");
+#else
         cmd.SetAction(r =>
         {
             var failed = 0;
@@ -542,6 +548,7 @@ public static class Cli
             if (NotebookRenderer.FailedCells > 0) stderr.WriteLine($"{NotebookRenderer.FailedCells} C# cell(s) failed; see the pages.");
             return failed > 0 ? BadInput : NotebookRenderer.FailedCells > 0 ? Failed : Ok;
         });
+#endif
         return cmd;
     }
 

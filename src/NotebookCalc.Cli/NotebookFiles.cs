@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
+#if !MATCALC_NATIVE
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
+#endif
 
 namespace NotebookCalc.Cli;
 
@@ -25,6 +27,10 @@ public static class NotebookFiles
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static string DibToIpynb(string text)
     {
+#if MATCALC_NATIVE
+        // The native front end hands any command naming a .dib file to matcalc.dll (NativeHandoff) before it gets here.
+        throw new InvalidOperationException("a .dib notebook is read by matcalc.dll, not by the native front end");
+#else
         var kernels = new KernelInfoCollection
         {
             new KernelInfo("csharp", languageName: "C#", aliases: ["c#", "C#", "cs"]),
@@ -38,5 +44,6 @@ public static class NotebookFiles
         kernels.DefaultKernelName = "csharp";
         var document = CodeSubmission.Parse(text, kernels);
         return document.ToJupyterJson("C#");
+#endif
     }
 }

@@ -92,6 +92,8 @@ public sealed class MatCalcSession
     /// fills by camel-case name: --wrt → Wrt, the implicit expression → Expr), keyed as <see cref="Execute"/> expects.
     /// Only the subcommand's own parameters are read; null properties are absent.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075",
+        Justification = "Called only by the extension inside the kernel (JIT, untrimmed); the Native AOT matcalc links this file for Tokenize and ValuesJson and never calls it.")]
     public static Dictionary<string, string?> ArgumentsFrom(string subcommand, object command)
     {
         var args = new Dictionary<string, string?>(StringComparer.Ordinal);

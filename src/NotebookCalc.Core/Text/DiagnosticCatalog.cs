@@ -103,6 +103,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor BadKeyEntry = E("MC5004", "Broken key entry", "An exercise of the grading key whose function does not parse, is not scalar, or does not contain its variable; grading stops before any student.");
     public static readonly DiagnosticDescriptor NoSubmission = E("MC5005", "No such submission", "A submission path or pattern that matches no file.");
     public static readonly DiagnosticDescriptor OutputIsAFile = E("MC5006", "Output is a file", "`render --out` names an existing file; the pages go into a folder.");
+    public static readonly DiagnosticDescriptor RuntimeMissing = E("MC5008", "Runtime missing for render", "The native matcalc hands `render` and `.dib` notebooks to matcalc.dll, and the `dotnet` host or matcalc.dll is missing.");
 
     // ── MC9999 ──
     public static readonly DiagnosticDescriptor Internal = E("MC9999", "Internal error", "A bug in NotebookCalc, reported as a diagnostic instead of a stack trace.");
