@@ -29,6 +29,7 @@ public enum NormKind { Frobenius, One }
 /// The immutable expression tree every phase works on. Each node knows its <see cref="Shape"/>;
 /// scalars are 1×1. Structural equality (records) is tree equality.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(ExprOrder.NodeMembers)] // ExprOrder reads each node's values
 public abstract record Expr
 {
     public abstract Shape Shape { get; }

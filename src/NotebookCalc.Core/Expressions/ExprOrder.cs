@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using NotebookCalc.Differentiation;
 using NotebookCalc.Expressions;
@@ -55,20 +56,27 @@ public sealed class ExprOrder : IComparer<Expr>
 
     private static readonly ConcurrentDictionary<Type, Func<Expr, object?>[]> ValueCache = new();
 
+    /// <summary>What reading a node's values needs of its type; <see cref="Expr"/> carries it, so Native AOT keeps it.</summary>
+    internal const DynamicallyAccessedMemberTypes NodeMembers =
+        DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.NonPublicConstructors |
+        DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties;
+
     /// <summary>The node's own values: the properties of its primary constructor that are not operands.</summary>
-    private static Func<Expr, object?>[] Values(Type type) => ValueCache.GetOrAdd(type, t =>
+    private static Func<Expr, object?>[] Values([DynamicallyAccessedMembers(NodeMembers)] Type t)
     {
+        if (ValueCache.TryGetValue(t, out var cached)) return cached;
         var ctor = t.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
             .Where(c => !(c.GetParameters() is [var only] && only.ParameterType == t))
             .MaxBy(c => c.GetParameters().Length);
-        if (ctor is null) return [];
-        return ctor.GetParameters()
-            .Where(p => !typeof(Expr).IsAssignableFrom(p.ParameterType) && !typeof(IEnumerable<Expr>).IsAssignableFrom(p.ParameterType))
-            .Select(p => t.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance))
-            .OfType<PropertyInfo>()
-            .Select(prop => (Func<Expr, object?>)prop.GetValue)
-            .ToArray();
-    });
+        var values = new List<Func<Expr, object?>>();
+        foreach (var p in ctor?.GetParameters() ?? [])
+        {
+            if (typeof(Expr).IsAssignableFrom(p.ParameterType) || typeof(IEnumerable<Expr>).IsAssignableFrom(p.ParameterType)) continue;
+            if (t.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance) is { } prop)
+                values.Add(prop.GetValue);
+        }
+        return ValueCache.GetOrAdd(t, [.. values]);
+    }
 
     private static int CompareValues(object? x, object? y)
     {
