@@ -40,9 +40,8 @@ public sealed class NotebookTests(HostFixture host, ITestOutputHelper output)
         var failures = new ConcurrentBag<string>();
         var loadTimes = new ConcurrentBag<(string File, TimeSpan Load, TimeSpan Total)>();
         var queue = new ConcurrentQueue<IReadOnlyList<string>>(Groups());
-        // Each folder gets a fresh kernel. A kernel spends much of its time waiting (its own start, #r's restore, one cell
-        // at a time over stdio), so one more kernel than cores keeps 2 cores busy: 3 on the 2-core machine.
-        var workers = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount + 1)).Select(_ => Task.Factory.StartNew(() =>
+        // Two kernels at a time (the machine has 2 cores); each folder gets a fresh kernel.
+        var workers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
         {
             while (queue.TryDequeue(out var file))
             {
