@@ -74,7 +74,9 @@ int Supervise()
     while (next < count)
     {
         var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-        if (self.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) psi.ArgumentList.Add(self);
+        // Under the dotnet host the program is the .dll argument; under its own apphost (dotnet run) it is the process itself.
+        if (self.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            psi.ArgumentList.Add(self);
         foreach (var a in new[] { "--count", count.ToString(CultureInfo.InvariantCulture), "--seed", seed.ToString(CultureInfo.InvariantCulture),
                      "--budget", budget.ToString(CultureInfo.InvariantCulture), "--hang", hang.ToString(CultureInfo.InvariantCulture),
                      "--part", next.ToString(CultureInfo.InvariantCulture), reportPath })
