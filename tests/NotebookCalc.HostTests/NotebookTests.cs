@@ -71,6 +71,8 @@ public sealed class NotebookTests(HostFixture host, ITestOutputHelper output)
     private (TimeSpan Load, TimeSpan Total) RunNotebook(IReadOnlyList<string> files, ConcurrentBag<string> failures)
     {
         var watch = Stopwatch.StartNew();
+        // The kernel boots (2–3 s, another process) while this one renders the group.
+        using var kernel = host.StartKernel();
         // The group's cells as one notebook, for render; the kernel gets the same cells in the same order.
         var cells = new List<(string File, int Index, JsonElement Cell)>();
         var docs = files.Select(f => JsonDocument.Parse(File.ReadAllText(Path.Combine(host.RepoRoot, f)))).ToList();
@@ -78,7 +80,6 @@ public sealed class NotebookTests(HostFixture host, ITestOutputHelper output)
             cells.AddRange(d.RootElement.GetProperty("cells").EnumerateArray().Select((c, i) => (f, i, c)));
         var combined = JsonSerializer.Serialize(new { cells = cells.Select(c => c.Cell), metadata = docs[0].RootElement.GetProperty("metadata"), nbformat = 4, nbformat_minor = 5 });
         var rendered = NotebookRenderer.Execute(combined, Path.GetFileName(Path.GetDirectoryName(files[0]))!);
-        using var kernel = host.StartKernel();
         var load = TimeSpan.Zero;
         var loaded = false;
         var position = -1;
