@@ -377,13 +377,7 @@ public static class Cli
                 ["vecUnsupported"] = r.VecUnsupported,
                 ["layout"] = JacobianResult.Layout,
             },
-            ["methods"] = new JsonArray(r.Methods.Select(m => (JsonNode)new JsonObject
-            {
-                ["name"] = m.Method,
-                ["map"] = m.Gradient is null ? null : ExprJson(m.Gradient),
-                ["steps"] = StepsJson(m),
-                ["unsupported"] = m.Unsupported,
-            }).ToArray()),
+            ["methods"] = MethodsJson(r.Methods, "map"),
             ["agree"] = r.Agree,
             ["agreement"] = r.AgreementBasis,
             ["check"] = r.Check is null ? null : new JsonObject
@@ -418,13 +412,7 @@ public static class Cli
                 ["vecUnsupported"] = r.VecUnsupported,
                 ["layout"] = HessianResult.Layout,
             },
-            ["methods"] = new JsonArray(r.Methods.Select(m => (JsonNode)new JsonObject
-            {
-                ["name"] = m.Method,
-                ["map"] = m.Gradient is null ? null : ExprJson(m.Gradient),
-                ["steps"] = StepsJson(m),
-                ["unsupported"] = m.Unsupported,
-            }).ToArray()),
+            ["methods"] = MethodsJson(r.Methods, "map"),
             ["agree"] = r.Agree,
             ["agreement"] = r.AgreementBasis,
             ["convention"] = r.Convention,
@@ -447,6 +435,18 @@ public static class Cli
         return o;
     }
 
+    /// <summary>Each method's name, its result (under <paramref name="result"/>: "gradient", or "map" for Hessians and
+    /// Jacobians), its steps and why it declined, if it did.</summary>
+    private static JsonArray MethodsJson(IEnumerable<Derivation> methods, string result) =>
+        new(methods.Select(m => (JsonNode)new JsonObject
+        {
+            ["name"] = m.Method,
+            [result] = m.Gradient is null ? null : ExprJson(m.Gradient),
+            ["steps"] = StepsJson(m),
+            ["unsupported"] = m.Unsupported,
+        }).ToArray());
+
+    /// <summary>The steps with their rules and each rule's statement (and the assumption it needs) from the catalogue.</summary>
     private static JsonArray StepsJson(Derivation m) =>
         new(m.Steps.Select(s => (JsonNode)new JsonObject
         {
@@ -610,22 +610,7 @@ public static class Cli
             ["expr"] = ExprJson(r.Function.Expr),
             ["wrt"] = r.Variable.Name,
             ["gradient"] = ExprJson(r.Gradient),
-            ["methods"] = new JsonArray(r.Methods.Select(m => (JsonNode)new JsonObject
-            {
-                ["name"] = m.Method,
-                ["gradient"] = m.Gradient is null ? null : ExprJson(m.Gradient),
-                ["steps"] = new JsonArray(m.Steps.Select(s => (JsonNode)new JsonObject
-                {
-                    ["latex"] = s.Latex, ["text"] = s.Text, ["rule"] = s.Rule,
-                    ["rules"] = new JsonArray(s.Rules.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray()),
-                    // Each rule's statement (and the assumption it needs) from the catalogue.
-                    ["statements"] = new JsonArray(s.Rules.Where(Rules.Exists).Select(x => (JsonNode)new JsonObject
-                    {
-                        ["rule"] = x, ["latex"] = Rules.Get(x).Latex, ["assumption"] = Rules.Get(x).Assumption,
-                    }).ToArray()),
-                }).ToArray()),
-                ["unsupported"] = m.Unsupported,
-            }).ToArray()),
+            ["methods"] = MethodsJson(r.Methods, "gradient"),
             ["agree"] = r.Agree,
             ["agreement"] = r.AgreementBasis,
             ["check"] = r.Check is null ? null : new JsonObject
