@@ -11,7 +11,8 @@ public sealed class MatcalcLet : KernelDirectiveCommand
     public string? Expr { get; set; }
 }
 
-public sealed class MatcalcGradient : KernelDirectiveCommand
+/// <summary>The parameters gradient, hessian and jacobian share (each still gets a type of its own, see above).</summary>
+public abstract class MatcalcDerivation : KernelDirectiveCommand
 {
     public string? Expr { get; set; }
     public string? Wrt { get; set; }
@@ -22,27 +23,11 @@ public sealed class MatcalcGradient : KernelDirectiveCommand
     public string? Dims { get; set; }
 }
 
-public sealed class MatcalcHessian : KernelDirectiveCommand
-{
-    public string? Expr { get; set; }
-    public string? Wrt { get; set; }
-    public string? Where { get; set; }
-    public string? Method { get; set; }
-    public string? Check { get; set; }
-    public string? Seed { get; set; }
-    public string? Dims { get; set; }
-}
+public sealed class MatcalcGradient : MatcalcDerivation;
 
-public sealed class MatcalcJacobian : KernelDirectiveCommand
-{
-    public string? Expr { get; set; }
-    public string? Wrt { get; set; }
-    public string? Where { get; set; }
-    public string? Method { get; set; }
-    public string? Check { get; set; }
-    public string? Seed { get; set; }
-    public string? Dims { get; set; }
-}
+public sealed class MatcalcHessian : MatcalcDerivation;
+
+public sealed class MatcalcJacobian : MatcalcDerivation;
 
 public sealed class MatcalcCheck : KernelDirectiveCommand
 {
