@@ -114,8 +114,9 @@ Task("Pack")
 {
     // One node: the matcalc tool's inner packs (NotebookCalc.Cli.linux-x64 with the Native AOT front end, about a minute
     // and a half of AOT compile; NotebookCalc.Cli.any) share the build output and must not run side by side.
+    var native = NativeToolchain();
     DotNetPack(solution, new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = packages,
-        MSBuildSettings = new DotNetMSBuildSettings { MaxCpuCount = 1 } });
+        MSBuildSettings = new DotNetMSBuildSettings { MaxCpuCount = 1 }.WithProperty("MatcalcNativeTool", native ? "true" : "false") });
     NativeToolParity();
     CoreImageCheck();
 
@@ -130,6 +131,28 @@ Task("Pack")
         throw new Exception($"{nupkg.GetFilename()} must not depend on Microsoft.DotNet.Interactive packages");
     Information($"{nupkg.GetFilename()}: extension.dib present, no Microsoft.DotNet.Interactive dependency.");
 });
+
+/// <summary>
+/// Native AOT links the native matcalc with the platform's C toolchain and zlib. On Linux without them, apt-get installs
+/// clang and zlib1g-dev (as Restore does for Chromium); if that cannot be done, or with --native-tool=false, the tool is
+/// packed portable only (the native front end is a start-up optimisation, not a feature) and a warning says so.
+/// </summary>
+bool NativeToolchain()
+{
+    if (Argument("native-tool", "true") == "false") { Information("--native-tool=false: the matcalc tool is packed portable only."); return false; }
+    if (!IsRunningOnLinux()) return true; // the project packs the native tool on linux-x64 only
+    static bool Ready() => (System.IO.File.Exists("/usr/bin/cc") || System.IO.File.Exists("/usr/bin/clang")) && System.IO.File.Exists("/usr/include/zlib.h");
+    if (!Ready() && System.IO.File.Exists("/usr/bin/apt-get"))
+    {
+        Information("Installing clang and zlib1g-dev for the Native AOT matcalc (apt-get) …");
+        var env = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
+        if (StartProcess("apt-get", new ProcessSettings { Arguments = "update -qq", EnvironmentVariables = env }) == 0)
+            StartProcess("apt-get", new ProcessSettings { Arguments = "install -y -qq clang zlib1g-dev", EnvironmentVariables = env });
+    }
+    if (Ready()) return true;
+    Warning("No C toolchain with zlib (Debian: apt-get install clang zlib1g-dev): the matcalc tool is packed portable only (no Native AOT front end).");
+    return false;
+}
 
 /// <summary>
 /// NotebookCalc.Core's package carries a ReadyToRun image (the first #!matcalc in a notebook JIT-compiles less) compiled from
